@@ -1,0 +1,178 @@
+"""The command line: parse arguments, call the engine, turn expected errors into lines and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import BuildError, ContentError
+
+EPILOG = """commands (default: build):
+  build                  build the site into site/
+  serve                  preview with live reload at http://127.0.0.1:8000/
+  translations           report missing and stale translations (exit 1 if any); --confirm PAGE records one as up to date
+  new NAME               create content/pages/NAME.<lang>.md for every language
+  i18n extract|update|compile
+                         maintain the interface catalogs under locales/
+  schema                 print the reference of every content file's keys
+
+Run `python build.py COMMAND --help` for a command's options."""
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options every command takes; subcommands leave them unset so the top-level value stands."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--project", type=Path, default=argparse.SUPPRESS if suppress else Path.cwd(),
+                        help="the project folder holding content/, templates/, locales/ (default: here)")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="show Python tracebacks for errors")
+    parser.add_argument("--base-url", default=default,
+                        help="override site.yaml's base_url, e.g. https://user.github.io/repo/")
+
+
+def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options of a build."""
+    parser.add_argument("--out", type=Path, default=argparse.SUPPRESS if suppress else None,
+                        help="write the site into this folder instead of site/")
+    parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="fail on missing or stale translations and untranslated or fuzzy catalog strings")
+
+
+def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
+    """The argument parser of `python build.py`."""
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the bilingual conference microsite from content/ into site/.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(parser, suppress=False)
+    _build_options(parser, suppress=False)
+    if default_project is not None:
+        parser.set_defaults(project=default_project)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site (the default)")
+    _common(build, suppress=True)
+    _build_options(build, suppress=True)
+
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    _common(serve, suppress=True)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+
+    report = commands.add_parser("translations", help="report the state of every translation")
+    _common(report, suppress=True)
+    report.add_argument("--confirm", nargs="+", metavar="PAGE", default=[],
+                        help="record that these pages' translations match their current source text")
+    report.add_argument("--all", action="store_true", help="with no --confirm: confirm every page's translations")
+
+    new = commands.add_parser("new", help="create a page in every language")
+    _common(new, suppress=True)
+    new.add_argument("name", help="the page name, e.g. talks/lyon (folders allowed)")
+
+    catalogs = commands.add_parser("i18n", help="extract, update or compile the interface catalogs")
+    _common(catalogs, suppress=True)
+    catalogs.add_argument("action", choices=["extract", "update", "compile"])
+
+    schema = commands.add_parser("schema", help="print the keys every content file takes")
+    _common(schema, suppress=True)
+    return parser
+
+
+def main(argv: list[str] | None = None, default_project: Path | None = None) -> int:
+    """Run one command; expected failures print one line per problem and return 1."""
+    args = make_parser(default_project).parse_args(argv)
+    command = args.command or "build"
+    try:
+        return COMMANDS[command](args)
+    except BuildError as exc:
+        if args.debug:
+            traceback.print_exc()
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"Build failed: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}; "
+              "site/ was left as it was.", file=sys.stderr)
+        return 1
+    except (ContentError, ValueError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; site/ was left as it was.", file=sys.stderr)
+        return 130
+
+
+def run_build(args) -> int:
+    """build: render the site into site/ (or --out)."""
+    from .builder import build
+
+    result = build(args.project, args.out, args.base_url, args.strict)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def run_serve(args) -> int:
+    """serve: preview with live reload."""
+    from .serve import serve
+
+    return serve(args.project, host=args.host, port=args.port, base_url=args.base_url, open_browser=args.open)
+
+
+def run_translations(args) -> int:
+    """translations: print the report; exit 1 when anything is not ok."""
+    from .config import load_config
+    from .model import load_site
+    from . import translations
+
+    site = load_site(load_config(args.project, args.base_url))
+    if args.confirm or args.all:
+        names = sorted({p.name for p in site.pages}) if args.all else args.confirm
+        for line in translations.confirm(site, names):
+            print(f"confirmed {line}")
+        site = load_site(load_config(args.project, args.base_url))
+    rows = translations.report(site)
+    print(translations.format_table(rows))
+    bad = [r for r in rows if r.state != "ok"]
+    print(f"{len(rows) - len(bad)} ok, {len(bad)} to do")
+    return 1 if bad else 0
+
+
+def run_new(args) -> int:
+    """new: create a page's files in every language, refusing to overwrite."""
+    from .pages import create_page
+
+    for path in create_page(args.project, args.name):
+        print(f"created {path}")
+    return 0
+
+
+def run_i18n(args) -> int:
+    """i18n: extract, update or compile the interface catalogs."""
+    from . import i18n
+    from .config import load_config
+
+    project = Path(args.project).resolve()
+    if args.action == "extract":
+        print(f"wrote {i18n.extract(project).relative_to(project)}")
+        return 0
+    languages = load_config(project).languages
+    action = i18n.update if args.action == "update" else i18n.compile_catalogs
+    for path in action(project, languages):
+        print(f"wrote {path.relative_to(project)}")
+    return 0
+
+
+def run_schema(args) -> int:
+    """schema: print the reference of the content files."""
+    from .schema import reference
+
+    print(reference(), end="")
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
+            "i18n": run_i18n, "schema": run_schema}

@@ -1,0 +1,93 @@
+"""content/site.yaml -> a frozen Config: languages, base URL, titles, where things live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import schema
+from .content import load_yaml_file, relative
+from .errors import BuildError, ContentError
+
+
+@dataclass(frozen=True)
+class Config:
+    """The site's settings and the project's folders."""
+
+    project: Path
+    languages: tuple[str, ...]
+    base_url: str                 # always ends with "/"
+    title: dict
+    description: dict
+    cname: str | None = None
+    menu: tuple[str, ...] = ("index",)
+
+    @property
+    def default_language(self) -> str:
+        """The first language: the home of the site and the source of every translation."""
+        return self.languages[0]
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" at a domain root, "/repo/" on a project page."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.project / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.project / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.project / "static"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.project / "locales"
+
+
+def normalise_base_url(value: str) -> str:
+    """Give a base URL exactly one trailing slash and refuse what is not http(s)."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"invalid base URL {value!r}: write it like https://user.github.io/repo/")
+    path = parts.path.rstrip("/") + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def load_config(project: Path, base_url: str | None = None) -> Config:
+    """Read content/site.yaml; a --base-url given on the command line wins over the file."""
+    project = Path(project).resolve()
+    path = project / "content" / "site.yaml"
+    name = relative(path, project)
+    raw = load_yaml_file(path, project)
+    if not isinstance(raw, dict):
+        raise BuildError([ContentError(name, 1, 1, "site.yaml must be a set of 'key: value' lines",
+                                       "see the README for the keys it takes")])
+    where = schema.Where(name, getattr(raw, "line", 1), 1, ())
+    languages, errors = schema.validate(raw.get("languages"), _languages, where.at(raw, "languages"))
+    if errors:
+        raise BuildError(errors)
+    settings, errors = schema.validate(raw, schema.SITE, schema.Where(name, 1, 1, languages))
+    if errors:
+        raise BuildError(errors)
+    try:
+        final_url = normalise_base_url(base_url or settings["base_url"])
+    except ValueError as exc:
+        if base_url:
+            raise
+        raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
+    return Config(project, languages, final_url, settings["title"],
+                  settings.get("description", {lang: "" for lang in languages}), settings.get("cname"),
+                  tuple(settings.get("menu", ("index",))))
+
+
+def _languages(value, where):
+    """Check the languages list before anything else needs it."""
+    if value is None:
+        raise where.error("languages is missing", "add 'languages: [vi, fr]'; the first is the source language")
+    return schema.language_codes(value, where)

@@ -1,0 +1,213 @@
+"""Reading content/: UTF-8 text in NFC, YAML with line numbers, Markdown pages with front matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError
+from .text import nfc
+
+try:  # libyaml's parser is ten times faster; the constructor stays ours either way.
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class Located:
+    """Mixin for YAML values that remember where each key or item stands."""
+
+    line: int = 0
+    column: int = 0
+    positions: dict
+
+
+class LocatedDict(dict, Located):
+    """A YAML mapping; `positions[key]` is the (line, column) of that key's value."""
+
+
+class LocatedList(list, Located):
+    """A YAML sequence; `positions[i]` is the (line, column) of item i."""
+
+
+def _position(node) -> tuple[int, int]:
+    """Return the 1-based (line, column) where a YAML node starts."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(_BaseLoader):
+    """A safe YAML loader whose mappings and lists carry line numbers."""
+
+    source_path = "<yaml>"
+
+
+def _construct_mapping(loader: _Loader, node) -> LocatedDict:
+    """Build a mapping, refusing duplicate keys (YAML would silently keep the last)."""
+    result = LocatedDict()
+    result.line, result.column = _position(node)
+    result.positions = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise ContentError(loader.source_path, *_position(key_node), "a key must be plain text",
+                               "write the key as a word followed by a colon")
+        if key in result:
+            raise ContentError(loader.source_path, *_position(key_node), f"duplicate key {key!r}",
+                               "keep only one of them")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.positions[key] = _position(value_node)
+    return result
+
+
+def _construct_sequence(loader: _Loader, node) -> LocatedList:
+    """Build a list whose items remember their lines."""
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line, result.column = _position(node)
+    result.positions = {i: _position(child) for i, child in enumerate(node.value)}
+    return result
+
+
+def _construct_timestamp(loader: _Loader, node):
+    """Build a date, turning an impossible one (2023-02-30) into a located error."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise ContentError(loader.source_path, *_position(node), f"impossible date {node.value!r} ({exc})",
+                           "write a real calendar date as YYYY-MM-DD") from None
+
+
+def _construct_string(loader: _Loader, node) -> str:
+    """Build a string in NFC, whatever form the editor's keyboard saved."""
+    return nfc(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_string)
+
+
+def relative(path: Path, project: Path) -> str:
+    """Name a file relative to the project, the way editors see it."""
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, project: Path) -> str:
+    """Read a UTF-8 text file as NFC with \\n line ends, or fail naming the bad byte's line."""
+    name = relative(path, project)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(name, None, None, "file not found", "create it or restore it from version control") from None
+    except OSError as exc:
+        raise ContentError(name, None, None, f"cannot read the file ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError(name, line, column, "the file is not valid UTF-8",
+                           "save it with the UTF-8 encoding in your editor") from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1):
+    """Parse YAML text into located values; errors name the file and line."""
+    loader = _Loader(text)
+    loader.source_path = name
+    try:
+        return loader.get_single_data()
+    except ContentError as exc:
+        raise _shift(exc, first_line - 1) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, name, first_line - 1, text) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(name, first_line, None, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _shift(error: ContentError, offset: int) -> ContentError:
+    """Move an error found in front matter to its line in the whole file."""
+    line = error.line + offset if error.line is not None else None
+    return ContentError(error.path, line, error.column, error.message, error.hint)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) -> ContentError:
+    """Turn PyYAML's multi-line complaint into one line an editor can act on."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 + offset if mark else None
+    column = mark.column + 1 if mark else None
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    hint = "check the indentation and quotes on this line and the one above"
+    if "'\\t'" in problem or "\\t" in problem or (mark and "\t" in _line_of(text, mark.line)):
+        problem, hint = "a tab character in YAML", "indent with spaces, never tabs"
+    elif "found unexpected end of stream" in problem or "end of the stream" in problem:
+        hint = "a quote or bracket opened earlier is never closed"
+    elif "mapping values are not allowed" in problem:
+        hint = "put text that contains ': ' in quotes, or fix the indentation"
+    return ContentError(name, line, column, f"invalid YAML: {problem}", hint)
+
+
+def _line_of(text: str, index: int) -> str:
+    """Return line number `index` (0-based) of text, or ''."""
+    lines = text.split("\n")
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def load_yaml_file(path: Path, project: Path):
+    """Read and parse one YAML data file."""
+    name = relative(path, project)
+    return parse_yaml(read_text(path, project), name)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Markdown page file as read: its front matter, its body, where the body starts."""
+
+    name: str          # the page name, e.g. "talks/da-nang"
+    lang: str
+    path: str          # relative to the project, for messages
+    meta: dict
+    body: str
+    body_line: int     # line number of the body's first line in the file
+    text: str          # the whole file, NFC: what translation fingerprints are taken of
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
+_PAGE_FILE = re.compile(r"^(?P<name>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\.md$")
+
+
+def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
+    """Split a Markdown file into front matter and body."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError(path, 1, 1, "the page has no front matter",
+                           'start the file with "---", a line "title: ...", and another "---"')
+    meta = parse_yaml(match.group(1) or "", path, first_line=2)
+    if meta is None:
+        meta = LocatedDict()
+        meta.line, meta.column, meta.positions = 2, 1, {}
+    if not isinstance(meta, dict):
+        raise ContentError(path, 2, 1, "the front matter must be a set of 'key: value' lines",
+                           'write for example "title: My page"')
+    body_line = text.count("\n", 0, match.end()) + 1
+    return SourceFile(name, lang, path, meta, text[match.end():], body_line, text)
+
+
+def page_files(pages_dir: Path) -> list[tuple[Path, str, str]]:
+    """List (file, page name, language) for every Markdown page, in a stable order."""
+    found = []
+    for path in sorted(pages_dir.rglob("*.md")):
+        rel = path.relative_to(pages_dir).as_posix()
+        match = _PAGE_FILE.match(rel)
+        name, lang = (match.group("name"), match.group("lang")) if match else (rel[:-3], "")
+        found.append((path, name, lang))
+    return found

@@ -1,0 +1,148 @@
+"""Babel: gettext catalogs per language, compiled in memory; dates, numbers and countries per locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from babel import Locale
+from babel.core import get_global
+from babel.dates import format_date as _format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+from . import __version__
+from .content import relative
+from .errors import ContentError
+
+DOMAIN = "messages"
+
+
+def catalog_path(locales_dir: Path, lang: str) -> Path:
+    """Where a language's catalog lives: locales/<lang>/LC_MESSAGES/messages.po."""
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(locales_dir: Path, lang: str, project: Path):
+    """Parse one .po file into a Babel catalog, with errors that name the line."""
+    path = catalog_path(locales_dir, lang)
+    name = relative(path, project)
+    if not path.is_file():
+        raise ContentError(name, None, None, f"the {lang} interface catalog is missing",
+                           "run `python build.py i18n update` to create it")
+    try:
+        with path.open("rb") as fp:
+            return read_po(fp, locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ContentError(name, line, None, f"invalid catalog: {exc}", "check the quotes of this msgid/msgstr") from None
+    except UnicodeDecodeError:
+        raise ContentError(name, None, None, "the catalog is not valid UTF-8", "save it as UTF-8") from None
+
+
+def load_translations(locales_dir: Path, lang: str, project: Path) -> Translations:
+    """Compile a language's catalog in memory; fuzzy entries are left out, as gettext does."""
+    catalog = read_catalog(locales_dir, lang, project)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def format_date(value: dt.date, lang: str, format: str = "long") -> str:
+    """A date as the page's locale writes it: 14 tháng 4, 2023 / 14 avril 2023."""
+    return _format_date(value, format=format, locale=lang)
+
+
+def format_number(value, lang: str) -> str:
+    """A number as the page's locale writes it: 35.000 / 35 000."""
+    return format_decimal(value, locale=lang)
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in the page's language, from the CLDR data Babel ships."""
+    return Locale.parse(lang).territories.get(code, code)
+
+
+def language_name(lang: str) -> str:
+    """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def open_graph_locale(lang: str) -> str:
+    """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
+    likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
+    return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
+
+
+# --- catalog maintenance: extract, update, compile ------------------------------------------
+
+_HEADER = ("# Interface strings of the microsite's templates and code.\n"
+           "# messages.pot is written by `python build.py i18n extract`; the catalogs are merged from it\n"
+           "# by `python build.py i18n update`. Translate the msgstr lines; never edit msgid.")
+
+
+def extract(project: Path) -> Path:
+    """Collect every interface string of the templates and code into locales/messages.pot."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import write_po
+
+    with (project / "babel.cfg").open(encoding="utf-8") as fp:
+        method_map, options_map = parse_mapping_cfg(fp)
+    catalog = Catalog(project="microsite", version=__version__, charset="utf-8", fuzzy=False,
+                      header_comment=_HEADER)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(project), method_map, options_map, comment_tags=("Translators:",), strip_comment_tags=True):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    pot = project / "locales" / f"{DOMAIN}.pot"
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    _write_catalog(pot, catalog, write_po)
+    return pot
+
+
+def update(project: Path, languages) -> list[Path]:
+    """Merge messages.pot into each language's catalog, keeping translations and never guessing new ones."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    with (project / "locales" / f"{DOMAIN}.pot").open("rb") as fp:
+        template = read_po(fp)
+    written = []
+    for lang in languages:
+        path = catalog_path(project / "locales", lang)
+        if path.exists():
+            catalog = read_catalog(project / "locales", lang, project)
+        else:
+            catalog = Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8", fuzzy=False,
+                              header_comment=_HEADER)
+        # A fuzzy guess copied from a similar string is worse than an honest gap.
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_catalog(path, catalog, write_po)
+        written.append(path)
+    return written
+
+
+def compile_catalogs(project: Path, languages) -> list[Path]:
+    """Write .mo files beside the catalogs, for tools that want them (the build compiles in memory)."""
+    written = []
+    for lang in languages:
+        catalog = read_catalog(project / "locales", lang, project)
+        path = catalog_path(project / "locales", lang).with_suffix(".mo")
+        with path.open("wb") as fp:
+            write_mo(fp, catalog, use_fuzzy=False)
+        written.append(path)
+    return written
+
+
+def _write_catalog(path: Path, catalog, write_po) -> None:
+    """Write a catalog without the line numbers that make every template edit a catalog diff."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, include_lineno=False, sort_output=True)
+    path.write_bytes(buffer.getvalue())

@@ -1,0 +1,155 @@
+"""Markdown pages -> safe HTML: our heading slugs, links resolved to pages, raw HTML sanitised."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import ContentError
+from .text import slugify
+from .urls import Urls, page_url_path, resolve_relative
+
+# What editors may embed in raw HTML: figures, video, maps; never scripts or event handlers.
+_TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "iframe", "video", "audio", "source", "track",
+                                 "picture", "details", "summary", "mark", "time", "section"}
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "rel", "target"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "iframe": {"src", "title", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"},
+    "video": {"src", "controls", "poster", "width", "height", "preload", "muted", "loop", "playsinline"},
+    "audio": {"src", "controls", "preload"},
+    "source": {"src", "type", "srcset", "media"},
+    "track": {"src", "kind", "srclang", "label", "default"},
+    "th": {"style", "scope", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start", "reversed", "type"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+
+
+def sanitize(html: str) -> str:
+    """Remove scripts, event handlers and javascript: URLs, keeping editors' figures and embeds."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, strip_comments=True,
+                     url_schemes={"http", "https", "mailto", "tel"},
+                     filter_style_properties={"text-align"})
+
+
+@dataclass
+class LinkContext:
+    """What resolving the links of one page needs: the page, the site's pages, and the URL builder."""
+
+    page: object
+    site: object
+    urls: Urls
+    known_paths: frozenset
+    errors: list = field(default_factory=list)
+
+    def resolve(self, href: str) -> str:
+        """Return the URL a Markdown link should have, or record why it is broken."""
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            return href          # external, mailto:, or a #fragment on the same page
+        suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        if parts.path.endswith(".md"):
+            target = self._page_by_file(parts.path)
+            return self.urls.page(target) + suffix if target else href
+        if parts.path.startswith("/"):
+            site_path = parts.path.lstrip("/")
+        else:
+            here = page_url_path(self.page.lang, self.page.slug)
+            site_path = resolve_relative("/" + here, parts.path).lstrip("/")
+        if site_path.startswith("static/") and site_path in self.known_paths:
+            return self.urls.asset(site_path[len("static/"):]) + suffix
+        if not self._exists(site_path):
+            self._broken(href, f"link to {href!r}, which is not a page or file of the site",
+                         "link to a page by its file, e.g. [Program](program.md), or fix the address")
+            return href
+        return self.urls.under_base(parts.path) + suffix if parts.path.startswith("/") else href
+
+    def _exists(self, site_path: str) -> bool:
+        """True when a root-relative path names a page or a static file."""
+        candidates = {site_path, site_path.rstrip("/") + "/", posixpath.dirname(site_path) + "/"
+                      if site_path.endswith("index.html") else site_path}
+        return bool(candidates & self.known_paths) or site_path in ("", ".")
+
+    def _page_by_file(self, path: str):
+        """Find the page a link like ../program.md or about.fr.md names, in this page's language by default."""
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.name), path[:-3])).lstrip("/")
+        lang = self.page.lang
+        stem, _, maybe_lang = name.rpartition(".")
+        if stem and maybe_lang in self.site.config.languages:
+            name, lang = stem, maybe_lang
+        target = self.site.page(name, lang)
+        if target is None:
+            names = sorted({p.name for p in self.site.pages})
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean {close[0]}.md?" if close else "check the page's file name under content/pages/"
+            self._broken(path, f"link to {path!r}: there is no page {name!r}", hint)
+        return target
+
+    def _broken(self, href: str, message: str, hint: str) -> None:
+        """Record a broken link at the line where the editor wrote it."""
+        body = self.page.body
+        index = body.find(f"({href}")
+        index = body.find(href) if index < 0 else index + 1
+        line = self.page.body_line + body.count("\n", 0, max(index, 0))
+        column = index - body.rfind("\n", 0, index) if index >= 0 else None
+        self.errors.append(ContentError(self.page.path, line, column, message, hint))
+
+
+class _LinkProcessor(Treeprocessor):
+    """Rewrite links and image sources through the current LinkContext; mark external links."""
+
+    def __init__(self, md, extension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root):
+        context = self.extension.context
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            value = element.get(attribute) if attribute else None
+            if value is None:
+                continue
+            element.set(attribute, context.resolve(value))
+            if element.tag == "a" and urlsplit(value).scheme in ("http", "https"):
+                element.set("rel", "noopener")
+
+
+class _LinkExtension(Extension):
+    """Holds the context of the page being converted (one converter converts one page at a time)."""
+
+    context: LinkContext | None = None
+
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_LinkProcessor(md, self), "site_links", 1)
+
+
+class MarkdownConverter:
+    """Converts page bodies to HTML; keep one per process and reuse it."""
+
+    def __init__(self):
+        self._links = _LinkExtension()
+        self._md = markdown.Markdown(extensions=[
+            TocExtension(slugify=slugify), "tables", "attr_list", "sane_lists",
+            "footnotes", self._links,
+        ], output_format="html")
+
+    def convert(self, context: LinkContext) -> str:
+        """Render one page's Markdown; broken links end up in context.errors."""
+        self._links.context = context
+        try:
+            html = self._md.reset().convert(context.page.body)
+        finally:
+            self._links.context = None
+        return html if context.page.allow_scripts else sanitize(html)

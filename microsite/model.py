@@ -1,0 +1,356 @@
+"""The site as frozen data: event, speakers, program and pages, paired across languages and cross-checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import fingerprints, schema
+from .config import Config
+from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
+from .errors import BuildError, ContentError, ErrorList
+from .text import slugify_path
+from .urls import page_output_path
+
+OK, MISSING, STALE = "ok", "missing", "stale"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """One person who spoke or chaired."""
+
+    id: str
+    name: str
+    role: dict
+    city: dict | None
+    country: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """The news report the site is written from."""
+
+    title: str
+    url: str
+    author: str
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """The session itself."""
+
+    title: dict
+    kind: dict | None
+    conference: dict
+    date: dt.date
+    part_of_day: dict | None
+    city: dict
+    country: str
+    chairs: tuple[Speaker, ...]
+    key_ideas: tuple[dict, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One contribution of the program, in order."""
+
+    number: int
+    speaker: Speaker
+    title: dict
+    page: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page in one language; a fallback carries another language's text."""
+
+    name: str
+    lang: str
+    content_lang: str
+    path: str
+    title: str
+    slug: str
+    summary: str
+    body: str
+    body_line: int
+    template: str
+    allow_scripts: bool
+    state: str = OK
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when this language has no translation and shows another language's text."""
+        return self.content_lang != self.lang
+
+    @property
+    def is_home(self) -> bool:
+        """True for a language's home page."""
+        return self.name == "index"
+
+    @property
+    def output_path(self) -> str:
+        """Where the page is written inside site/."""
+        return page_output_path(self.lang, self.slug)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build renders."""
+
+    config: Config
+    event: Event
+    speakers: tuple[Speaker, ...]
+    program: tuple[Contribution, ...]
+    pages: tuple[Page, ...]
+    warnings: tuple[str, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        self._index.update({(p.name, p.lang): p for p in self.pages})
+
+    def page(self, name: str, lang: str) -> Page | None:
+        """The page of that name in that language, or None."""
+        return self._index.get((name, lang))
+
+    def counterparts(self, page: Page) -> list[Page]:
+        """The same page in every language, in the site's language order (fallbacks included)."""
+        return [p for p in (self.page(page.name, lang) for lang in self.config.languages) if p]
+
+    def alternates(self, page: Page) -> list[Page]:
+        """The real translations of a page, for hreflang: fallbacks are never announced."""
+        return [p for p in self.counterparts(page) if not p.is_fallback]
+
+    def contribution(self, page: Page) -> Contribution | None:
+        """The program entry a page covers, if any."""
+        return next((c for c in self.program if c.page == page.name), None)
+
+    def pages_in(self, lang: str) -> list[Page]:
+        """Every page of one language."""
+        return [p for p in self.pages if p.lang == lang]
+
+
+def load_site(config: Config) -> Site:
+    """Read every content file, check it, pair translations; raise one BuildError listing all problems."""
+    errors = ErrorList()
+    data = {name: _load_data(config, name, spec, errors) for name, spec in schema.DATA_FILES if name != "site.yaml"}
+    speakers = _speakers(config, data["speakers.yaml"], errors)
+    sources = _read_pages(config, errors)
+    event = _event(config, data["event.yaml"], speakers, errors)
+    program = _program(config, data["program.yaml"], speakers, {s.name for s in sources}, errors)
+    try:
+        records = fingerprints.load(config.content_dir, config.project)
+    except ContentError as exc:
+        errors.add(exc)
+        records = {}
+    _check_menu(config, {s.name for s in sources}, errors)
+    errors.raise_if_any()
+    pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors)
+    _check_unique_urls(pages, sources, errors)
+    errors.raise_if_any()
+    return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
+
+
+def _load_data(config: Config, name: str, spec, errors: ErrorList):
+    """Load and validate one YAML data file, returning (raw, cleaned) or None."""
+    path = config.content_dir / name
+    rel = relative(path, config.project)
+    try:
+        raw = load_yaml_file(path, config.project)
+    except ContentError as exc:
+        errors.add(exc)
+        return None
+    cleaned, problems = schema.validate(raw, spec, schema.Where(rel, 1, 1, config.languages))
+    errors.extend(problems)
+    return (raw, cleaned) if not problems else None
+
+
+def _speakers(config: Config, loaded, errors: ErrorList) -> dict[str, Speaker]:
+    """Build speakers by id, refusing an id used twice."""
+    if loaded is None:
+        return {}
+    raw, items = loaded
+    rel = relative(config.content_dir / "speakers.yaml", config.project)
+    speakers: dict[str, Speaker] = {}
+    for i, item in enumerate(items):
+        if item["id"] in speakers:
+            where = schema.locate(raw[i], "id", rel)
+            errors.add(where.error(f"speaker id {item['id']!r} is used twice", "give each speaker a unique id"))
+            continue
+        speakers[item["id"]] = Speaker(item["id"], item["name"], item["role"], item.get("city"), item["country"])
+    return speakers
+
+
+def _event(config: Config, loaded, speakers: dict[str, Speaker], errors: ErrorList) -> Event | None:
+    """Build the event, checking that every chair is a known speaker."""
+    if loaded is None:
+        return None
+    raw, e = loaded
+    rel = relative(config.content_dir / "event.yaml", config.project)
+    chairs = []
+    for i, speaker_id in enumerate(e["chairs"]):
+        if speaker_id in speakers:
+            chairs.append(speakers[speaker_id])
+        elif speakers:
+            errors.add(schema.locate(raw["chairs"], i, rel).error(
+                f"unknown speaker id {speaker_id!r} in chairs", _known("speaker ids", speakers)))
+    s = e["source"]
+    return Event(e["title"], e.get("kind"), e["conference"], e["date"], e.get("part_of_day"), e["city"],
+                 e["country"], tuple(chairs), tuple(e.get("key_ideas", ())),
+                 Source(s["title"], s["url"], s["author"], s.get("publisher")))
+
+
+def _program(config: Config, loaded, speakers, page_names: set[str], errors: ErrorList) -> list[Contribution]:
+    """Build the program, checking its speaker ids and page names."""
+    if loaded is None:
+        return []
+    raw, items = loaded
+    rel = relative(config.content_dir / "program.yaml", config.project)
+    program, seen_pages = [], set()
+    for i, item in enumerate(items):
+        if item["speaker"] not in speakers:
+            if speakers:
+                errors.add(schema.locate(raw[i], "speaker", rel).error(
+                    f"unknown speaker id {item['speaker']!r}", _known("speaker ids", speakers)))
+            continue
+        if item["page"] not in page_names:
+            errors.add(schema.locate(raw[i], "page", rel).error(
+                f"page {item['page']!r} does not exist",
+                f"create content/pages/{item['page']}.{config.default_language}.md or fix the name"))
+            continue
+        if item["page"] in seen_pages:
+            errors.add(schema.locate(raw[i], "page", rel).error(
+                f"page {item['page']!r} already covers another contribution", "give each contribution its own page"))
+            continue
+        seen_pages.add(item["page"])
+        program.append(Contribution(len(program) + 1, speakers[item["speaker"]], item["title"], item["page"]))
+    return program
+
+
+def _check_menu(config: Config, page_names: set[str], errors: ErrorList) -> None:
+    """Every menu entry in site.yaml must name an existing page."""
+    text = read_text(config.content_dir / "site.yaml", config.project)
+    line = next((n for n, l in enumerate(text.split("\n"), 1) if l.startswith("menu:")), None)
+    for name in config.menu:
+        if name not in page_names:
+            errors.add(ContentError("content/site.yaml", line, None, f"menu names the page {name!r}, which does not exist",
+                                    _known("pages", page_names)))
+
+
+def _known(what: str, names) -> str:
+    """A hint listing the valid names."""
+    return f"known {what}: {', '.join(sorted(names))}"
+
+
+def _read_pages(config: Config, errors: ErrorList) -> list[SourceFile]:
+    """Read and parse every page file, checking its language and front matter."""
+    sources = []
+    pages_dir = config.content_dir / "pages"
+    if not pages_dir.is_dir():
+        errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
+                                "create content/pages/ with index.<lang>.md for each language"))
+        return sources
+    for path, name, lang in page_files(pages_dir):
+        rel = relative(path, config.project)
+        if lang not in config.languages:
+            errors.add(ContentError(rel, None, None, "the file name does not end with a site language",
+                                    f"name it <page>.{'.md or <page>.'.join(config.languages)}.md"))
+            continue
+        try:
+            source = parse_page(read_text(path, config.project), name, lang, rel)
+        except ContentError as exc:
+            errors.add(exc)
+            continue
+        meta, problems = schema.validate(source.meta, schema.FRONT_MATTER,
+                                         schema.Where(rel, 2, 1, config.languages))
+        errors.extend(problems)
+        if not problems:
+            template = meta.get("template")
+            if template and not (config.templates_dir / template).is_file():
+                errors.add(schema.locate(source.meta, "template", rel).error(
+                    f"template {template!r} does not exist", "name a file in templates/, e.g. page.html"))
+                continue
+            sources.append(SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text))
+    return sources
+
+
+def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
+                records: dict, errors: ErrorList) -> tuple[list[Page], list[str]]:
+    """Pair each page with its translations; fill a missing language with a marked fallback."""
+    by_name: dict[str, dict[str, SourceFile]] = {}
+    for s in sources:
+        by_name.setdefault(s.name, {})[s.lang] = s
+    if "index" not in by_name:
+        errors.add(ContentError("content/pages", None, None, "the home page is missing",
+                                f"create content/pages/index.{config.default_language}.md"))
+    pages, warnings = [], []
+    for name in sorted(by_name):
+        files = by_name[name]
+        original = next(files[lang] for lang in config.languages if lang in files)
+        source_lang = files.get(config.default_language)
+        for lang in config.languages:
+            if lang in files:
+                state = _state(name, lang, files[lang], source_lang, records, config)
+                pages.append(_page(files[lang], lang, name, config, contribution_pages, state))
+                if state == STALE:
+                    why = ("the source page changed since it was confirmed" if lang in records.get(name, {})
+                           else "it was never confirmed against the source page")
+                    warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
+                                    f"`python build.py translations --confirm {name}`")
+            else:
+                pages.append(_page(original, lang, name, config, contribution_pages, MISSING))
+                warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
+                                f"{original.lang} text; create content/pages/{name}.{lang}.md")
+    return pages, warnings
+
+
+def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, records: dict, config: Config) -> str:
+    """ok, or stale when the source changed since this translation was confirmed."""
+    if lang == config.default_language or source is None:
+        return OK
+    recorded = records.get(name, {}).get(lang)
+    return OK if recorded == fingerprints.fingerprint(source.text) else STALE
+
+
+def _page(source: SourceFile, lang: str, name: str, config: Config, contribution_pages: set[str],
+          state: str) -> Page:
+    """Make the Page for one language from one source file."""
+    meta = source.meta
+    slug = "" if name == "index" else slugify_path(meta.get("slug") or name)
+    if name == "index":
+        template = meta.get("template", "home.html")
+    elif name in contribution_pages:
+        template = meta.get("template", "talk.html")
+    else:
+        named = name.replace("/", "-") + ".html"
+        default = named if (config.templates_dir / named).is_file() else "page.html"
+        template = meta.get("template", default)
+    return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
+                source.body_line, template, meta.get("allow_scripts", False), state)
+
+
+def _check_unique_urls(pages: list[Page], sources: list[SourceFile], errors: ErrorList) -> None:
+    """Refuse two pages that would be written to the same place, naming both files."""
+    texts = {s.path: s.text for s in sources}
+    seen: dict[str, Page] = {}
+    for page in pages:
+        line = _slug_line(texts.get(page.path, ""))
+        if page.slug == "" and page.name != "index":
+            errors.add(ContentError(page.path, line, None, "the slug is empty after transliteration",
+                                    "write a slug with letters or digits"))
+            continue
+        other = seen.setdefault(page.output_path, page)
+        if other is not page:
+            url = page.output_path[: -len("index.html")]
+            errors.add(ContentError(page.path, line, None, f"the URL /{url} is also used by {other.path}",
+                                    "give one of the two pages another slug"))
+
+
+def _slug_line(text: str) -> int:
+    """The line of a page's slug in its front matter (or of its first line)."""
+    for number, line in enumerate(text.split("\n")[:50], start=1):
+        if line.startswith("slug:"):
+            return number
+    return 1

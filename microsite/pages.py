@@ -1,0 +1,33 @@
+"""Creating new pages: one file per language with a front-matter stub."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .config import load_config
+from .errors import ContentError
+
+_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
+
+
+def create_page(project: Path, name: str) -> list[str]:
+    """Create content/pages/<name>.<lang>.md for every language; refuse if any already exists."""
+    config = load_config(project)
+    if not _NAME.match(name):
+        raise ContentError("content/pages", None, None, f"invalid page name {name!r}",
+                           "use lowercase letters, digits, hyphens and / for folders, e.g. talks/lyon")
+    paths = [config.content_dir / "pages" / f"{name}.{lang}.md" for lang in config.languages]
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        rel = existing[0].relative_to(config.project).as_posix()
+        raise ContentError(rel, None, None, "this page already exists; nothing was written",
+                           "edit it, or choose another name")
+    created = []
+    for path, lang in zip(paths, config.languages):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source = " (translation of the " + config.default_language + " page)" if lang != config.default_language else ""
+        path.write_text(f"---\ntitle: \"\"  # the page's title in {lang}{source}\nsummary: \"\"\n---\n\n",
+                        encoding="utf-8")
+        created.append(path.relative_to(config.project).as_posix())
+    return created

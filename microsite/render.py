@@ -1,0 +1,215 @@
+"""The Jinja environments (one per language, each with its own catalog) and rendering of every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n
+from .content import relative
+from .errors import ContentError
+from .markup import LinkContext, MarkdownConverter
+from .model import MISSING, STALE, Page, Site
+from .text import french_spacing_html
+from .urls import Urls, page_url_path
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output file: where it goes under site/ and its text."""
+
+    path: str
+    html: str
+
+
+def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Environment:
+    """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters.update(
+        date=lambda value, format="long": i18n.format_date(value, lang, format),
+        number=lambda value: i18n.format_number(value, lang),
+        country=lambda code: i18n.country_name(code, lang),
+        t=lambda mapping: mapping[lang] if isinstance(mapping, dict) else mapping,
+        capfirst=lambda text: text[:1].upper() + text[1:],
+    )
+    env.globals.update(language_name=i18n.language_name, og_locale=i18n.open_graph_locale)
+    return env
+
+
+class SiteRenderer:
+    """Renders the pages of one site with one set of environments and one Markdown converter."""
+
+    def __init__(self, site: Site, urls: Urls):
+        config = site.config
+        self.site, self.urls = site, urls
+        self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
+                             for lang in config.languages}
+        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang)
+                     for lang in config.languages}
+        self.converter = MarkdownConverter()
+        self.known_paths = frozenset(known_site_paths(site))
+
+    def render_page(self, page: Page) -> Rendered:
+        """Render one page to (path, html); broken links and template errors raise ContentError."""
+        context = LinkContext(page, self.site, self.urls, self.known_paths)
+        content = self.converter.convert(context)
+        if context.errors:
+            raise _Several(context.errors)
+        html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content)))
+        return Rendered(page.output_path, finish(html, page.lang))
+
+    def render_landing(self) -> Rendered:
+        """The bilingual page at the site root that links every language's home."""
+        home = self.site.page("index", self.site.config.default_language)
+        context = self._multilingual_context("partials/welcome.html")
+        context["sections"] = [section["html"] for section in context["sections"]]
+        context["alternates"] = alternates(self.site, home, self.urls) if home else []
+        return Rendered("index.html", self._template(self.site.config.default_language, "landing.html", context))
+
+    def render_not_found(self) -> Rendered:
+        """The bilingual 404 page GitHub Pages serves for any missing URL (links are absolute paths)."""
+        context = self._multilingual_context("partials/not-found.html")
+        return Rendered("404.html", self._template(self.site.config.default_language, "404.html", context))
+
+    def _multilingual_context(self, partial: str) -> dict:
+        """Render one partial per language, each with its own catalog, for a page that speaks them all."""
+        sections = []
+        for lang in self.site.config.languages:
+            html = finish(self._template(lang, partial, common_context(self.site, self.urls, lang, None)), lang)
+            title = self.translations[lang].gettext("Page not found")
+            sections.append({"lang": lang, "html": Markup(html), "title": title})
+        context = common_context(self.site, self.urls, self.site.config.default_language, None)
+        context["sections"] = sections
+        return context
+
+    def _template(self, lang: str, name: str, context: dict) -> str:
+        """Render a template, turning Jinja's errors into located content errors."""
+        env = self.envs[lang]
+        try:
+            return env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            path = relative(Path(exc.filename), self.site.config.project) if exc.filename else f"templates/{name}"
+            raise ContentError(path, exc.lineno, None, f"template syntax error: {exc.message}",
+                               "fix the tag on this line") from None
+        except jinja2.TemplateNotFound as exc:
+            raise ContentError(f"templates/{name}", None, None, f"template {exc.name!r} not found",
+                               "create it in templates/ or fix the name") from None
+        except jinja2.UndefinedError as exc:
+            raise ContentError(*_template_location(exc, self.site.config.project, name),
+                               f"template error: {exc.message}", "check the variable's name") from None
+
+
+class _Several(Exception):
+    """Several content errors from one page."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, int | None, None]:
+    """Find the template file and line a runtime error happened at, from its traceback."""
+    tb, found = exc.__traceback__, (f"templates/{name}", None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") and Path(filename).exists():
+            found = (relative(Path(filename), project), tb.tb_lineno, None)
+        tb = tb.tb_next
+    return found
+
+
+def finish(html: str, lang: str) -> str:
+    """Last touches on a rendered page: French spacing for French pages."""
+    return french_spacing_html(html) if lang == "fr" else html
+
+
+def known_site_paths(site: Site) -> set[str]:
+    """Every path under site/ a link may point at: page URLs and static files."""
+    paths = {page_url_path(p.lang, p.slug) for p in site.pages}
+    static = site.config.static_dir
+    if static.is_dir():
+        paths |= {"static/" + f.relative_to(static).as_posix() for f in static.rglob("*") if f.is_file()}
+    return paths
+
+
+def common_context(site: Site, urls: Urls, lang: str, page: Page | None) -> dict:
+    """What every template can use."""
+    return {
+        "site": site,
+        "config": site.config,
+        "event": site.event,
+        "speakers": site.speakers,
+        "program": site.program,
+        "urls": urls,
+        "lang": lang,
+        "page": page,
+        "languages": site.config.languages,
+        "menu": [p for p in (site.page(name, lang) for name in site.config.menu) if p],
+    }
+
+
+def page_context(site: Site, page: Page, urls: Urls, content: Markup) -> dict:
+    """What a page's template gets: the page, its content, its language links and notices."""
+    contribution = site.contribution(page)
+    context = common_context(site, urls, page.lang, page)
+    context.update(
+        content=content,
+        content_lang=page.content_lang,
+        switcher=switcher(site, page, urls),
+        alternates=alternates(site, page, urls),
+        canonical=canonical(site, page, urls),
+        missing=page.state == MISSING,
+        stale=page.state == STALE,
+        contribution=contribution,
+        previous=_neighbour(site, contribution, page.lang, -1),
+        next=_neighbour(site, contribution, page.lang, +1),
+        page_for=lambda name: site.page(name, page.lang),
+    )
+    return context
+
+
+def switcher(site: Site, page: Page, urls: Urls) -> list[dict]:
+    """One entry per language, leading to this same page in that language."""
+    return [{"lang": other.lang, "name": i18n.language_name(other.lang), "url": urls.page(other),
+             "current": other.lang == page.lang, "fallback": other.is_fallback}
+            for other in site.counterparts(page)]
+
+
+def alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
+    """hreflang links: every real translation plus x-default; none for a fallback page."""
+    if page.is_fallback:
+        return []
+    real = site.alternates(page)
+    links = [{"hreflang": p.lang, "href": urls.page(p, absolute=True)} for p in real]
+    default = urls.root(absolute=True) if page.is_home else urls.page(real[0], absolute=True)
+    return links + [{"hreflang": "x-default", "href": default}]
+
+
+def canonical(site: Site, page: Page, urls: Urls) -> str:
+    """The page's own absolute URL; a fallback points at the text it shows."""
+    if page.is_fallback:
+        return urls.page(site.page(page.name, page.content_lang), absolute=True)
+    return urls.page(page, absolute=True)
+
+
+def _neighbour(site: Site, contribution, lang: str, step: int) -> dict | None:
+    """The previous or next contribution in program order, with its page in this language."""
+    if contribution is None:
+        return None
+    index = contribution.number - 1 + step
+    if not 0 <= index < len(site.program):
+        return None
+    other = site.program[index]
+    return {"contribution": other, "page": site.page(other.page, lang)}

@@ -1,0 +1,349 @@
+"""The declared schema of every data file and of page front matter, in one place.
+
+Each field names a check: a function that returns the cleaned value or raises a located
+ContentError. `python build.py schema` prints this as the editors' reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from babel import Locale, UnknownLocaleError
+
+from .errors import ContentError
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value stands (file, line, column) and which languages the site has."""
+
+    path: str
+    line: int | None
+    column: int | None
+    languages: tuple[str, ...]
+
+    def error(self, message: str, hint: str = "") -> ContentError:
+        """Make an error located here."""
+        return ContentError(self.path, self.line, self.column, message, hint)
+
+    def at(self, container: Any, key: Any) -> "Where":
+        """Locate container[key], or stay here when YAML gave no position."""
+        positions = getattr(container, "positions", {})
+        line, column = positions.get(key, (self.line, self.column))
+        return Where(self.path, line, column, self.languages)
+
+
+def locate(container: Any, key: Any, path: str, languages=()) -> Where:
+    """Locate a key or index of a loaded YAML value."""
+    start = Where(path, getattr(container, "line", None), getattr(container, "column", None), tuple(languages))
+    return start.at(container, key)
+
+
+# --- checks: value, where -> cleaned value ----------------------------------------------
+
+def text(value: Any, where: Where) -> str:
+    """Non-empty text."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise where.error(f"expected text, found {_kind(value)}", "write plain text, in quotes if it contains ': '")
+    value = str(value).strip()
+    if not value:
+        raise where.error("this text is empty", "write the text, or remove the key if it is optional")
+    return value
+
+
+def localized(value: Any, where: Where) -> dict[str, str]:
+    """Text per language: {vi: ..., fr: ...}; plain text means the same in every language."""
+    if not isinstance(value, dict):
+        same = text(value, where)
+        return {lang: same for lang in where.languages}
+    result, errors = {}, []
+    for lang in where.languages:
+        if lang not in value:
+            errors.append(where.error(f"the text in '{lang}' is missing",
+                                      f"add a line '{lang}: ...' to this mapping"))
+        else:
+            try:
+                result[lang] = text(value[lang], where.at(value, lang))
+            except ContentError as exc:
+                errors.append(exc)
+    for key in value:
+        if key not in where.languages:
+            errors.append(where.at(value, key).error(
+                f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else _Many(errors)
+    return result
+
+
+def date(value: Any, where: Where) -> dt.date:
+    """A calendar date written YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise where.error(f"expected a date, found {_kind(value)} {value!r}", "write the date as YYYY-MM-DD, e.g. 2023-04-14")
+
+
+def url(value: Any, where: Where) -> str:
+    """An absolute http(s) URL."""
+    value = text(value, where)
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise where.error(f"expected an absolute URL, found {value!r}", "write it with http:// or https://")
+    return value
+
+
+def identifier(value: Any, where: Where) -> str:
+    """An id: lowercase ASCII letters, digits and hyphens."""
+    value = text(value, where)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+        raise where.error(f"invalid id {value!r}", "use lowercase letters, digits and hyphens, e.g. ho-ky-minh")
+    return value
+
+
+def identifiers(value: Any, where: Where) -> list[str]:
+    """A list of ids."""
+    if not isinstance(value, list) or not value:
+        raise where.error(f"expected a list of ids, found {_kind(value)}", "write [id-one, id-two]")
+    return [identifier(item, where.at(value, i)) for i, item in enumerate(value)]
+
+
+def language_codes(value: Any, where: Where) -> tuple[str, ...]:
+    """Two or more language codes that Babel knows, the first being the source language."""
+    if not isinstance(value, list) or len(value) < 2:
+        raise where.error("expected a list of at least two languages", "write e.g. [vi, fr]")
+    codes = []
+    for i, item in enumerate(value):
+        here = where.at(value, i)
+        code = text(item, here)
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            raise here.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+        if code in codes:
+            raise here.error(f"language {code!r} is listed twice", "list each language once")
+        codes.append(code)
+    return tuple(codes)
+
+
+def page_names(value: Any, where: Where) -> list[str]:
+    """A list of page names such as index, program, talks/da-nang."""
+    if not isinstance(value, list) or not value:
+        raise where.error(f"expected a list of page names, found {_kind(value)}", "write [index, program, about]")
+    return [text(item, where.at(value, i)) for i, item in enumerate(value)]
+
+
+def country(value: Any, where: Where) -> str:
+    """An ISO 3166 country code (VN, FR), named in each language by Babel."""
+    code = text(value, where).upper()
+    if code not in Locale("en").territories or not re.fullmatch(r"[A-Z]{2}", code):
+        raise where.error(f"unknown country code {value!r}", "use a two-letter ISO code such as VN or FR")
+    return code
+
+
+def boolean(value: Any, where: Where) -> bool:
+    """true or false."""
+    if not isinstance(value, bool):
+        raise where.error(f"expected true or false, found {value!r}", "write true or false")
+    return value
+
+
+def domain(value: Any, where: Where) -> str:
+    """A bare host name such as conference.example.org."""
+    value = text(value, where)
+    if not re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
+        raise where.error(f"invalid domain {value!r}", "write only the host name, e.g. www.example.org")
+    return value.lower()
+
+
+def localized_list(value: Any, where: Where) -> list[dict[str, str]]:
+    """A list of per-language texts."""
+    if not isinstance(value, list):
+        raise where.error(f"expected a list, found {_kind(value)}", "start each item with '- '")
+    return [localized(item, where.at(value, i)) for i, item in enumerate(value)]
+
+
+# --- structure ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its check, whether it is required, and what it means."""
+
+    name: str
+    check: Callable[[Any, Where], Any]
+    doc: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A YAML mapping with declared keys; unknown keys are refused (they are usually typos)."""
+
+    fields: tuple[Field, ...]
+    doc: str = ""
+
+    def __call__(self, value: Any, where: Where) -> dict:
+        """Check a mapping field by field, reporting every problem."""
+        if not isinstance(value, dict):
+            raise where.error(f"expected a mapping of 'key: value' lines, found {_kind(value)}")
+        result, errors = {}, []
+        names = [f.name for f in self.fields]
+        for f in self.fields:
+            if f.name not in value or value[f.name] is None:
+                if f.required:
+                    errors.append(where.error(f"{f.name} is missing", f'add "{f.name}:" ({f.doc})'))
+                continue
+            try:
+                result[f.name] = f.check(value[f.name], where.at(value, f.name))
+            except _Many as many:
+                errors.extend(many.errors)
+            except ContentError as exc:
+                errors.append(exc)
+        for key in value:
+            if key not in names:
+                close = difflib.get_close_matches(str(key), names, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}"
+                errors.append(where.at(value, key).error(f"unknown key {key!r}", hint))
+        if errors:
+            raise errors[0] if len(errors) == 1 else _Many(errors)
+        return result
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A YAML list whose items all follow one schema."""
+
+    item: Mapping
+    doc: str = ""
+
+    def __call__(self, value: Any, where: Where) -> list:
+        """Check each item, reporting every problem."""
+        if not isinstance(value, list):
+            raise where.error(f"expected a list of items starting with '- ', found {_kind(value)}")
+        result, errors = [], []
+        for i, item in enumerate(value):
+            try:
+                result.append(self.item(item, where.at(value, i)))
+            except _Many as many:
+                errors.extend(many.errors)
+            except ContentError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0] if len(errors) == 1 else _Many(errors)
+        return result
+
+
+class _Many(Exception):
+    """Several errors found in one structure, passed up together."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+def validate(value: Any, schema: Mapping | ListOf, where: Where) -> tuple[Any, list[ContentError]]:
+    """Check a loaded YAML value against its schema: (cleaned value or None, errors)."""
+    try:
+        return schema(value, where), []
+    except _Many as many:
+        return None, many.errors
+    except ContentError as exc:
+        return None, [exc]
+
+
+def _kind(value: Any) -> str:
+    """Name a YAML value's type the way an editor would."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "text"
+
+
+# --- the schema of each file ------------------------------------------------------------------
+
+SITE = Mapping((
+    Field("languages", language_codes, "the site's languages; the first is the default and source language"),
+    Field("base_url", url, "where the site is published, e.g. https://user.github.io/repo/"),
+    Field("title", localized, "the site's title, per language"),
+    Field("description", localized, "one sentence about the site, per language", required=False),
+    Field("menu", page_names, "the pages of the main menu, by name, in order", required=False),
+    Field("cname", domain, "a custom domain for GitHub Pages, written to CNAME", required=False),
+), doc="content/site.yaml: the site's settings")
+
+SOURCE = Mapping((
+    Field("title", text, "the report's title"),
+    Field("url", url, "the report's address"),
+    Field("author", text, "who wrote it"),
+    Field("publisher", text, "the newspaper or site that published it", required=False),
+), doc="the news report credited as the source")
+
+
+EVENT = Mapping((
+    Field("title", localized, "the session's name, per language"),
+    Field("kind", localized, "what sort of session it is, per language", required=False),
+    Field("conference", localized, "the conference the session belongs to, per language"),
+    Field("date", date, "the session's date, YYYY-MM-DD"),
+    Field("part_of_day", localized, "morning/afternoon, per language, when known", required=False),
+    Field("city", localized, "the host city, per language"),
+    Field("country", country, "the host country's ISO code, e.g. VN"),
+    Field("chairs", identifiers, "the co-chairs' speaker ids, from speakers.yaml"),
+    Field("key_ideas", localized_list, "the session's key ideas, each per language",
+          required=False),
+    Field("source", SOURCE, "the news report credited as the source: title, url, author"),
+), doc="content/event.yaml: the session")
+
+SPEAKER = Mapping((
+    Field("id", identifier, "a unique id used by program.yaml and chairs, e.g. ho-ky-minh"),
+    Field("name", text, "the person's name, with diacritics"),
+    Field("role", localized, "their office, per language"),
+    Field("city", localized, "the city they speak for, per language", required=False),
+    Field("country", country, "ISO country code, e.g. VN or FR"),
+), doc="one speaker")
+
+SPEAKERS = ListOf(SPEAKER, doc="content/speakers.yaml: a list of speakers")
+
+CONTRIBUTION = Mapping((
+    Field("speaker", identifier, "the speaker's id, from speakers.yaml"),
+    Field("title", localized, "the contribution's title, per language"),
+    Field("page", text, "the name of the page that covers it, e.g. talks/da-nang"),
+), doc="one contribution")
+
+PROGRAM = ListOf(CONTRIBUTION, doc="content/program.yaml: the contributions, in order")
+
+FRONT_MATTER = Mapping((
+    Field("title", text, "the page's title"),
+    Field("slug", text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> chuong-trinh",
+          required=False),
+    Field("summary", text, "one or two sentences for cards, feeds and search engines", required=False),
+    Field("template", text, "a template from templates/, e.g. program.html", required=False),
+    Field("allow_scripts", boolean, "true lets raw <script> and event handlers through; off by default",
+          required=False),
+), doc="the front matter of content/pages/<name>.<lang>.md")
+
+
+DATA_FILES = (("site.yaml", SITE), ("event.yaml", EVENT), ("speakers.yaml", SPEAKERS), ("program.yaml", PROGRAM))
+
+
+def reference() -> str:
+    """Describe every file's keys, for editors (printed by `build.py schema`, copied into the README)."""
+    lines = []
+    for name, schema in DATA_FILES + (("pages/<name>.<lang>.md", FRONT_MATTER),):
+        lines.append(f"{schema.doc}")
+        mapping = schema.item if isinstance(schema, ListOf) else schema
+        for f in mapping.fields:
+            need = "required" if f.required else "optional"
+            lines.append(f"  {f.name:<14} {need:<9} {f.doc}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

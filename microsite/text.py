@@ -1,0 +1,67 @@
+"""Text rules for Vietnamese and French: NFC, slugs, French spacing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that Unicode does not decompose into a base letter plus marks.
+_TRANSLITERATIONS = str.maketrans({
+    "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE",
+    "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+})
+
+
+def nfc(text: str) -> str:
+    """Return text in Unicode NFC, the form fonts, search and slugs expect."""
+    return unicodedata.normalize("NFC", text)
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """Turn a title into an ASCII URL slug, keeping Vietnamese đ as d."""
+    text = nfc(text).translate(_TRANSLITERATIONS)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
+
+
+def slugify_path(text: str) -> str:
+    """Slugify each /-separated segment of a slug, dropping empty ones."""
+    return "/".join(s for s in (slugify(part) for part in text.split("/")) if s)
+
+
+# Elements whose text is code or data, never prose: French spacing stays out.
+_RAW_ELEMENTS = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
+_TOKENS = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+_NNBSP, _NBSP = "\u202f", "\u00a0"
+
+
+def french_spacing_text(text: str) -> str:
+    """Apply French typography to plain text: no-break spaces before ; ! ? : and inside « », in 35 000, and ’."""
+    text = re.sub(r"[ \t\n]+([;!?])", _NNBSP + r"\1", text)
+    text = re.sub(r"[ \t\n]+:", _NBSP + ":", text)
+    # Guillemets get their space even when the editor typed none; an existing no-break space is kept.
+    text = re.sub(r"«[ \t\n]*(?![ \t\n\u00a0\u202f])", "«" + _NBSP, text)
+    # Thousands take a narrow no-break space (35 000), and the apostrophe is the typographic one (l’été).
+    text = re.sub(r"(?<![\d,.])(\d{1,3}) (?=\d{3}(?!\d))", r"\1" + _NNBSP, text)
+    text = re.sub(r"(?<=\w)(?:'|&#39;)(?=\w)", "\u2019", text)
+    return re.sub(r"(?<![\u00a0\u202f])[ \t\n]*»", _NBSP + "»", text)
+
+
+def french_spacing_html(html: str) -> str:
+    """Apply French spacing to the text of an HTML document, never to tags, attributes or code."""
+    out: list[str] = []
+    raw_depth = 0
+    for token in _TOKENS.split(html):
+        if token.startswith("<"):
+            match = _TAG_NAME.match(token)
+            if match and match.group(2).lower() in _RAW_ELEMENTS and not token.endswith("/>"):
+                raw_depth += -1 if match.group(1) else 1
+                raw_depth = max(raw_depth, 0)
+            out.append(token)
+        elif raw_depth or not token:
+            out.append(token)
+        else:
+            out.append(french_spacing_text(token))
+    return "".join(out)

@@ -1,0 +1,69 @@
+"""The ONLY place that turns a page or an asset into an output path or a URL."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+def page_output_path(lang: str, slug: str) -> str:
+    """Where a page is written inside site/: <lang>/index.html or <lang>/<slug>/index.html."""
+    return f"{lang}/{slug}/index.html" if slug else f"{lang}/index.html"
+
+
+def page_url_path(lang: str, slug: str) -> str:
+    """A page's URL relative to the site root: <lang>/ or <lang>/<slug>/."""
+    return f"{lang}/{slug}/" if slug else f"{lang}/"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Builds every link of one build from the base URL and the fingerprinted asset names."""
+
+    base_url: str                          # ends with "/"
+    assets: dict = field(default_factory=dict)   # "style.css" -> "style.3f2a9c1e.css"
+
+    @property
+    def base_path(self) -> str:
+        """The path the site lives under, e.g. "/" or "/repo/"."""
+        return urlsplit(self.base_url).path
+
+    def path(self, site_path: str, absolute: bool = False) -> str:
+        """URL of a path relative to the site root, root-relative under the base path (or absolute)."""
+        prefix = self.base_url if absolute else self.base_path
+        return prefix + site_path.lstrip("/")
+
+    def page(self, page, absolute: bool = False) -> str:
+        """URL of a page (anything with .lang and .slug)."""
+        return self.path(page_url_path(page.lang, page.slug), absolute)
+
+    def home(self, lang: str, absolute: bool = False) -> str:
+        """URL of a language's home page."""
+        return self.path(page_url_path(lang, ""), absolute)
+
+    def root(self, absolute: bool = False) -> str:
+        """URL of the bilingual landing page."""
+        return self.path("", absolute)
+
+    def asset(self, name: str, absolute: bool = False) -> str:
+        """URL of a static file, by its name under static/, fingerprinted when it was copied so."""
+        return self.path("static/" + self.assets.get(name, name), absolute)
+
+    def under_base(self, url_path: str) -> str:
+        """Place a root-relative link an editor wrote ("/vi/x/") under the base path."""
+        return self.path(url_path)
+
+    def to_site_path(self, url_path: str) -> str | None:
+        """Map a root-relative URL back to a path under site/, or None when it is outside the base."""
+        if not url_path.startswith(self.base_path):
+            return None
+        rest = url_path[len(self.base_path):]
+        return posixpath.normpath(rest) if rest else ""
+
+
+def resolve_relative(current_url_path: str, href: str) -> str:
+    """Resolve a relative link against the URL path of the page that contains it."""
+    base = current_url_path if current_url_path.endswith("/") else posixpath.dirname(current_url_path) + "/"
+    joined = posixpath.normpath(posixpath.join(base, href))
+    return joined + "/" if href.endswith("/") and not joined.endswith("/") else joined
