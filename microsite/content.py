@@ -33,41 +33,43 @@ class LocatedList(list, Located):
     """A YAML sequence; `positions[i]` is the (line, column) of item i."""
 
 
-def _position(node) -> tuple[int, int]:
-    """Return the 1-based (line, column) where a YAML node starts."""
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _position(node, loader=None) -> tuple[int, int]:
+    """Return the 1-based (line, column) in the file where a YAML node starts."""
+    offset = loader.line_offset if loader is not None else 0
+    return node.start_mark.line + 1 + offset, node.start_mark.column + 1
 
 
 class _Loader(_BaseLoader):
     """A safe YAML loader whose mappings and lists carry line numbers."""
 
     source_path = "<yaml>"
+    line_offset = 0       # front matter starts on line 2 of its file
 
 
 def _construct_mapping(loader: _Loader, node) -> LocatedDict:
     """Build a mapping, refusing duplicate keys (YAML would silently keep the last)."""
     result = LocatedDict()
-    result.line, result.column = _position(node)
+    result.line, result.column = _position(node, loader)
     result.positions = {}
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise ContentError(loader.source_path, *_position(key_node), "a key must be plain text",
+            raise ContentError(loader.source_path, *_position(key_node, loader), "a key must be plain text",
                                "write the key as a word followed by a colon")
         if key in result:
-            raise ContentError(loader.source_path, *_position(key_node), f"duplicate key {key!r}",
+            raise ContentError(loader.source_path, *_position(key_node, loader), f"duplicate key {key!r}",
                                "keep only one of them")
         result[key] = loader.construct_object(value_node, deep=True)
-        result.positions[key] = _position(value_node)
+        result.positions[key] = _position(value_node, loader)
     return result
 
 
 def _construct_sequence(loader: _Loader, node) -> LocatedList:
     """Build a list whose items remember their lines."""
     result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line, result.column = _position(node)
-    result.positions = {i: _position(child) for i, child in enumerate(node.value)}
+    result.line, result.column = _position(node, loader)
+    result.positions = {i: _position(child, loader) for i, child in enumerate(node.value)}
     return result
 
 
@@ -76,7 +78,7 @@ def _construct_timestamp(loader: _Loader, node):
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
-        raise ContentError(loader.source_path, *_position(node), f"impossible date {node.value!r} ({exc})",
+        raise ContentError(loader.source_path, *_position(node, loader), f"impossible date {node.value!r} ({exc})",
                            "write a real calendar date as YYYY-MM-DD") from None
 
 
@@ -122,22 +124,15 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
     """Parse YAML text into located values; errors name the file and line."""
     loader = _Loader(text)
     loader.source_path = name
+    loader.line_offset = first_line - 1
     try:
         return loader.get_single_data()
-    except ContentError as exc:
-        raise _shift(exc, first_line - 1) from None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, name, first_line - 1, text) from None
     except yaml.YAMLError as exc:
         raise ContentError(name, first_line, None, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
-
-
-def _shift(error: ContentError, offset: int) -> ContentError:
-    """Move an error found in front matter to its line in the whole file."""
-    line = error.line + offset if error.line is not None else None
-    return ContentError(error.path, line, error.column, error.message, error.hint)
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) -> ContentError:

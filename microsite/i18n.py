@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from babel import Locale
@@ -34,6 +35,7 @@ def read_catalog(locales_dir: Path, lang: str, project: Path):
         raise ContentError(name, None, None, f"the {lang} interface catalog is missing",
                            "run `python build.py i18n update` to create it")
     try:
+        _check_po_syntax(path.read_bytes().decode("utf-8"), name)
         with path.open("rb") as fp:
             return read_po(fp, locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -41,6 +43,18 @@ def read_catalog(locales_dir: Path, lang: str, project: Path):
         raise ContentError(name, line, None, f"invalid catalog: {exc}", "check the quotes of this msgid/msgstr") from None
     except UnicodeDecodeError:
         raise ContentError(name, None, None, "the catalog is not valid UTF-8", "save it as UTF-8") from None
+
+
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+
+
+def _check_po_syntax(text: str, name: str) -> None:
+    """Refuse a malformed .po line; Babel's reader would silently garble it (an unclosed quote eats a letter)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
+            raise ContentError(name, number, None, f"invalid catalog line: {stripped[:60]}",
+                               'each line is msgid "...", msgstr "..." or a "..." continuation, quotes closed')
 
 
 def load_translations(locales_dir: Path, lang: str, project: Path) -> Translations:

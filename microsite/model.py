@@ -137,15 +137,15 @@ def load_site(config: Config) -> Site:
     errors = ErrorList()
     data = {name: _load_data(config, name, spec, errors) for name, spec in schema.DATA_FILES if name != "site.yaml"}
     speakers = _speakers(config, data["speakers.yaml"], errors)
-    sources = _read_pages(config, errors)
+    sources, page_names = _read_pages(config, errors)
     event = _event(config, data["event.yaml"], speakers, errors)
-    program = _program(config, data["program.yaml"], speakers, {s.name for s in sources}, errors)
+    program = _program(config, data["program.yaml"], speakers, page_names, errors)
     try:
         records = fingerprints.load(config.content_dir, config.project)
     except ContentError as exc:
         errors.add(exc)
         records = {}
-    _check_menu(config, {s.name for s in sources}, errors)
+    _check_menu(config, page_names, errors)
     errors.raise_if_any()
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors)
     _check_unique_urls(pages, sources, errors)
@@ -244,16 +244,17 @@ def _known(what: str, names) -> str:
     return f"known {what}: {', '.join(sorted(names))}"
 
 
-def _read_pages(config: Config, errors: ErrorList) -> list[SourceFile]:
-    """Read and parse every page file, checking its language and front matter."""
-    sources = []
+def _read_pages(config: Config, errors: ErrorList) -> tuple[list[SourceFile], set[str]]:
+    """Read and parse every page file, checking its language and front matter; also name every page found."""
+    sources, names = [], set()
     pages_dir = config.content_dir / "pages"
     if not pages_dir.is_dir():
         errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
                                 "create content/pages/ with index.<lang>.md for each language"))
-        return sources
+        return sources, names
     for path, name, lang in page_files(pages_dir):
         rel = relative(path, config.project)
+        names.add(name)
         if lang not in config.languages:
             errors.add(ContentError(rel, None, None, "the file name does not end with a site language",
                                     f"name it <page>.{'.md or <page>.'.join(config.languages)}.md"))
@@ -273,7 +274,7 @@ def _read_pages(config: Config, errors: ErrorList) -> list[SourceFile]:
                     f"template {template!r} does not exist", "name a file in templates/, e.g. page.html"))
                 continue
             sources.append(SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text))
-    return sources
+    return sources, names
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],

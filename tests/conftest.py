@@ -1,0 +1,109 @@
+"""Shared fixtures: tiny sites and copies of the real site in tmp_path, and a way to run the CLI."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from microsite.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "fixtures" / "tiny"
+PROJECT_PARTS = ("content", "templates", "locales", "static", "babel.cfg")
+
+
+@dataclass
+class Result:
+    """What a CLI run returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(project: Path, *args: str) -> Result:
+    """Run `build.py --project PROJECT ARGS...` in this process, capturing its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(project), *args])
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a project's inputs (not its output) into target."""
+    target.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        path = source / part
+        if path.is_dir():
+            shutil.copytree(path, target / part)
+        elif path.is_file():
+            shutil.copy2(path, target / part)
+    return target
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A fresh copy of the tiny fixture site."""
+    return copy_project(TINY, tmp_path / "tiny")
+
+
+@pytest.fixture
+def real(tmp_path) -> Path:
+    """A fresh copy of the real microsite's inputs."""
+    return copy_project(ROOT, tmp_path / "real")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real microsite, built once with --strict, read-only for the tests that share it."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("real") / "project")
+    result = run_cli(project, "--strict")
+    assert result.code == 0, result.err
+    return project / "site"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder and its bytes, to compare before and after."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class LinkParser(HTMLParser):
+    """Collects links, assets, hreflang alternates and the lang attribute of an HTML page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, dict]] = []   # (url, attributes) of a[href], link[href], img/script[src]
+        self.lang = None
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        url = attributes.get("href") if tag in ("a", "link") else attributes.get("src")
+        if url is not None:
+            self.links.append((url, {"tag": tag, **attributes}))
+
+
+def parse_html(path: Path) -> LinkParser:
+    """Parse one built page."""
+    parser = LinkParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def resolve_site_url(site: Path, base_path: str, url: str) -> Path | None:
+    """The file a root-relative URL under base_path serves, or None if it leaves the site."""
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    if not url.startswith(base_path):
+        return None
+    target = site / url[len(base_path):]
+    return target / "index.html" if url.endswith("/") or target.is_dir() else target

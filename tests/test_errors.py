@@ -1,0 +1,98 @@
+"""Bad input ends the build with located one-line errors, no traceback, and site/ untouched."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, run_cli, snapshot
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# (file under the project, text to replace, replacement, expected "path:line" and words in the message)
+BREAKAGES = [
+    ("content/event.yaml", "  author: Tác Giả", "\tauthor: Tác Giả", "content/event.yaml:10", "tab"),
+    ("content/event.yaml", "date: 2023-04-14", "date: 2023-02-30", "content/event.yaml:3", "impossible date"),
+    ("content/event.yaml", "date: 2023-04-14\n", "", "content/event.yaml", "date is missing"),
+    ("content/event.yaml", "date: 2023-04-14", "date: 14/4/2023", "content/event.yaml:3", "expected a date"),
+    ("content/event.yaml", "chairs: [an]", "chairs: [ann]", "content/event.yaml:6", "unknown speaker id 'ann'"),
+    ("content/event.yaml", "title: {vi: Phiên thử, fr: Séance d'essai}", "title: {vi: Phiên thử}",
+     "content/event.yaml:1", "the text in 'fr' is missing"),
+    ("content/event.yaml", "  author: Tác Giả", "  author: 'Tác Giả", "content/event.yaml:", "invalid YAML"),
+    ("content/program.yaml", "speaker: an", "speaker: bob", "content/program.yaml:1", "unknown speaker id 'bob'"),
+    ("content/program.yaml", "page: talks/da-nang", "page: talks/nowhere", "content/program.yaml:3",
+     "page 'talks/nowhere' does not exist"),
+    ("content/speakers.yaml", "  country: VN", "  country: VN\n- id: an\n  name: B\n  role: x\n  country: FR",
+     "content/speakers.yaml:6", "speaker id 'an' is used twice"),
+    ("content/site.yaml", "menu: [index, notes]", "menu: [index, nots]", "content/site.yaml:4", "nots"),
+    ("content/pages/notes.vi.md", "title: Ghi chú\n", "", "content/pages/notes.vi.md:2", "title is missing"),
+    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\ntitel: x", "content/pages/notes.vi.md:3",
+     "unknown key 'titel'"),
+    ("content/pages/notes.vi.md", "Trang này", "[x](nowhere.md) Trang này", "content/pages/notes.vi.md:5",
+     "no page 'nowhere'"),
+    ("content/pages/notes.vi.md", "Trang này", "[x](../talks/nowhere/) Trang này", "content/pages/notes.vi.md:5",
+     "not a page or file"),
+    ("templates/home.html", "{% for item in program %}", "{% for item in program %", "templates/home.html:3",
+     "template syntax error"),
+    ("templates/talk.html", "contribution.speaker.name", "contribution.speaker.nam", "templates/talk.html:2",
+     "template error"),
+    ("locales/fr/LC_MESSAGES/messages.po", 'msgstr "Entrer"', 'msgstr "Entrer', "locales/fr/LC_MESSAGES/messages.po:",
+     "invalid catalog line"),
+]
+
+
+@pytest.mark.parametrize("file, old, new, where, words", BREAKAGES, ids=[b[4] for b in BREAKAGES])
+def test_bad_input_gives_a_located_error_and_keeps_the_site(tiny, file, old, new, where, words):
+    assert run_cli(tiny).code == 0
+    before = snapshot(tiny / "site")
+    edit(tiny / file, old, new)
+    result = run_cli(tiny)
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
+    assert any(line.startswith(f"error: {where}") and words in line for line in errors), result.err
+    assert "Traceback" not in result.err
+    assert snapshot(tiny / "site") == before
+
+
+def test_all_errors_of_a_build_are_reported_together(tiny):
+    edit(tiny / "content/program.yaml", "speaker: an", "speaker: bob")
+    edit(tiny / "content/pages/notes.vi.md", "title: Ghi chú\n", "")
+    edit(tiny / "content/event.yaml", "date: 2023-04-14", "date: 2023-02-30")
+    result = run_cli(tiny)
+    assert result.code == 1
+    for where in ("content/program.yaml:1", "content/pages/notes.vi.md:2", "content/event.yaml:3"):
+        assert f"error: {where}" in result.err
+    assert "3 errors" in result.err
+
+
+def test_non_utf8_page(tiny):
+    (tiny / "content/pages/notes.vi.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: content/pages/notes.vi.md:2:11: the file is not valid UTF-8" in result.err
+
+
+def test_missing_data_file(tiny):
+    (tiny / "content/speakers.yaml").unlink()
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: content/speakers.yaml: file not found" in result.err
+
+
+def test_no_traceback_through_the_real_entry_point(tiny):
+    (tiny / "content/site.yaml").write_text("languages: [vi, fr\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: content/site.yaml:2:1: invalid YAML")
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tiny):
+    (tiny / "content/site.yaml").write_text("languages: [vi, fr\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--debug"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" in result.stderr

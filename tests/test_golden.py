@@ -1,0 +1,24 @@
+"""The tiny fixture site, built and compared file by file with tests/golden/tiny.
+
+After an intended change of output, regenerate the golden copy and review its diff:
+    python build.py --project tests/fixtures/tiny --out tests/golden/tiny
+"""
+
+from conftest import ROOT, TINY, run_cli, snapshot
+
+GOLDEN = ROOT / "tests" / "golden" / "tiny"
+
+
+def test_tiny_site_matches_golden_output(tmp_path):
+    result = run_cli(TINY, "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    built, golden = snapshot(tmp_path / "out"), snapshot(GOLDEN)
+    assert sorted(built) == sorted(golden)
+    for name in golden:
+        assert built[name] == golden[name], f"{name} differs from the golden copy"
+
+
+def test_two_builds_are_byte_identical(tiny, tmp_path):
+    assert run_cli(tiny, "--out", str(tmp_path / "a")).code == 0
+    assert run_cli(tiny, "--out", str(tmp_path / "b")).code == 0
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
