@@ -1,0 +1,48 @@
+"""The command line itself: help, the README's promises, the installed console script."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, run_cli
+from microsite.schema import reference
+
+
+def test_help_documents_every_command_and_option():
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for word in ("serve", "translations", "new", "i18n", "schema", "--out", "--base-url", "--strict", "--debug"):
+        assert word in result.stdout
+
+
+def test_build_summary_is_one_line_with_pages_warnings_and_time(tiny):
+    result = run_cli(tiny)
+    assert result.code == 0
+    (line,) = result.out.strip().splitlines()
+    assert line.startswith("Built 6 pages (3 vi, 3 fr), 1 warning, in ") and " s -> " in line
+
+
+def test_out_writes_elsewhere(tiny, tmp_path):
+    assert run_cli(tiny, "--out", str(tmp_path / "elsewhere")).code == 0
+    assert (tmp_path / "elsewhere" / "vi" / "index.html").is_file()
+    assert not (tiny / "site").exists()
+
+
+def test_readme_carries_the_schema_reference():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert reference() in readme, "README's key reference is out of date: paste `python build.py schema` into it"
+
+
+def test_readme_quick_start_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e . && python build.py" in readme
+    assert "pip install -e '.[test]' && python -m pytest" in readme
+
+
+def test_console_script_is_installed():
+    beside = Path(sys.executable).parent / "microsite"
+    script = str(beside) if beside.exists() else shutil.which("microsite")
+    assert script, "pip install -e . installs the `microsite` command"
+    result = subprocess.run([script, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "translations" in result.stdout
