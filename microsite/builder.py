@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .config import Config, load_config
 from .errors import BuildError, ContentError, ErrorList
 from .model import Site, load_site
 from .output import atomic_site, fingerprinted_assets
-from .render import SiteRenderer, _Several
+from .render import Rendered, SiteRenderer, _Several
 from .urls import Urls
 
 
@@ -49,29 +50,38 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
 def write_site(site: Site, config: Config, out: Path) -> None:
     """Render every page and write the whole site atomically, or nothing at all."""
     assets = fingerprinted_assets(config.static_dir)
-    urls = Urls(config.base_url, assets)
-    renderer = SiteRenderer(site, urls)
+    renderer = SiteRenderer(site, Urls(config.base_url, assets))
     errors = ErrorList()
     with atomic_site(out) as writer:
-        for page in site.pages:
-            try:
-                rendered = renderer.render_page(page)
-            except _Several as several:
-                errors.extend(several.errors)
-                continue
-            except ContentError as exc:
-                errors.add(exc)
-                continue
+        for rendered in render_site(site, renderer, errors):
             writer.write_text(rendered.path, rendered.html)
-        for special in (renderer.render_landing, renderer.render_not_found):
-            try:
-                rendered = special()
-                writer.write_text(rendered.path, rendered.html)
-            except ContentError as exc:
-                errors.add(exc)
         errors.raise_if_any()
-        for name, hashed in assets.items():
-            writer.copy(config.static_dir / name, f"static/{hashed}")
-        writer.write_text(".nojekyll", "")
-        if config.cname:
-            writer.write_text("CNAME", config.cname + "\n")
+        for source, rel in static_files(config, assets):
+            writer.copy(source, rel)
+
+
+def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=None,
+                site_wide: bool = True) -> Iterator[Rendered]:
+    """Yield every text file of the site (or only `pages`; site-wide files unless told not), collecting errors."""
+    for page in site.pages if pages is None else pages:
+        try:
+            yield renderer.render_page(page)
+        except _Several as several:
+            errors.extend(several.errors)
+        except ContentError as exc:
+            errors.add(exc)
+    if not site_wide:
+        return
+    for special in (renderer.render_landing, renderer.render_not_found):
+        try:
+            yield special()
+        except ContentError as exc:
+            errors.add(exc)
+    yield Rendered(".nojekyll", "")
+    if site.config.cname:
+        yield Rendered("CNAME", site.config.cname + "\n")
+
+
+def static_files(config: Config, assets: dict[str, str]) -> list[tuple[Path, str]]:
+    """Each static file and where its fingerprinted copy goes under site/."""
+    return [(config.static_dir / name, f"static/{hashed}") for name, hashed in assets.items()]

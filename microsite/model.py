@@ -132,12 +132,14 @@ class Site:
         return [p for p in self.pages if p.lang == lang]
 
 
-def load_site(config: Config) -> Site:
-    """Read every content file, check it, pair translations; raise one BuildError listing all problems."""
+def load_site(config: Config, cache: SourceCache | None = None) -> Site:
+    """Read every content file, check it, pair translations; raise one BuildError listing all problems.
+
+    The preview server passes a SourceCache so that only changed page files are read again."""
     errors = ErrorList()
     data = {name: _load_data(config, name, spec, errors) for name, spec in schema.DATA_FILES if name != "site.yaml"}
     speakers = _speakers(config, data["speakers.yaml"], errors)
-    sources, page_names = _read_pages(config, errors)
+    sources, page_names = _read_pages(config, errors, cache)
     event = _event(config, data["event.yaml"], speakers, errors)
     program = _program(config, data["program.yaml"], speakers, page_names, errors)
     try:
@@ -244,7 +246,23 @@ def _known(what: str, names) -> str:
     return f"known {what}: {', '.join(sorted(names))}"
 
 
-def _read_pages(config: Config, errors: ErrorList) -> tuple[list[SourceFile], set[str]]:
+class SourceCache:
+    """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
+
+    def __init__(self) -> None:
+        self.listing: list | None = None
+        self.entries: dict[Path, tuple] = {}
+
+    def forget(self, paths) -> None:
+        """Drop what is known of changed files; a file added or deleted also drops the listing."""
+        for path in paths:
+            if path not in self.entries or not path.exists():
+                self.listing = None
+            self.entries.pop(path, None)
+
+
+def _read_pages(config: Config, errors: ErrorList,
+                cache: SourceCache | None = None) -> tuple[list[SourceFile], set[str]]:
     """Read and parse every page file, checking its language and front matter; also name every page found."""
     sources, names = [], set()
     pages_dir = config.content_dir / "pages"
@@ -252,29 +270,38 @@ def _read_pages(config: Config, errors: ErrorList) -> tuple[list[SourceFile], se
         errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
                                 "create content/pages/ with index.<lang>.md for each language"))
         return sources, names
-    for path, name, lang in page_files(pages_dir):
-        rel = relative(path, config.project)
+    cache = cache if cache is not None else SourceCache()
+    if cache.listing is None:
+        cache.listing = page_files(pages_dir)
+    for path, name, lang in cache.listing:
         names.add(name)
-        if lang not in config.languages:
-            errors.add(ContentError(rel, None, None, "the file name does not end with a site language",
-                                    f"name it <page>.{'.md or <page>.'.join(config.languages)}.md"))
-            continue
-        try:
-            source = parse_page(read_text(path, config.project), name, lang, rel)
-        except ContentError as exc:
-            errors.add(exc)
-            continue
-        meta, problems = schema.validate(source.meta, schema.FRONT_MATTER,
-                                         schema.Where(rel, 2, 1, config.languages))
+        if path not in cache.entries:
+            cache.entries[path] = _read_page(config, path, name, lang)
+        source, problems = cache.entries[path]
         errors.extend(problems)
-        if not problems:
-            template = meta.get("template")
-            if template and not (config.templates_dir / template).is_file():
-                errors.add(schema.locate(source.meta, "template", rel).error(
-                    f"template {template!r} does not exist", "name a file in templates/, e.g. page.html"))
-                continue
-            sources.append(SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text))
+        if source is not None:
+            sources.append(source)
     return sources, names
+
+
+def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceFile | None, list[ContentError]]:
+    """Read one page file: (the checked source, or None; its errors)."""
+    rel = relative(path, config.project)
+    if lang not in config.languages:
+        return None, [ContentError(rel, None, None, "the file name does not end with a site language",
+                                   f"name it <page>.{'.md or <page>.'.join(config.languages)}.md")]
+    try:
+        source = parse_page(read_text(path, config.project), name, lang, rel)
+    except ContentError as exc:
+        return None, [exc]
+    meta, problems = schema.validate(source.meta, schema.FRONT_MATTER, schema.Where(rel, 2, 1, config.languages))
+    if problems:
+        return None, problems
+    template = meta.get("template")
+    if template and not (config.templates_dir / template).is_file():
+        return None, [schema.locate(source.meta, "template", rel).error(
+            f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
+    return SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text), []
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],

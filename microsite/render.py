@@ -51,7 +51,7 @@ def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Env
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls):
+    def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None):
         config = site.config
         self.site, self.urls = site, urls
         self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
@@ -60,13 +60,26 @@ class SiteRenderer:
                      for lang in config.languages}
         self.converter = MarkdownConverter()
         self.known_paths = frozenset(known_site_paths(site))
+        self.markdown_cache = markdown_cache
+        if markdown_cache is not None:
+            markdown_cache.keep_if(url_map_version(site, urls, self.known_paths))
 
-    def render_page(self, page: Page) -> Rendered:
-        """Render one page to (path, html); broken links and template errors raise ContentError."""
+    def convert(self, page: Page) -> str:
+        """A page's Markdown as HTML, reusing an earlier conversion while no URL of the site changed."""
+        key = (page.path, page.lang, page.body, page.allow_scripts)
+        if self.markdown_cache is not None and key in self.markdown_cache.entries:
+            return self.markdown_cache.entries[key]
         context = LinkContext(page, self.site, self.urls, self.known_paths)
         content = self.converter.convert(context)
         if context.errors:
             raise _Several(context.errors)
+        if self.markdown_cache is not None:
+            self.markdown_cache.entries[key] = content
+        return content
+
+    def render_page(self, page: Page) -> Rendered:
+        """Render one page to (path, html); broken links and template errors raise ContentError."""
+        content = self.convert(page)
         html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content)))
         return Rendered(page.output_path, finish(html, page.lang))
 
@@ -109,6 +122,25 @@ class SiteRenderer:
         except jinja2.UndefinedError as exc:
             raise ContentError(*_template_location(exc, self.site.config.project, name),
                                f"template error: {exc.message}", "check the variable's name") from None
+
+
+class MarkdownCache:
+    """Converted Markdown kept between preview rebuilds; emptied whenever any URL of the site changes."""
+
+    def __init__(self) -> None:
+        self.version = None
+        self.entries: dict[tuple, str] = {}
+
+    def keep_if(self, version) -> None:
+        """Forget every conversion made under another URL map (links inside them would be wrong)."""
+        if version != self.version:
+            self.version, self.entries = version, {}
+
+
+def url_map_version(site: Site, urls: Urls, known_paths) -> tuple:
+    """What resolved links depend on: the base URL, every page's address, every static file."""
+    return (urls.base_url, tuple(sorted(urls.assets.items())),
+            tuple(sorted((p.name, p.lang, p.slug) for p in site.pages)), tuple(sorted(known_paths)))
 
 
 class _Several(Exception):

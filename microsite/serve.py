@@ -1,0 +1,431 @@
+"""The preview server: the same build code as `build.py`, kept warm so one edit re-renders only what it affects.
+
+A watcher polls the project's inputs; each change runs `Preview.rebuild`, and livereload tells the open tabs to
+reload. A failed rebuild is shown in the browser instead of the site, and the next good save brings the site back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2.meta
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado import ioloop, web
+
+from .builder import render_site, static_files
+from .config import Config, load_config
+from .content import relative
+from .errors import BuildError, ContentError, ErrorList
+from .i18n import catalog_path
+from .model import SourceCache, Site, load_site
+from .output import fingerprinted_assets
+from .render import MarkdownCache, SiteRenderer, known_site_paths, url_map_version
+from .urls import Urls
+
+WATCHED = ("content", "templates", "locales", "static", "babel.cfg")
+POLL_MS = 100
+
+
+@dataclass
+class Report:
+    """What one rebuild did, for the console line."""
+
+    changed: list[str]
+    rendered: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line: what changed, how many pages were re-rendered, how long it took."""
+        what = ", ".join(self.changed[:3]) + (f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else "")
+        what = what or "start"
+        if self.errors:
+            return f"{what}: build failed ({len(self.errors)} error{'s' * (len(self.errors) != 1)}), " \
+                   f"shown in the browser\n" + "\n".join(f"  error: {e}" for e in self.errors)
+        return f"{what}: {self.rendered} page{'s' * (self.rendered != 1)} re-rendered in {self.seconds * 1000:.0f} ms"
+
+
+class Preview:
+    """The preview build of one project, written into a folder served under the site's base path."""
+
+    def __init__(self, project: Path, root: Path, base_url: str | None = None):
+        self.project = Path(project).resolve()
+        self.base_url = base_url
+        self.root = root
+        self.sources = SourceCache()
+        self.markdown = MarkdownCache()
+        self.keys: dict[str, tuple] = {}      # output path -> the inputs it was last rendered from
+        self.renderer: SiteRenderer | None = None
+        self.site: Site | None = None
+        self.error: list[str] | None = None
+        self.global_generation = 0
+        self.global_version = None
+        self.url_generation = 0
+        self.url_version = None
+        self.template_versions: dict[str, str] = {}
+        self.catalog_versions: dict[str, str] = {}
+        self.out: Path = root
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under, e.g. /microsite/ (/ until a configuration has loaded)."""
+        return "/" + self.out.relative_to(self.root).as_posix().strip(".") .strip("/") + "/" if self.out != self.root \
+            else "/"
+
+    def rebuild(self, changed: set[Path]) -> Report:
+        """Bring the served site up to date with the inputs; on failure keep the error for the browser."""
+        started = time.perf_counter()
+        report = Report(sorted(relative(p, self.project) for p in changed))
+        try:
+            pages_only = self.renderer is not None and self.error is None and changed and all(
+                self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
+            report.rendered = self._pages(changed) if pages_only else self._full(changed)
+            self.error = None
+        except BuildError as exc:
+            self.error = report.errors = [str(e) for e in exc.errors]
+        except (ContentError, ValueError) as exc:
+            self.error = report.errors = [str(exc)]
+        except Exception:  # a bug must not kill the server: show it like any other error
+            self.error = report.errors = ["internal error:\n" + traceback.format_exc()]
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _is_page(self, path: Path) -> bool:
+        """True for a Markdown page under content/pages/."""
+        return path.suffix == ".md" and (self.project / "content" / "pages") in path.parents
+
+    def _full(self, changed: set[Path]) -> int:
+        """Reload config, data, templates and catalogs; re-render every page whose inputs changed."""
+        self.sources.forget(changed)
+        config = load_config(self.project, self.base_url)
+        site = load_site(config, self.sources)
+        assets = fingerprinted_assets(config.static_dir)
+        renderer = SiteRenderer(site, Urls(config.base_url, assets), self.markdown)
+        self.template_versions = template_versions(renderer.envs[config.default_language])
+        self.catalog_versions = catalog_versions(config)
+        version = global_version(config, assets)
+        if version != self.global_version:
+            self.global_version = version
+            self.global_generation += 1
+        self.site, self.renderer = site, renderer
+        self.out = self.root / urlsplit(config.base_url).path.strip("/")
+        self._note_urls(site, renderer)
+        count = self._render(site, renderer, everything=True)
+        self._sync_static(config, assets)
+        return count
+
+    def _pages(self, changed: set[Path]) -> int:
+        """Only page files changed: re-read them and re-render the pages whose inputs differ."""
+        self.sources.forget(changed)
+        site = load_site(self.site.config, self.sources)
+        self.renderer.site = site
+        self.renderer.known_paths = frozenset(
+            self.renderer.known_paths if self._same_urls(site) else _known_paths(site, self.renderer.urls))
+        self.site = site
+        self._note_urls(site, self.renderer)
+        return self._render(site, self.renderer, everything=False)
+
+    def _same_urls(self, site: Site) -> bool:
+        """True when no page's address changed since the last rebuild."""
+        return {(p.name, p.lang, p.slug) for p in site.pages} == {(p.name, p.lang, p.slug) for p in self.site.pages}
+
+    def _note_urls(self, site: Site, renderer: SiteRenderer) -> None:
+        """Count URL-map changes: every page's links and switcher depend on them."""
+        version = url_map_version(site, renderer.urls, renderer.known_paths)
+        renderer.markdown_cache.keep_if(version)
+        if version != self.url_version:
+            self.url_version = version
+            self.url_generation += 1
+
+    def page_key(self, site: Site, page) -> tuple:
+        """Everything a page's output depends on: the explicit dependency map of the preview."""
+        # Other pages enter a page's output only by their address (links, switcher, hreflang; covered by the
+        # URL generation), by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
+        menu = tuple((p.name, p.title) for p in (site.page(n, page.lang) for n in site.config.menu) if p)
+        counterparts = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
+        return (self.global_generation, self.url_generation, self.template_versions.get(page.template),
+                self.catalog_versions.get(page.lang), page, counterparts, menu)
+
+    def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
+        """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
+        wanted = {p.output_path: self.page_key(site, p) for p in site.pages}
+        todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
+        errors = ErrorList()
+        count = 0
+        for rendered in render_site(site, renderer, errors, pages=todo, site_wide=everything):
+            count += rendered.path in wanted
+            _write_if_changed(self.out / rendered.path, rendered.html)
+        errors.raise_if_any()
+        for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
+            _remove_with_empty_parents(self.out / path, self.out)
+        self.keys = wanted
+        return count
+
+    def _sync_static(self, config: Config, assets: dict) -> None:
+        """Copy new fingerprinted static files and remove those no page refers to any more."""
+        wanted = set()
+        for source, rel in static_files(config, assets):
+            wanted.add(rel)
+            target = self.out / rel
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        static_out = self.out / "static"
+        if static_out.is_dir():
+            for path in static_out.rglob("*"):
+                if path.is_file() and path.relative_to(self.out).as_posix() not in wanted:
+                    path.unlink()
+
+
+def _known_paths(site: Site, urls: Urls) -> set[str]:
+    """Page URLs and static files, as the renderer knows them."""
+    return known_site_paths(site)
+
+
+def global_version(config: Config, assets: dict) -> str:
+    """A hash of the inputs every page depends on: settings, data files, static files."""
+    digest = hashlib.sha256(repr((config, sorted(assets.items()))).encode("utf-8"))
+    for path in sorted(config.content_dir.glob("*.yaml")):
+        if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def catalog_versions(config: Config) -> dict[str, str]:
+    """A hash of each language's catalog: a French msgstr re-renders only French pages."""
+    versions = {}
+    for lang in config.languages:
+        path = catalog_path(config.locales_dir, lang)
+        versions[lang] = hashlib.sha256(path.read_bytes() if path.exists() else b"").hexdigest()
+    return versions
+
+
+def template_versions(env) -> dict[str, str]:
+    """For each template, a hash of its source and of every template it extends, includes or imports."""
+    loader, sources, references = env.loader, {}, {}
+    for name in loader.list_templates():
+        source = loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            references[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
+        except jinja2.TemplateSyntaxError:
+            references[name] = set()   # the build reports the syntax error itself
+    versions = {}
+    for name in sources:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen and current in sources:
+                seen.add(current)
+                todo.extend(references[current])
+        digest = hashlib.sha256("\0".join(sources[n] for n in sorted(seen)).encode("utf-8")).hexdigest()
+        versions[name] = digest
+    return versions
+
+
+def _remove_with_empty_parents(path: Path, top: Path) -> None:
+    """Delete an output file and the folders it leaves empty."""
+    path.unlink(missing_ok=True)
+    for parent in path.parents:
+        if parent == top or not parent.is_dir() or any(parent.iterdir()):
+            break
+        parent.rmdir()
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Replace a file whole (never half-written for a browser that reads it), only if its text changed."""
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class ProjectWatcher:
+    """Polls every input of the site; livereload asks it what changed and reloads the tabs."""
+
+    def __init__(self, preview: Preview, log=print):
+        self.preview = preview
+        self.log = log
+        self._tasks = [WATCHED]     # livereload watches the working directory when this is empty
+        self._changes: list = []    # livereload queues its start-up reload here
+        self.filepath = None
+        self.snapshot = self.scan()
+
+    def scan(self) -> dict[Path, tuple[int, int]]:
+        """(modification time, size) of every watched file."""
+        found = {}
+        for part in WATCHED:
+            top = self.preview.project / part
+            if top.is_file():
+                stat = top.stat()
+                found[top] = (stat.st_mtime_ns, stat.st_size)
+            elif top.is_dir():
+                _scan_dir(top, found)
+        return found
+
+    def watch(self, *args, **kwargs) -> None:
+        """livereload's API; what is watched is fixed: everything the site is built from."""
+
+    def start(self, callback) -> bool:
+        """Poll often: livereload's own watcher waits 800 ms between looks."""
+        ioloop.PeriodicCallback(callback, POLL_MS).start()
+        return True
+
+    def examine(self):
+        """Rebuild if anything changed; return (a changed path, no delay) so that livereload reloads the tabs."""
+        if self._changes:
+            return self._changes.pop()
+        current = self.scan()
+        changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
+        if not changed:
+            return None, None
+        self.snapshot = current
+        report = self.preview.rebuild(changed)
+        self.log(time.strftime("%H:%M:%S ") + report.line())
+        self.filepath = relative(sorted(changed)[0], self.preview.project)
+        return self.filepath, None
+
+
+def _scan_dir(top: Path, found: dict) -> None:
+    """Collect (mtime, size) of the files below a folder, skipping editors' hidden swap files."""
+    with os.scandir(top) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name.endswith("~"):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _scan_dir(Path(entry.path), found)
+            elif entry.is_file():
+                stat = entry.stat()
+                found[Path(entry.path)] = (stat.st_mtime_ns, stat.st_size)
+
+
+class PreviewHandler(StaticFileHandler):
+    """Serves the preview folder: 404 for anything outside it, the site's 404 page, the error page on failure."""
+
+    def initialize(self, path, default_filename=None, preview: Preview | None = None):
+        super().initialize(path=path, default_filename=default_filename)
+        self.preview = preview
+
+    async def get(self, path, include_body=True):
+        if self.preview.error is not None and _is_page_request(path):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(error_page(self.preview.error))
+            return
+        self.set_header("Cache-Control", "no-store")
+        try:
+            await super().get(path, include_body)
+        except web.HTTPError as exc:
+            # Outside the served folder (../, %2e%2e): a plain 404 that tells nothing, never a 403 or a listing.
+            if exc.status_code == 403:
+                raise web.HTTPError(404) from None
+            raise
+
+    def write_error(self, status_code, **kwargs):
+        """Answer a missing page with the site's own 404.html, as GitHub Pages does."""
+        page = self.preview.out / "404.html"
+        if status_code == 404 and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+def _is_page_request(path: str) -> bool:
+    """True for a URL that shows a page (not a stylesheet or an image)."""
+    last = path.rsplit("/", 1)[-1]
+    return not last or last.endswith(".html") or "." not in last
+
+
+def error_page(errors: list[str]) -> str:
+    """The page shown instead of the site while the build fails: both languages, every error, no assets."""
+    items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in errors)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · Lỗi khi dựng trang · Erreur de construction</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; padding: 2rem; background: #fff4f2; color: #2b0b07; }}
+h1 {{ font-size: 1.4rem; margin: 0 0 .25rem; }}
+p {{ margin: .25rem 0; }}
+ul {{ padding: 0; list-style: none; }}
+li {{ background: #fff; border: 1px solid #e9b3aa; border-left: 6px solid #b3261e; border-radius: 8px;
+      margin: 1rem 0; padding: .75rem 1rem; }}
+pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
+</style>
+</head>
+<body>
+<main>
+<h1 lang="vi">Không dựng được trang</h1>
+<p lang="vi">Hãy sửa lỗi dưới đây và lưu tệp; trang sẽ tự tải lại.</p>
+<h1 lang="fr">La construction du site a échoué</h1>
+<p lang="fr">Corrigez l’erreur ci-dessous et enregistrez le fichier&#8239;: la page se rechargera d’elle-même.</p>
+<ul class="build-errors">
+{items}
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+class PreviewServer(Server):
+    """livereload's server with our handler, our watcher and quiet logs."""
+
+    def __init__(self, preview: Preview, watcher: ProjectWatcher):
+        super().__init__(watcher=watcher)
+        self.preview = preview
+
+    def get_web_handlers(self, script):
+        return [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
+                                            "preview": self.preview})]
+
+    def _setup_logging(self):
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+
+def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
+          open_browser: bool = False) -> int:
+    """Build, serve and watch until Ctrl-C; the output lives in a temporary folder, never in site/."""
+    root = Path(tempfile.mkdtemp(prefix="microsite-preview-"))
+    try:
+        preview = Preview(project, root, base_url)
+        first = preview.rebuild(set())
+        print(first.line(), flush=True)
+        url = f"http://{host}:{port}{preview.base_path}"
+        print(f"Serving {url} — edits to content/, templates/, locales/ and static/ reload the page. "
+              "Ctrl-C stops.", flush=True)
+        # livereload drops a reload that comes within 3 s of the previous one: editors save more often than that.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        server = PreviewServer(preview, ProjectWatcher(preview, log=lambda line: print(line, flush=True)))
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        server.serve(port=port, host=host, root=str(root), live_css=False, restart_delay=0)
+        return 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(serve(Path.cwd()))

@@ -1,0 +1,127 @@
+"""The preview's incremental rebuilds: each kind of edit gives exactly what a full build gives."""
+
+import pytest
+
+from conftest import run_cli, snapshot
+from microsite.serve import Preview, error_page
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def preview(real, tmp_path):
+    preview = Preview(real, tmp_path / "served")
+    report = preview.rebuild(set())
+    assert not report.errors, report.errors
+    return preview
+
+
+def full_build(project, tmp_path, name="full"):
+    """A clean build of the same inputs, to compare with."""
+    out = tmp_path / name
+    result = run_cli(project, "--out", str(out))
+    assert result.code == 0, result.err
+    return snapshot(out)
+
+
+def p(project, rel):
+    return project / rel
+
+
+EDITS = {
+    "markdown body": [("content/pages/talks/nevers.vi.md", "Nevers", "Nevers (Pháp)")],
+    "menu page title": [("content/pages/about.fr.md", "title: ", "title: Présentation – ")],
+    "slug": [("content/pages/about.fr.md", "slug: ", "slug: qui-sommes-nous-")],
+    "talk template": [("templates/talk.html", "talk__kicker", "talk__kicker talk__kicker--new")],
+    "base template": [("templates/base.html", '<main id="main"', '<main data-edited id="main"')],
+    "partial": [("templates/partials/speaker.html", "speaker__name", "speaker__name speaker__name--x")],
+    "catalog": [("locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')],
+    "event date": [("content/event.yaml", "date: 2023-04-14", "date: 2023-04-13")],
+    "speaker role": [("content/speakers.yaml", "Phó Chủ tịch UBND thành phố Hải Phòng",
+                      "Phó Chủ tịch Ủy ban nhân dân thành phố Hải Phòng")],
+    "program title": [("content/program.yaml", "Thành phố cảng thông minh", "Đô thị cảng thông minh")],
+    "stylesheet": [("static/style.css", "--brand: #0d4c73;", "--brand: #0d4c74;")],
+    "menu": [("content/site.yaml", "menu: [index, program, speakers, about]", "menu: [index, about, program]")],
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_incremental_rebuild_equals_full_build(preview, real, tmp_path, kind):
+    changed = set()
+    for rel, old, new in EDITS[kind]:
+        edit(p(real, rel), old, new)
+        changed.add(p(real, rel))
+    report = preview.rebuild(changed)
+    assert not report.errors, report.errors
+    assert snapshot(preview.out) == full_build(real, tmp_path)
+
+
+def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, real, tmp_path):
+    before = snapshot(preview.out)
+    edit(p(real, "content/pages/talks/nevers.vi.md"), "Nevers", "Nevers (Pháp)")
+    report = preview.rebuild({p(real, "content/pages/talks/nevers.vi.md")})
+    after = snapshot(preview.out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    # The page itself, and its French counterpart, now stale: its notice appears.
+    assert changed == {"vi/tham-luan/nevers/index.html", "fr/interventions/nevers/index.html"}
+    assert report.rendered == 2
+
+
+def test_a_french_catalog_edit_rerenders_only_french_pages(preview, real):
+    edit(p(real, "locales/fr/LC_MESSAGES/messages.po"), 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')
+    report = preview.rebuild({p(real, "locales/fr/LC_MESSAGES/messages.po")})
+    assert report.rendered == 10
+
+
+def test_page_added_deleted_and_renamed(preview, real, tmp_path):
+    pages = real / "content" / "pages"
+    (pages / "notes.vi.md").write_text("---\ntitle: Ghi chú\n---\nMới.\n", encoding="utf-8")
+    (pages / "notes.fr.md").write_text("---\ntitle: Notes\n---\nNouveau.\n", encoding="utf-8")
+    assert not preview.rebuild({pages / "notes.vi.md", pages / "notes.fr.md"}).errors
+    assert snapshot(preview.out) == full_build(real, tmp_path, "added")
+    (pages / "notes.fr.md").rename(pages / "remarques.fr.md")
+    (pages / "notes.vi.md").rename(pages / "remarques.vi.md")
+    assert not preview.rebuild({pages / n for n in ("notes.fr.md", "notes.vi.md", "remarques.fr.md",
+                                                    "remarques.vi.md")}).errors
+    assert snapshot(preview.out) == full_build(real, tmp_path, "renamed")
+    (pages / "remarques.fr.md").unlink()
+    assert not preview.rebuild({pages / "remarques.fr.md"}).errors
+    assert snapshot(preview.out) == full_build(real, tmp_path, "deleted")
+    assert not (preview.out / "fr" / "notes").exists()
+
+
+def test_confirming_a_translation_removes_the_stale_notice(preview, real, tmp_path):
+    edit(p(real, "content/pages/about.vi.md"), "---\n", "---\n", )
+    edit(p(real, "content/pages/about.vi.md"), "\n\n", "\n\nMột câu mới.\n\n")
+    preview.rebuild({p(real, "content/pages/about.vi.md")})
+    assert run_cli(real, "translations", "--confirm", "about").code == 0
+    assert not preview.rebuild({p(real, "content/translations.yaml")}).errors
+    assert snapshot(preview.out) == full_build(real, tmp_path)
+
+
+def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(preview, real, tmp_path):
+    good = snapshot(preview.out)
+    event = p(real, "content/event.yaml")
+    edit(event, "date: 2023-04-14", "date: 2023-04-31")
+    report = preview.rebuild({event})
+    assert report.errors and preview.error
+    assert "content/event.yaml:" in preview.error[0] and "impossible date" in preview.error[0]
+    assert snapshot(preview.out) == good   # the last good site stays on disk
+    page = error_page(preview.error)
+    assert "content/event.yaml:" in page and "</head>" in page
+    edit(event, "date: 2023-04-31", "date: 2023-04-15")
+    assert not preview.rebuild({event}).errors and preview.error is None
+    assert snapshot(preview.out) == full_build(real, tmp_path)
+
+
+def test_a_page_error_then_fix_in_the_page_itself(preview, real, tmp_path):
+    page = p(real, "content/pages/talks/ha-noi.fr.md")
+    edit(page, "title: ", "titre: ")
+    assert preview.rebuild({page}).errors
+    edit(page, "titre: ", "title: ")
+    assert not preview.rebuild({page}).errors
+    assert snapshot(preview.out) == full_build(real, tmp_path)
