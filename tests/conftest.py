@@ -107,3 +107,6 @@ def resolve_site_url(site: Path, base_path: str, url: str) -> Path | None:
         return None
     target = site / url[len(base_path):]
     return target / "index.html" if url.endswith("/") or target.is_dir() else target
+
+
+from browser import chromium  # noqa: E402,F401  (the shared browser fixture)

@@ -1,0 +1,39 @@
+"""A real headless Chromium (Debian's package, driven by Playwright) for the tests that need a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+HOW_TO_INSTALL = ("needs Debian's Chromium and Playwright: apt-get install chromium && pip install -e '.[test]' "
+                  "(never `playwright install`)")
+
+
+def launch(playwright):
+    """Start Chromium headless, or skip the test (fail under CI=true) when it is not installed."""
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not executable:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing on CI: " + HOW_TO_INSTALL)
+        pytest.skip(HOW_TO_INSTALL)
+    return playwright.chromium.launch(executable_path=executable, args=FLAGS)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One browser for the whole test session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Playwright is missing on CI: " + HOW_TO_INSTALL)
+        pytest.skip(HOW_TO_INSTALL)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

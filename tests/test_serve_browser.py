@@ -1,0 +1,122 @@
+"""End to end: `build.py serve` in a real process, a real Chromium tab, real edits of the files."""
+
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+TIMEOUT_MS = 10_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(real):
+    """`python build.py serve` on a copy of the real site, on 127.0.0.1; stopped after the test."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(real), "serve",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        for line in process.stdout:
+            if line.startswith("Serving "):
+                url = re.search(r"(http://\S+)", line).group(1)
+                break
+            assert time.monotonic() < deadline, "the server did not start"
+        else:
+            pytest.fail("the server exited before serving")
+        yield url, real, port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def tab(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_server_binds_loopback_and_serves_under_the_base_path(server):
+    url, _, port = server
+    assert url == f"http://127.0.0.1:{port}/microsite/"
+
+
+def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
+    url, project, _ = server
+    contribution = tab.context.new_page()
+    tab.goto(url + "vi/")
+    contribution.goto(url + "vi/tham-luan/nevers/")
+    tab.wait_for_timeout(300)  # let livereload's websocket connect
+
+    edit(project / "content/pages/talks/nevers.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
+    contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
+
+    edit(project / "templates/talk.html", '<p class="talk__kicker">', '<p class="talk__kicker">Mẫu mới · ')
+    contribution.wait_for_selector("text=Mẫu mới ·", timeout=TIMEOUT_MS)
+
+    edit(project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"', 'msgstr "Ý chính của phiên"')
+    tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
+
+    edit(project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-15")
+    tab.wait_for_selector("text=15 tháng 4, 2023", timeout=TIMEOUT_MS)
+
+    edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
+    tab.wait_for_function(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor === 'rgb(1, 2, 3)'",
+        timeout=TIMEOUT_MS)
+
+
+def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
+    url, project, _ = server
+    tab.goto(url + "fr/")
+    tab.wait_for_timeout(300)
+    edit(project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-14\n\tbroken: yes")
+    tab.wait_for_selector("text=La construction du site a échoué", timeout=TIMEOUT_MS)
+    errors = tab.inner_text(".build-errors")
+    assert "content/event.yaml:7" in errors and "tab" in errors
+    edit(project / "content/event.yaml", "\n\tbroken: yes", "")
+    tab.wait_for_selector("text=vendredi 14 avril 2023", timeout=TIMEOUT_MS)
+
+
+def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):
+    url, _, port = server
+    response = tab.goto(url + "fr/nulle-part/")
+    assert response.status == 404
+    assert "Page introuvable" in tab.content() and "Không tìm thấy trang" in tab.content()
+    for raw in ("/microsite/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/../", "/microsite/../build.py"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", raw)
+        answer = connection.getresponse()
+        body = answer.read()
+        assert answer.status == 404, raw
+        assert b"root:" not in body
+        connection.close()
+
+
+def test_the_built_site_has_no_livereload_script(real):
+    from conftest import run_cli
+    assert run_cli(real).code == 0
+    for page in (real / "site").rglob("*.html"):
+        assert "livereload" not in page.read_text(encoding="utf-8")
