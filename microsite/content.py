@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -174,6 +175,12 @@ class SourceFile:
     body: str
     body_line: int     # line number of the body's first line in the file
     text: str          # the whole file, NFC: what translation fingerprints are taken of
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """The translation fingerprint of this file's text, computed once."""
+        from .fingerprints import fingerprint
+        return fingerprint(self.text)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)

@@ -137,16 +137,17 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
 
     The preview server passes a SourceCache so that only changed page files are read again."""
     errors = ErrorList()
-    data = {name: _load_data(config, name, spec, errors) for name, spec in schema.DATA_FILES if name != "site.yaml"}
+    cache = cache if cache is not None else SourceCache()
+    data = {}
+    for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
+        data[name], problems = cache.remember(config.content_dir / name, lambda: _load_data(config, name, spec))
+        errors.extend(problems)
     speakers = _speakers(config, data["speakers.yaml"], errors)
     sources, page_names = _read_pages(config, errors, cache)
     event = _event(config, data["event.yaml"], speakers, errors)
     program = _program(config, data["program.yaml"], speakers, page_names, errors)
-    try:
-        records = fingerprints.load(config.content_dir, config.project)
-    except ContentError as exc:
-        errors.add(exc)
-        records = {}
+    records, problems = cache.remember(config.content_dir / fingerprints.FILE_NAME, lambda: _load_records(config))
+    errors.extend(problems)
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors)
@@ -155,18 +156,24 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
 
 
-def _load_data(config: Config, name: str, spec, errors: ErrorList):
-    """Load and validate one YAML data file, returning (raw, cleaned) or None."""
+def _load_data(config: Config, name: str, spec) -> tuple:
+    """Load and validate one YAML data file: ((raw, cleaned) or None, errors)."""
     path = config.content_dir / name
     rel = relative(path, config.project)
     try:
         raw = load_yaml_file(path, config.project)
     except ContentError as exc:
-        errors.add(exc)
-        return None
+        return None, [exc]
     cleaned, problems = schema.validate(raw, spec, schema.Where(rel, 1, 1, config.languages))
-    errors.extend(problems)
-    return (raw, cleaned) if not problems else None
+    return ((raw, cleaned) if not problems else None), problems
+
+
+def _load_records(config: Config) -> tuple[dict, list[ContentError]]:
+    """The translation fingerprints: (records, errors)."""
+    try:
+        return fingerprints.load(config.content_dir, config.project), []
+    except ContentError as exc:
+        return {}, [exc]
 
 
 def _speakers(config: Config, loaded, errors: ErrorList) -> dict[str, Speaker]:
@@ -252,11 +259,19 @@ class SourceCache:
     def __init__(self) -> None:
         self.listing: list | None = None
         self.entries: dict[Path, tuple] = {}
+        self.data: dict[Path, tuple] = {}
+
+    def remember(self, path: Path, load):
+        """The result of load() for a data file, loading it only when it is new or changed."""
+        if path not in self.data:
+            self.data[path] = load()
+        return self.data[path]
 
     def forget(self, paths) -> None:
-        """Drop what is known of changed files; a file added or deleted also drops the listing."""
+        """Drop what is known of changed files; a page added or deleted also drops the listing."""
         for path in paths:
-            if path not in self.entries or not path.exists():
+            self.data.pop(path, None)
+            if path.suffix == ".md" and (path not in self.entries or not path.exists()):
                 self.listing = None
             self.entries.pop(path, None)
 
@@ -314,6 +329,7 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
         errors.add(ContentError("content/pages", None, None, "the home page is missing",
                                 f"create content/pages/index.{config.default_language}.md"))
     pages, warnings = [], []
+    templates = {p.name for p in config.templates_dir.glob("*.html")}
     for name in sorted(by_name):
         files = by_name[name]
         original = next(files[lang] for lang in config.languages if lang in files)
@@ -321,14 +337,14 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
         for lang in config.languages:
             if lang in files:
                 state = _state(name, lang, files[lang], source_lang, records, config)
-                pages.append(_page(files[lang], lang, name, config, contribution_pages, state))
+                pages.append(_page(files[lang], lang, name, templates, contribution_pages, state))
                 if state == STALE:
                     why = ("the source page changed since it was confirmed" if lang in records.get(name, {})
                            else "it was never confirmed against the source page")
                     warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
-                pages.append(_page(original, lang, name, config, contribution_pages, MISSING))
+                pages.append(_page(original, lang, name, templates, contribution_pages, MISSING))
                 warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
                                 f"{original.lang} text; create content/pages/{name}.{lang}.md")
     return pages, warnings
@@ -339,10 +355,10 @@ def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, re
     if lang == config.default_language or source is None:
         return OK
     recorded = records.get(name, {}).get(lang)
-    return OK if recorded == fingerprints.fingerprint(source.text) else STALE
+    return OK if recorded == source.fingerprint else STALE
 
 
-def _page(source: SourceFile, lang: str, name: str, config: Config, contribution_pages: set[str],
+def _page(source: SourceFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
           state: str) -> Page:
     """Make the Page for one language from one source file."""
     meta = source.meta
@@ -353,7 +369,7 @@ def _page(source: SourceFile, lang: str, name: str, config: Config, contribution
         template = meta.get("template", "talk.html")
     else:
         named = name.replace("/", "-") + ".html"
-        default = named if (config.templates_dir / named).is_file() else "page.html"
+        default = named if named in templates else "page.html"
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state)
@@ -364,15 +380,15 @@ def _check_unique_urls(pages: list[Page], sources: list[SourceFile], errors: Err
     texts = {s.path: s.text for s in sources}
     seen: dict[str, Page] = {}
     for page in pages:
-        line = _slug_line(texts.get(page.path, ""))
         if page.slug == "" and page.name != "index":
-            errors.add(ContentError(page.path, line, None, "the slug is empty after transliteration",
-                                    "write a slug with letters or digits"))
+            errors.add(ContentError(page.path, _slug_line(texts.get(page.path, "")), None,
+                                    "the slug is empty after transliteration", "write a slug with letters or digits"))
             continue
         other = seen.setdefault(page.output_path, page)
         if other is not page:
             url = page.output_path[: -len("index.html")]
-            errors.add(ContentError(page.path, line, None, f"the URL /{url} is also used by {other.path}",
+            errors.add(ContentError(page.path, _slug_line(texts.get(page.path, "")), None,
+                                    f"the URL /{url} is also used by {other.path}",
                                     "give one of the two pages another slug"))
 
 

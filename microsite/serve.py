@@ -151,18 +151,25 @@ class Preview:
             self.url_version = version
             self.url_generation += 1
 
-    def page_key(self, site: Site, page) -> tuple:
-        """Everything a page's output depends on: the explicit dependency map of the preview."""
+    def page_keys(self, site: Site) -> dict[str, tuple]:
+        """Everything each page's output depends on, by output path: the preview's explicit dependency map."""
         # Other pages enter a page's output only by their address (links, switcher, hreflang; covered by the
         # URL generation), by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
-        menu = tuple((p.name, p.title) for p in (site.page(n, page.lang) for n in site.config.menu) if p)
-        counterparts = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
-        return (self.global_generation, self.url_generation, self.template_versions.get(page.template),
-                self.catalog_versions.get(page.lang), page, counterparts, menu)
+        menus = {lang: tuple((p.name, p.title) for p in (site.page(n, lang) for n in site.config.menu) if p)
+                 for lang in site.config.languages}
+        counterparts: dict[str, tuple] = {}
+        keys = {}
+        for page in site.pages:
+            if page.name not in counterparts:
+                counterparts[page.name] = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
+            keys[page.output_path] = (self.global_generation, self.url_generation,
+                                      self.template_versions.get(page.template), self.catalog_versions.get(page.lang),
+                                      page, counterparts[page.name], menus[page.lang])
+        return keys
 
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
-        wanted = {p.output_path: self.page_key(site, p) for p in site.pages}
+        wanted = self.page_keys(site)
         todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
         errors = ErrorList()
         count = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 # Letters that Unicode does not decompose into a base letter plus marks.
@@ -25,6 +26,7 @@ def slugify(text: str, separator: str = "-") -> str:
     return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
 
 
+@lru_cache(maxsize=65536)
 def slugify_path(text: str) -> str:
     """Slugify each /-separated segment of a slug, dropping empty ones."""
     return "/".join(s for s in (slugify(part) for part in text.split("/")) if s)
