@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None, default_project: Path | None = None) -> 
     """Run one command; expected failures print one line per problem and return 1."""
     args = make_parser(default_project).parse_args(argv)
     command = args.command or "build"
+    previous = _stop_cleanly_on_sigterm()
     try:
         return COMMANDS[command](args)
     except BuildError as exc:
@@ -102,6 +105,21 @@ def main(argv: list[str] | None = None, default_project: Path | None = None) -> 
     except KeyboardInterrupt:
         print("interrupted; site/ was left as it was.", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_cleanly_on_sigterm():
+    """Treat `kill` like Ctrl-C, so an interrupted build removes its temporary folder and keeps site/."""
+    if threading.current_thread() is threading.main_thread():
+        return signal.signal(signal.SIGTERM, lambda signum, frame: _raise_interrupt())
+    return None
+
+
+def _raise_interrupt():
+    """The SIGTERM handler's body."""
+    raise KeyboardInterrupt
 
 
 def run_build(args) -> int:

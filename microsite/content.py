@@ -127,13 +127,41 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
     loader.source_path = name
     loader.line_offset = first_line - 1
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_alias_bombs(node, name)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise ContentError(name, first_line, None, "the YAML is nested too deeply",
+                           "content files need a few levels of nesting at most") from None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, name, first_line - 1, text) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        raise ContentError(name, line, None, f"the character U+{exc.character:04X} is not allowed in YAML",
+                           "delete it (it is invisible in most editors)") from None
     except yaml.YAMLError as exc:
-        raise ContentError(name, first_line, None, f"invalid YAML: {exc}") from None
+        raise ContentError(name, first_line, None, "invalid YAML: " + " ".join(str(exc).split())) from None
     finally:
         loader.dispose()
+
+
+MAX_NODES = 200_000
+
+
+def _refuse_alias_bombs(root, name: str) -> None:
+    """Count nodes as construction would visit them, so that aliases cannot expand into billions of values."""
+    seen, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise ContentError(name, node.start_mark.line + 1, None, "the YAML expands to too many values",
+                               "remove the anchors (&) and aliases (*) that repeat large parts")
+        if isinstance(node.value, list):
+            for child in node.value:
+                stack.extend(child if isinstance(child, tuple) else (child,))
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) -> ContentError:
@@ -141,7 +169,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) ->
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
-    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
     hint = "check the indentation and quotes on this line and the one above"
     if "'\\t'" in problem or "\\t" in problem or (mark and "\t" in _line_of(text, mark.line)):
         problem, hint = "a tab character in YAML", "indent with spaces, never tabs"

@@ -268,6 +268,8 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dt.date):
         return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
     return "text"
 
 

@@ -1,0 +1,97 @@
+"""Property tests: whatever an editor types, the build ends in a site or in clean content errors, never a crash."""
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microsite.config import load_config
+from microsite.content import parse_page, parse_yaml
+from microsite.errors import BuildError, ContentError
+from microsite.model import load_site
+from microsite.builder import build
+
+SETTINGS = settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+yaml_text = st.one_of(
+    st.text(max_size=400),
+    st.text(alphabet=string.printable + "–«»Đđàảãạăắằẳẵặâấầẩẫậ\t", max_size=400),
+    st.lists(st.sampled_from(["a:", " b:", "  - x", "- y", "[", "]", "{", "}", "'", '"', "&a", "*a", "!!binary",
+                              "title: Đà Nẵng", "date: 2023-02-30", "\t", ":", "? ", "---", "...", "%YAML 1.1",
+                              "<<: *a", "x: [1, 2", "vi: ", "fr: "]), max_size=40).map("\n".join),
+)
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=30)
+
+
+@SETTINGS
+@given(yaml_text)
+def test_any_yaml_parses_or_gives_a_located_error(text):
+    try:
+        parse_yaml(text, "content/event.yaml")
+    except ContentError as exc:
+        assert exc.path == "content/event.yaml"
+        assert "\n" not in exc.message
+
+
+@SETTINGS
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_any_page_file_parses_or_gives_a_located_error(front, body):
+    try:
+        parse_page(f"---\n{front}\n---\n{body}", "x", "vi", "content/pages/x.vi.md")
+    except ContentError as exc:
+        assert exc.path == "content/pages/x.vi.md"
+
+
+def _build_or_clean_error(project, tmp_path):
+    """Build; a BuildError must list located errors, anything else fails the test."""
+    try:
+        build(project, tmp_path / "out")
+    except BuildError as exc:
+        assert exc.errors and all(e.path and "\n" not in e.message for e in exc.errors)
+
+
+@SETTINGS
+@given(data=json_like)
+def test_any_structure_in_a_data_file(tiny, tmp_path, data):
+    import yaml
+    (tiny / "content/program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _build_or_clean_error(tiny, tmp_path)
+
+
+@SETTINGS
+@given(front=yaml_text, body=st.text(max_size=2000))
+def test_any_front_matter_and_markdown(tiny, tmp_path, front, body):
+    (tiny / "content/pages/notes.vi.md").write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+    _build_or_clean_error(tiny, tmp_path)
+
+
+markdownish = st.lists(st.sampled_from([
+    "# ", "## Đà Nẵng", "> ", ">>>>>>>>", "- ", "1. ", "    code", "```", "`", "*", "**", "_", "[a](", "](b)",
+    "[x](index.md)", "[y](nowhere.md)", "[z](/fr/)", "[w](../../../etc)", "<div>", "</div>", "<script>", "|a|b|",
+    "|---|---|", "![i](/static/style.css)", "&amp;", "&#0;", "\u0000", "\t", "« »", " ; ", "[^1]", "[^1]: note",
+    "{: #id }", "<!--", "-->", "\n", "\n\n"]), max_size=80).map("".join)
+
+
+@SETTINGS
+@given(body=markdownish)
+def test_markdown_constructs(tiny, tmp_path, body):
+    (tiny / "content/pages/notes.vi.md").write_text(f"---\ntitle: T\n---\n{body}", encoding="utf-8")
+    _build_or_clean_error(tiny, tmp_path)
+
+
+@settings(max_examples=5, deadline=20000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(depth=st.integers(min_value=50, max_value=3000))
+def test_deep_nesting_and_huge_files(tiny, tmp_path, depth):
+    (tiny / "content/pages/notes.vi.md").write_text(
+        "---\ntitle: T\n---\n" + ">" * depth + " x\n\n" + "- " * depth + "y\n\n" + ("Đoạn văn dài. " * 20000),
+        encoding="utf-8")
+    (tiny / "content/event.yaml").write_text("a: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    _build_or_clean_error(tiny, tmp_path)
+
+
+def test_load_site_after_fuzzing_still_works(tiny):
+    assert load_site(load_config(tiny)).pages

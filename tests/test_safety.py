@@ -1,0 +1,64 @@
+"""Safe content: autoescaped data, sanitised Markdown HTML unless a page opts in, noopener on external links."""
+
+from conftest import run_cli
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def page_html(project, rel):
+    return (project / "site" / rel).read_text(encoding="utf-8")
+
+
+def test_raw_html_is_sanitised(tiny):
+    write(tiny / "content/pages/notes.vi.md", """---
+title: Ghi chú
+---
+<figure><img src="https://img.example/a.png" alt="Ảnh" onerror="alert(1)"><figcaption>Chú thích</figcaption></figure>
+
+<script>alert("x")</script>
+
+<a href="javascript:alert(1)">bad</a> <a href="https://example.org/" onclick="steal()">ok</a>
+
+<iframe src="https://video.example/embed/1" title="Video"></iframe>
+""")
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/notes/index.html")
+    assert "<script" not in html and "alert" not in html and "onclick" not in html and "onerror" not in html
+    assert "javascript:" not in html
+    assert "<figure>" in html and "<figcaption>Chú thích</figcaption>" in html
+    assert 'src="https://video.example/embed/1"' in html
+    assert 'href="https://example.org/"' in html
+
+
+def test_a_page_may_opt_in_to_scripts(tiny):
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\nallow_scripts: true\n---\n"
+                                              '<script>console.log("kept")</script>\n')
+    assert run_cli(tiny).code == 0
+    assert '<script>console.log("kept")</script>' in page_html(tiny, "vi/notes/index.html")
+
+
+def test_external_markdown_links_get_noopener(tiny):
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n[báo](https://news.example/a) [trang](index.md)\n")
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/notes/index.html")
+    assert '<a href="https://news.example/a" rel="noopener">báo</a>' in html
+    assert '<a href="/repo/vi/">trang</a>' in html
+
+
+def test_data_values_cannot_inject_markup(tiny):
+    speakers = tiny / "content/speakers.yaml"
+    speakers.write_text(speakers.read_text(encoding="utf-8").replace(
+        "name: Nguyễn An", "name: \"<script>alert('x')</script> An\""), encoding="utf-8")
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/tham-luan/da-nang/index.html")
+    assert "<script>" not in html and "&lt;script&gt;alert(" in html
+
+
+def test_titles_are_escaped(tiny):
+    write(tiny / "content/pages/notes.vi.md", '---\ntitle: "A <b>bold</b> & <i>title</i>"\n---\nx\n')
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/notes/index.html")
+    assert "<title>A &lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;title&lt;/i&gt;</title>" in html
