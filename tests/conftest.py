@@ -110,3 +110,60 @@ def resolve_site_url(site: Path, base_path: str, url: str) -> Path | None:
 
 
 from browser import chromium  # noqa: E402,F401  (the shared browser fixture)
+
+
+class SiteServer:
+    """A real HTTP server on 127.0.0.1 serving a built site under a base path, as GitHub Pages would."""
+
+    def __init__(self, site: Path, base_path: str):
+        import functools
+        import http.server
+        import tempfile
+        import threading
+
+        self.root = Path(tempfile.mkdtemp(prefix="served-"))
+        mount = self.root / base_path.strip("/") if base_path.strip("/") else self.root
+        if mount != self.root:
+            mount.parent.mkdir(parents=True, exist_ok=True)
+            mount.symlink_to(site.resolve(), target_is_directory=True)
+        else:
+            self.root.rmdir()
+            self.root.symlink_to(site.resolve(), target_is_directory=True)
+        not_found = (site / "404.html").read_bytes() if (site / "404.html").exists() else b"not found"
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def send_error(self, code, message=None, explain=None):
+                if code != 404:
+                    return super().send_error(code, message, explain)
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(not_found)))
+                self.end_headers()
+                self.wfile.write(not_found)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(self.root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = self.origin + base_path
+
+    def stop(self):
+        """Stop serving and remove the mount point."""
+        self.server.shutdown()
+        self.server.server_close()
+        if self.root.is_symlink():
+            self.root.unlink()
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def served_real_site(real_site):
+    """The real site, built for its base URL, served under its base path on 127.0.0.1."""
+    from microsite.config import load_config
+    server = SiteServer(real_site, load_config(ROOT).base_path)
+    yield server
+    server.stop()
