@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from . import publish
 from .config import Config, load_config
 from .errors import BuildError, ContentError, ErrorList
 from .model import Site, load_site
@@ -77,7 +78,13 @@ def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=Non
             yield special()
         except ContentError as exc:
             errors.add(exc)
-    yield Rendered(".nojekyll", "")
+    urls = renderer.urls
+    yield Rendered("sitemap.xml", publish.sitemap(site, urls))
+    yield Rendered("robots.txt", publish.robots(urls))
+    for lang in site.config.languages:
+        yield Rendered(publish.feed_path(lang), publish.atom_feed(site, urls, lang))
+        yield Rendered(publish.calendar_path(lang), publish.calendar(site, urls, lang))
+    yield Rendered(".nojekyll", "")   # GitHub Pages must not run Jekyll, which drops folders starting with _
     if site.config.cname:
         yield Rendered("CNAME", site.config.cname + "\n")
 

@@ -18,6 +18,7 @@ EPILOG = """commands (default: build):
   new NAME               create content/pages/NAME.<lang>.md for every language
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
+  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message)
   schema                 print the reference of every content file's keys
 
 Run `python build.py COMMAND --help` for a command's options."""
@@ -76,6 +77,12 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     catalogs = commands.add_parser("i18n", help="extract, update or compile the interface catalogs")
     _common(catalogs, suppress=True)
     catalogs.add_argument("action", choices=["extract", "update", "compile"])
+
+    deploy = commands.add_parser("deploy", help="build strictly and publish site/ to the gh-pages branch")
+    _common(deploy, suppress=True)
+    deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
+    deploy.add_argument("--message", help="the commit message (default: names the source commit)")
 
     schema = commands.add_parser("schema", help="print the keys every content file takes")
     _common(schema, suppress=True)
@@ -184,6 +191,14 @@ def run_i18n(args) -> int:
     return 0
 
 
+def run_deploy(args) -> int:
+    """deploy: build strictly and publish to a gh-pages branch."""
+    from .deploy import deploy
+
+    print(deploy(args.project, args.remote, args.branch, args.message, args.base_url))
+    return 0
+
+
 def run_schema(args) -> int:
     """schema: print the reference of the content files."""
     from .schema import reference
@@ -193,4 +208,4 @@ def run_schema(args) -> int:
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
-            "i18n": run_i18n, "schema": run_schema}
+            "i18n": run_i18n, "deploy": run_deploy, "schema": run_schema}

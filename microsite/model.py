@@ -79,6 +79,7 @@ class Page:
     template: str
     allow_scripts: bool
     state: str = OK
+    updated: dt.date | None = None
 
     @property
     def is_fallback(self) -> bool:
@@ -150,7 +151,7 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     errors.extend(problems)
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
-    pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors)
+    pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
     _check_unique_urls(pages, sources, errors)
     errors.raise_if_any()
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
@@ -320,7 +321,7 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
-                records: dict, errors: ErrorList) -> tuple[list[Page], list[str]]:
+                records: dict, errors: ErrorList, default_date: dt.date) -> tuple[list[Page], list[str]]:
     """Pair each page with its translations; fill a missing language with a marked fallback."""
     by_name: dict[str, dict[str, SourceFile]] = {}
     for s in sources:
@@ -337,14 +338,14 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
         for lang in config.languages:
             if lang in files:
                 state = _state(name, lang, files[lang], source_lang, records, config)
-                pages.append(_page(files[lang], lang, name, templates, contribution_pages, state))
+                pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
                 if state == STALE:
                     why = ("the source page changed since it was confirmed" if lang in records.get(name, {})
                            else "it was never confirmed against the source page")
                     warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
-                pages.append(_page(original, lang, name, templates, contribution_pages, MISSING))
+                pages.append(_page(original, lang, name, templates, contribution_pages, MISSING, default_date))
                 warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
                                 f"{original.lang} text; create content/pages/{name}.{lang}.md")
     return pages, warnings
@@ -359,7 +360,7 @@ def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, re
 
 
 def _page(source: SourceFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
-          state: str) -> Page:
+          state: str, default_date: dt.date) -> Page:
     """Make the Page for one language from one source file."""
     meta = source.meta
     slug = "" if name == "index" else slugify_path(meta.get("slug") or name)
@@ -372,7 +373,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
         default = named if named in templates else "page.html"
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
-                source.body_line, template, meta.get("allow_scripts", False), state)
+                source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date))
 
 
 def _check_unique_urls(pages: list[Page], sources: list[SourceFile], errors: ErrorList) -> None:

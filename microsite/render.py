@@ -13,6 +13,7 @@ from .content import relative
 from .errors import ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
+from .publish import calendar_path, event_json_ld, feed_path, page_alternates
 from .text import french_spacing_html
 from .urls import Urls, page_url_path
 
@@ -88,7 +89,7 @@ class SiteRenderer:
         home = self.site.page("index", self.site.config.default_language)
         context = self._multilingual_context("partials/welcome.html")
         context["sections"] = [section["html"] for section in context["sections"]]
-        context["alternates"] = alternates(self.site, home, self.urls) if home else []
+        context["alternates"] = page_alternates(self.site, home, self.urls) if home else []
         return Rendered("index.html", self._template(self.site.config.default_language, "landing.html", context))
 
     def render_not_found(self) -> Rendered:
@@ -168,8 +169,9 @@ def finish(html: str, lang: str) -> str:
 
 
 def known_site_paths(site: Site) -> set[str]:
-    """Every path under site/ a link may point at: page URLs and static files."""
-    paths = {page_url_path(p.lang, p.slug) for p in site.pages}
+    """Every path under site/ a link may point at: page URLs, feeds, calendars, the sitemap, static files."""
+    paths = {page_url_path(p.lang, p.slug) for p in site.pages} | {"sitemap.xml", "robots.txt", "404.html"}
+    paths |= {f(lang) for lang in site.config.languages for f in (feed_path, calendar_path)}
     static = site.config.static_dir
     if static.is_dir():
         paths |= {"static/" + f.relative_to(static).as_posix() for f in static.rglob("*") if f.is_file()}
@@ -200,7 +202,9 @@ def page_context(site: Site, page: Page, urls: Urls, content: Markup) -> dict:
         content=content,
         content_lang=page.content_lang,
         switcher=switcher(site, page, urls),
-        alternates=alternates(site, page, urls),
+        alternates=page_alternates(site, page, urls),
+        og=open_graph(site, page, urls),
+        json_ld=Markup(event_json_ld(site, urls, page.lang)) if page.is_home else None,
         canonical=canonical(site, page, urls),
         missing=page.state == MISSING,
         stale=page.state == STALE,
@@ -219,14 +223,18 @@ def switcher(site: Site, page: Page, urls: Urls) -> list[dict]:
             for other in site.counterparts(page)]
 
 
-def alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
-    """hreflang links: every real translation plus x-default; none for a fallback page."""
-    if page.is_fallback:
-        return []
-    real = site.alternates(page)
-    links = [{"hreflang": p.lang, "href": urls.page(p, absolute=True)} for p in real]
-    default = urls.root(absolute=True) if page.is_home else urls.page(real[0], absolute=True)
-    return links + [{"hreflang": "x-default", "href": default}]
+def open_graph(site: Site, page: Page, urls: Urls) -> dict:
+    """What social networks show of a page: its locale and the other real languages, the card image."""
+    config = site.config
+    return {
+        "type": "website" if page.is_home else "article",
+        "locale": i18n.open_graph_locale(page.lang),
+        "alternate_locales": [i18n.open_graph_locale(p.lang) for p in site.alternates(page) if p.lang != page.lang],
+        "image": urls.asset("social-card.png", absolute=True) if "social-card.png" in urls.assets else None,
+        "description": page.summary or config.description.get(page.lang, ""),
+        "feed": urls.path(feed_path(page.lang)),
+        "calendar": urls.path(calendar_path(page.lang)),
+    }
 
 
 def canonical(site: Site, page: Page, urls: Urls) -> str:

@@ -329,6 +329,8 @@ FRONT_MATTER = Mapping((
     Field("slug", text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> chuong-trinh",
           required=False),
     Field("summary", text, "one or two sentences for cards, feeds and search engines", required=False),
+    Field("updated", date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date",
+          required=False),
     Field("template", text, "a template from templates/, e.g. program.html", required=False),
     Field("allow_scripts", boolean, "true lets raw <script> and event handlers through; off by default",
           required=False),

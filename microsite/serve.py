@@ -69,6 +69,7 @@ class Preview:
         self.sources = SourceCache()
         self.markdown = MarkdownCache()
         self.keys: dict[str, tuple] = {}      # output path -> the inputs it was last rendered from
+        self.listing: tuple = ()
         self.renderer: SiteRenderer | None = None
         self.site: Site | None = None
         self.error: list[str] | None = None
@@ -171,9 +172,12 @@ class Preview:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
         wanted = self.page_keys(site)
         todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
+        # The sitemap and feeds list every page by address, title, summary and date.
+        listing = tuple((p.name, p.lang, p.slug, p.title, p.summary, p.updated, p.is_fallback) for p in site.pages)
+        site_wide, self.listing = everything or listing != self.listing, listing
         errors = ErrorList()
         count = 0
-        for rendered in render_site(site, renderer, errors, pages=todo, site_wide=everything):
+        for rendered in render_site(site, renderer, errors, pages=todo, site_wide=site_wide):
             count += rendered.path in wanted
             _write_if_changed(self.out / rendered.path, rendered.html)
         errors.raise_if_any()

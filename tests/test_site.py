@@ -66,7 +66,8 @@ def _switcher_and_alternates(path: Path):
     links = parse_html(path).links
     switcher = {a["hreflang"]: url for url, a in links
                 if a["tag"] == "a" and "hreflang" in a and "lang" in a and not urlsplit(url).scheme}
-    alternates = {a["hreflang"]: url for url, a in links if a["tag"] == "link" and a.get("rel") == "alternate"}
+    alternates = {a["hreflang"]: url for url, a in links
+                  if a["tag"] == "link" and a.get("rel") == "alternate" and "hreflang" in a}
     return switcher, alternates
 
 

@@ -1,0 +1,172 @@
+"""What search engines, feed readers, social cards and calendars read: sitemap, robots.txt, Atom, iCalendar, JSON-LD.
+
+Everything is built from the model and the URL builder, never written by hand, and carries no build timestamp
+(two builds of the same content are byte-identical).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from . import i18n
+from .model import Page, Site
+from .text import slugify
+from .urls import Urls
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no daylight saving time
+
+
+def calendar_path(lang: str) -> str:
+    """Where a language's iCalendar file is written."""
+    return f"{lang}/event.ics"
+
+
+def feed_path(lang: str) -> str:
+    """Where a language's Atom feed is written."""
+    return f"{lang}/feed.xml"
+
+
+def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
+    """hreflang alternates: every real translation plus x-default; none for a fallback page."""
+    if page.is_fallback:
+        return []
+    real = site.alternates(page)
+    links = [{"hreflang": p.lang, "href": urls.page(p, absolute=True)} for p in real]
+    default = urls.root(absolute=True) if page.is_home else urls.page(real[0], absolute=True)
+    return links + [{"hreflang": "x-default", "href": default}]
+
+
+def sitemap(site: Site, urls: Urls) -> str:
+    """sitemap.xml: every real page with its hreflang alternates (fallbacks are not announced)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+    home = site.page("index", site.config.default_language)
+    entries = [(urls.root(absolute=True), page_alternates(site, home, urls) if home else [])]
+    entries += [(urls.page(p, absolute=True), page_alternates(site, p, urls))
+                for p in site.pages if not p.is_fallback]
+    for loc, alternates in entries:
+        lines.append(f"  <url>\n    <loc>{escape(loc)}</loc>")
+        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(a["hreflang"])} href={quoteattr(a["href"])}/>'
+                  for a in alternates]
+        lines.append("  </url>")
+    return "\n".join(lines + ["</urlset>", ""])
+
+
+def robots(urls: Urls) -> str:
+    """robots.txt allowing everything and naming the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.path('sitemap.xml', absolute=True)}\n"
+
+
+def _timestamp(day: dt.date) -> str:
+    """An RFC 3339 time for a date: midnight in Hà Nội."""
+    return dt.datetime.combine(day, dt.time(), SESSION_TZ).isoformat()
+
+
+def atom_feed(site: Site, urls: Urls, lang: str) -> str:
+    """An Atom feed of one language's pages: title, summary, link and updated date of each."""
+    pages = sorted((p for p in site.pages_in(lang) if not p.is_fallback),
+                   key=lambda p: (-p.updated.toordinal(), p.name))
+    updated = max((p.updated for p in pages), default=site.event.date)
+    feed_url = urls.path(feed_path(lang), absolute=True)
+    title = site.config.title[lang]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<feed xmlns="{ATOM_NS}" xml:lang="{lang}">',
+             f"  <title>{escape(title)}</title>",
+             f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
+             f'  <link rel="alternate" type="text/html" hreflang="{lang}" href={quoteattr(urls.home(lang, True))}/>',
+             f"  <id>{escape(feed_url)}</id>",
+             f"  <updated>{_timestamp(updated)}</updated>",
+             f"  <author><name>{escape(title)}</name></author>"]
+    for page in pages:
+        url = urls.page(page, absolute=True)
+        lines += ["  <entry>",
+                  f"    <title>{escape(page.title)}</title>",
+                  f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+                  f"    <id>{escape(url)}</id>",
+                  f"    <updated>{_timestamp(page.updated)}</updated>"]
+        if page.summary:
+            lines.append(f"    <summary>{escape(page.summary)}</summary>")
+        lines.append("  </entry>")
+    return "\n".join(lines + ["</feed>", ""])
+
+
+def _ics_escape(text: str) -> str:
+    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545 section 3.1)."""
+    out, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > 75:
+            out.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def calendar(site: Site, urls: Urls, lang: str) -> str:
+    """An iCalendar file for the session: an all-day event, since the report gives no hour."""
+    event = site.event
+    host = urls.base_url.split("/")[2]
+    uid = f"{slugify(event.title[site.config.default_language])}-{event.date:%Y%m%d}@{host}"
+    place = f"{event.city[lang]}, {i18n.country_name(event.country, lang)}"
+    description = f"{event.conference[lang]}\n{urls.home(lang, absolute=True)}"
+    if event.part_of_day:
+        description = f"{event.part_of_day[lang]} · {description}"
+    stamp = f"{event.date:%Y%m%d}T000000Z"   # fixed, so that rebuilding changes nothing
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//microsite//conference microsite//" + lang.upper(),
+        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
+        f"UID:{uid}", f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{event.date + dt.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY;LANGUAGE={lang}:{_ics_escape(event.title[lang])}",
+        f"DESCRIPTION;LANGUAGE={lang}:{_ics_escape(description)}",
+        f"LOCATION;LANGUAGE={lang}:{_ics_escape(place)}",
+        f"URL:{urls.home(lang, absolute=True)}",
+        "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR",
+    ]
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+def event_json_ld(site: Site, urls: Urls, lang: str) -> str:
+    """schema.org Event data for a home page, as JSON safe to embed in a <script> element."""
+    event = site.event
+
+    def person(speaker):
+        data = {"@type": "Person", "name": speaker.name, "jobTitle": speaker.role[lang]}
+        if speaker.city:
+            data["homeLocation"] = {"@type": "Place", "name": speaker.city[lang]}
+        return data
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title[lang],
+        "description": site.config.description.get(lang) or event.conference[lang],
+        "startDate": event.date.isoformat(),
+        "endDate": event.date.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "inLanguage": lang,
+        "url": urls.home(lang, absolute=True),
+        "location": {"@type": "Place", "name": event.city[lang],
+                     "address": {"@type": "PostalAddress", "addressLocality": event.city[lang],
+                                 "addressCountry": event.country}},
+        "superEvent": {"@type": "Event", "name": event.conference[lang]},
+        # The report names who chaired the session, not who organised the conference.
+        "organizer": [person(s) for s in event.chairs],
+        "performer": [person(s) for s in site.speakers],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
