@@ -19,6 +19,7 @@ EPILOG = """commands (default: build):
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
   deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message)
+  clean                  delete the build cache (.cache/) and the output (site/)
   schema                 print the reference of every content file's keys
 
 Run `python build.py COMMAND --help` for a command's options."""
@@ -41,6 +42,11 @@ def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="write the site into this folder instead of site/")
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="fail on missing or stale translations and untranslated or fuzzy catalog strings")
+    parser.add_argument("--no-cache", dest="use_cache", action="store_false",
+                        default=argparse.SUPPRESS if suppress else True,
+                        help="neither read nor write the build cache in .cache/")
+    parser.add_argument("--jobs", type=int, default=argparse.SUPPRESS if suppress else None, metavar="N",
+                        help="render with N processes (default: one per core; 1 renders in this process)")
 
 
 def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
@@ -83,6 +89,9 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
+
+    clean = commands.add_parser("clean", help="delete the build cache (.cache/) and the output (site/)")
+    _common(clean, suppress=True)
 
     schema = commands.add_parser("schema", help="print the keys every content file takes")
     _common(schema, suppress=True)
@@ -133,7 +142,8 @@ def run_build(args) -> int:
     """build: render the site into site/ (or --out)."""
     from .builder import build
 
-    result = build(args.project, args.out, args.base_url, args.strict)
+    result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache, jobs=args.jobs,
+                   progress=True)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())
@@ -199,6 +209,18 @@ def run_deploy(args) -> int:
     return 0
 
 
+def run_clean(args) -> int:
+    """clean: delete the build cache and the output folder."""
+    import shutil
+
+    project = Path(args.project).resolve()
+    for folder in (project / ".cache", project / "site"):
+        if folder.exists():
+            shutil.rmtree(folder)
+            print(f"removed {folder.name}/")
+    return 0
+
+
 def run_schema(args) -> int:
     """schema: print the reference of the content files."""
     from .schema import reference
@@ -208,4 +230,5 @@ def run_schema(args) -> int:
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
-            "i18n": run_i18n, "deploy": run_deploy, "schema": run_schema}
+            "i18n": run_i18n, "deploy": run_deploy, "clean": run_clean,
+            "schema": run_schema}

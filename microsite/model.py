@@ -257,10 +257,38 @@ def _known(what: str, names) -> str:
 class SourceCache:
     """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
 
-    def __init__(self) -> None:
+    def __init__(self, store=None) -> None:
         self.listing: list | None = None
         self.entries: dict[Path, tuple] = {}
         self.data: dict[Path, tuple] = {}
+        self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
+
+    def read(self, config: Config, files: list) -> None:
+        """Give every listed page file an entry: from memory, from the build cache, or by parsing it now."""
+        todo = [f for f in files if f[0] not in self.entries]
+        if not todo:
+            return
+        keys = {}
+        if self.store is not None:
+            from .dependencies import digest
+            templates = sorted(p.name for p in config.templates_dir.glob("*.html"))
+            for path, _, _ in todo:
+                try:
+                    keys[path] = digest(relative(path, config.project), path.read_bytes(), config.languages, templates)
+                except OSError:
+                    pass
+            found = self.store.get_many("sources", list(keys.values()))
+            for path, _, _ in todo:
+                if keys.get(path) in found:
+                    self.entries[path] = found[keys[path]]
+        new = []
+        for path, name, lang in todo:
+            if path not in self.entries:
+                self.entries[path] = _read_page(config, path, name, lang)
+                if path in keys:
+                    new.append((keys[path], self.entries[path]))
+        if self.store is not None:
+            self.store.put_many("sources", new)
 
     def remember(self, path: Path, load):
         """The result of load() for a data file, loading it only when it is new or changed."""
@@ -289,10 +317,9 @@ def _read_pages(config: Config, errors: ErrorList,
     cache = cache if cache is not None else SourceCache()
     if cache.listing is None:
         cache.listing = page_files(pages_dir)
+    cache.read(config, cache.listing)
     for path, name, lang in cache.listing:
         names.add(name)
-        if path not in cache.entries:
-            cache.entries[path] = _read_page(config, path, name, lang)
         source, problems = cache.entries[path]
         errors.extend(problems)
         if source is not None:

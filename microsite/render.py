@@ -63,11 +63,17 @@ class SiteRenderer:
         self.known_paths = frozenset(known_site_paths(site))
         self.markdown_cache = markdown_cache
         if markdown_cache is not None:
-            markdown_cache.keep_if(url_map_version(site, urls, self.known_paths))
+            from .dependencies import url_version
+            markdown_cache.keep_if(url_version(site, urls, self.known_paths))
+
+    @staticmethod
+    def markdown_key(page: Page) -> tuple:
+        """What a page's converted Markdown depends on, besides the URL map."""
+        return (page.path, page.lang, page.body, page.allow_scripts)
 
     def convert(self, page: Page) -> str:
         """A page's Markdown as HTML, reusing an earlier conversion while no URL of the site changed."""
-        key = (page.path, page.lang, page.body, page.allow_scripts)
+        key = self.markdown_key(page)
         if self.markdown_cache is not None and key in self.markdown_cache.entries:
             return self.markdown_cache.entries[key]
         context = LinkContext(page, self.site, self.urls, self.known_paths)
@@ -136,12 +142,6 @@ class MarkdownCache:
         """Forget every conversion made under another URL map (links inside them would be wrong)."""
         if version != self.version:
             self.version, self.entries = version, {}
-
-
-def url_map_version(site: Site, urls: Urls, known_paths) -> tuple:
-    """What resolved links depend on: the base URL, every page's address, every static file."""
-    return (urls.base_url, tuple(sorted(urls.assets.items())),
-            tuple(sorted((p.name, p.lang, p.slug) for p in site.pages)), tuple(sorted(known_paths)))
 
 
 class _Several(Exception):

@@ -6,7 +6,6 @@ reload. A failed rebuild is shown in the browser instead of the site, and the ne
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import os
@@ -21,19 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2.meta
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import ioloop, web
 
 from .builder import render_site, static_files
 from .config import Config, load_config
+from .dependencies import (Versions, catalog_versions, listing_key, page_keys, site_version, template_versions,
+                           url_version)
 from .content import relative
 from .errors import BuildError, ContentError, ErrorList
-from .i18n import catalog_path
 from .model import SourceCache, Site, load_site
 from .output import fingerprinted_assets
-from .render import MarkdownCache, SiteRenderer, known_site_paths, url_map_version
+from .render import MarkdownCache, SiteRenderer, known_site_paths
 from .urls import Urls
 
 WATCHED = ("content", "templates", "locales", "static", "babel.cfg")
@@ -73,12 +72,7 @@ class Preview:
         self.renderer: SiteRenderer | None = None
         self.site: Site | None = None
         self.error: list[str] | None = None
-        self.global_generation = 0
-        self.global_version = None
-        self.url_generation = 0
-        self.url_version = None
-        self.template_versions: dict[str, str] = {}
-        self.catalog_versions: dict[str, str] = {}
+        self.versions = Versions()
         self.out: Path = root
 
     @property
@@ -116,12 +110,9 @@ class Preview:
         site = load_site(config, self.sources)
         assets = fingerprinted_assets(config.static_dir)
         renderer = SiteRenderer(site, Urls(config.base_url, assets), self.markdown)
-        self.template_versions = template_versions(renderer.envs[config.default_language])
-        self.catalog_versions = catalog_versions(config)
-        version = global_version(config, assets)
-        if version != self.global_version:
-            self.global_version = version
-            self.global_generation += 1
+        self.versions.site = site_version(config, assets)
+        self.versions.catalogs = catalog_versions(config)
+        self.versions.templates = template_versions(renderer.envs[config.default_language])
         self.site, self.renderer = site, renderer
         self.out = self.root / urlsplit(config.base_url).path.strip("/")
         self._note_urls(site, renderer)
@@ -134,10 +125,10 @@ class Preview:
         self.sources.forget(changed)
         site = load_site(self.site.config, self.sources)
         self.renderer.site = site
-        self.renderer.known_paths = frozenset(
-            self.renderer.known_paths if self._same_urls(site) else _known_paths(site, self.renderer.urls))
+        if not self._same_urls(site):
+            self.renderer.known_paths = frozenset(known_site_paths(site))
+            self._note_urls(site, self.renderer)
         self.site = site
-        self._note_urls(site, self.renderer)
         return self._render(site, self.renderer, everything=False)
 
     def _same_urls(self, site: Site) -> bool:
@@ -145,35 +136,16 @@ class Preview:
         return {(p.name, p.lang, p.slug) for p in site.pages} == {(p.name, p.lang, p.slug) for p in self.site.pages}
 
     def _note_urls(self, site: Site, renderer: SiteRenderer) -> None:
-        """Count URL-map changes: every page's links and switcher depend on them."""
-        version = url_map_version(site, renderer.urls, renderer.known_paths)
-        renderer.markdown_cache.keep_if(version)
-        if version != self.url_version:
-            self.url_version = version
-            self.url_generation += 1
-
-    def page_keys(self, site: Site) -> dict[str, tuple]:
-        """Everything each page's output depends on, by output path: the preview's explicit dependency map."""
-        # Other pages enter a page's output only by their address (links, switcher, hreflang; covered by the
-        # URL generation), by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
-        menus = {lang: tuple((p.name, p.title) for p in (site.page(n, lang) for n in site.config.menu) if p)
-                 for lang in site.config.languages}
-        counterparts: dict[str, tuple] = {}
-        keys = {}
-        for page in site.pages:
-            if page.name not in counterparts:
-                counterparts[page.name] = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
-            keys[page.output_path] = (self.global_generation, self.url_generation,
-                                      self.template_versions.get(page.template), self.catalog_versions.get(page.lang),
-                                      page, counterparts[page.name], menus[page.lang])
-        return keys
+        """Follow the URL map: every page's links and switcher depend on it."""
+        self.versions.urls = url_version(site, renderer.urls, renderer.known_paths)
+        renderer.markdown_cache.keep_if(self.versions.urls)
 
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
-        wanted = self.page_keys(site)
+        wanted = page_keys(site, self.versions)
         todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
         # The sitemap and feeds list every page by address, title, summary and date.
-        listing = tuple((p.name, p.lang, p.slug, p.title, p.summary, p.updated, p.is_fallback) for p in site.pages)
+        listing = listing_key(site)
         site_wide, self.listing = everything or listing != self.listing, listing
         errors = ErrorList()
         count = 0
@@ -200,52 +172,6 @@ class Preview:
             for path in static_out.rglob("*"):
                 if path.is_file() and path.relative_to(self.out).as_posix() not in wanted:
                     path.unlink()
-
-
-def _known_paths(site: Site, urls: Urls) -> set[str]:
-    """Page URLs and static files, as the renderer knows them."""
-    return known_site_paths(site)
-
-
-def global_version(config: Config, assets: dict) -> str:
-    """A hash of the inputs every page depends on: settings, data files, static files."""
-    digest = hashlib.sha256(repr((config, sorted(assets.items()))).encode("utf-8"))
-    for path in sorted(config.content_dir.glob("*.yaml")):
-        if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def catalog_versions(config: Config) -> dict[str, str]:
-    """A hash of each language's catalog: a French msgstr re-renders only French pages."""
-    versions = {}
-    for lang in config.languages:
-        path = catalog_path(config.locales_dir, lang)
-        versions[lang] = hashlib.sha256(path.read_bytes() if path.exists() else b"").hexdigest()
-    return versions
-
-
-def template_versions(env) -> dict[str, str]:
-    """For each template, a hash of its source and of every template it extends, includes or imports."""
-    loader, sources, references = env.loader, {}, {}
-    for name in loader.list_templates():
-        source = loader.get_source(env, name)[0]
-        sources[name] = source
-        try:
-            references[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
-        except jinja2.TemplateSyntaxError:
-            references[name] = set()   # the build reports the syntax error itself
-    versions = {}
-    for name in sources:
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current not in seen and current in sources:
-                seen.add(current)
-                todo.extend(references[current])
-        digest = hashlib.sha256("\0".join(sources[n] for n in sorted(seen)).encode("utf-8")).hexdigest()
-        versions[name] = digest
-    return versions
 
 
 def _remove_with_empty_parents(path: Path, top: Path) -> None:

@@ -10,7 +10,7 @@ GOLDEN = ROOT / "tests" / "golden" / "tiny"
 
 
 def test_tiny_site_matches_golden_output(tmp_path):
-    result = run_cli(TINY, "--out", str(tmp_path / "out"))
+    result = run_cli(TINY, "--no-cache", "--out", str(tmp_path / "out"))
     assert result.code == 0, result.err
     built, golden = snapshot(tmp_path / "out"), snapshot(GOLDEN)
     assert sorted(built) == sorted(golden)

@@ -1,0 +1,137 @@
+"""The persistent build cache in .cache/: parsed pages, converted Markdown and rendered pages, keyed by their inputs.
+
+Every entry is keyed by a hash of everything its output depends on (see dependencies.py) salted with the
+generator's own source code, so a stale entry can never be found. A cache that is corrupt, or was written by
+another version of the generator, is detected, reported and replaced, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import sys
+import zlib
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = "1"
+FILE_NAME = "build.sqlite3"
+
+
+def generator_salt() -> str:
+    """A hash of the generator's own code and of the Python running it."""
+    sha = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        sha.update(path.name.encode() + path.read_bytes())
+    return sha.hexdigest()[:32]
+
+
+class BuildCache:
+    """Key-value tables in one SQLite file; writes are batched and committed by `close()`."""
+
+    TABLES = ("sources", "markdown", "pages")
+
+    def __init__(self, folder: Path, warn=print):
+        self.path = Path(folder) / FILE_NAME
+        self.salt = generator_salt()
+        self.warn = warn
+        self.used: dict[str, set] = {table: set() for table in self.TABLES}
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        """Open the cache, or start a new one when the old is unreadable or foreign."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._connect()
+            row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
+            if row is None or row[0] != self.salt:
+                db.close()
+                self._reset("it was written by another version of the generator" if row else None)
+                db = self._connect()
+            return db
+        except sqlite3.DatabaseError as exc:
+            self.warn(f"warning: {self.path.parent.name}/{FILE_NAME}: the build cache is unreadable ({exc}); "
+                      "it was discarded and will be rebuilt")
+            self._reset(None)
+            try:
+                return self._connect()
+            except sqlite3.DatabaseError:
+                return None
+
+    def _connect(self) -> sqlite3.Connection:
+        """Connect and make sure the tables exist."""
+        db = sqlite3.connect(self.path, isolation_level="DEFERRED")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        for table in self.TABLES:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
+        if db.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0:
+            db.execute("INSERT INTO meta VALUES ('salt', ?)", (self.salt,))
+            db.commit()
+        db.execute("PRAGMA quick_check").fetchone()
+        return db
+
+    def _reset(self, why: str | None) -> None:
+        """Delete the cache file (and its journal) so a new one can start."""
+        if why:
+            self.warn(f"note: the build cache was discarded: {why}")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def get_many(self, table: str, keys: list[str]) -> dict[str, object]:
+        """The stored values of those keys that are present; an unreadable value counts as absent."""
+        found = {}
+        self.used[table].update(keys)
+        if self.db is None or not keys:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, blob in self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
+                    try:
+                        found[key] = pickle.loads(zlib.decompress(blob))
+                    except Exception:   # a damaged entry: rebuild that one, trust nothing from it
+                        self.warn(f"warning: a damaged build cache entry was ignored ({table})")
+        except sqlite3.DatabaseError as exc:
+            self.warn(f"warning: the build cache could not be read ({exc}); building without it")
+            self.db = None
+        return found
+
+    def _prune(self) -> None:
+        """Delete the entries of each table that this build neither read nor wrote."""
+        for table, keys in self.used.items():
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM keep")
+            self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+
+    def get(self, table: str, key: str):
+        """One stored value, or None."""
+        return self.get_many(table, [key]).get(key)
+
+    def put_many(self, table: str, items) -> None:
+        """Store values (written for good by close())."""
+        if self.db is None:
+            return
+        rows = [(key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)) for key, value in items]
+        self.used[table].update(key for key, _ in rows)
+        try:
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+        except sqlite3.DatabaseError as exc:
+            self.warn(f"warning: the build cache could not be written ({exc})")
+            self.db = None
+
+    def close(self, prune: bool = False) -> None:
+        """Commit what this build stored; after a whole build, drop entries it did not use (old versions)."""
+        if self.db is not None:
+            try:
+                if prune:
+                    self._prune()
+                self.db.commit()
+                self.db.close()
+            except sqlite3.DatabaseError as exc:
+                self.warn(f"warning: the build cache could not be saved ({exc})")
+            self.db = None

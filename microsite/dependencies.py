@@ -1,0 +1,105 @@
+"""The explicit dependency map: what each output file depends on.
+
+The preview uses it to re-render only what an edit affects; the build cache uses it to reuse what did not
+change. Inputs that whole groups of pages share are reduced to version hashes; the rest of a page's key is the
+page itself and the few facts of other pages that appear in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import jinja2
+import jinja2.meta
+
+from .config import Config
+from .i18n import catalog_path
+from .model import Site
+from .urls import Urls
+
+
+@dataclass
+class Versions:
+    """Hashes of the inputs shared by groups of pages."""
+
+    site: str = ""                                   # settings, data files, static files: every page
+    urls: str = ""                                   # every address: links, switcher, hreflang
+    catalogs: dict = field(default_factory=dict)     # language -> its catalog
+    templates: dict = field(default_factory=dict)    # template -> it and everything it extends or includes
+
+
+def digest(*parts) -> str:
+    """A short hash of some values' text."""
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        sha.update(b"\0")
+    return sha.hexdigest()[:32]
+
+
+def site_version(config: Config, assets: dict) -> str:
+    """The inputs every page depends on: settings, data files, static files."""
+    parts = [repr(config), sorted(assets.items())]
+    for path in sorted(config.content_dir.glob("*.yaml")):
+        if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
+            parts += [path.name, path.read_bytes()]
+    return digest(*parts)
+
+
+def catalog_versions(config: Config) -> dict[str, str]:
+    """Each language's catalog: a French msgstr re-renders only French pages."""
+    versions = {}
+    for lang in config.languages:
+        path = catalog_path(config.locales_dir, lang)
+        versions[lang] = digest(path.read_bytes() if path.exists() else b"")
+    return versions
+
+
+def template_versions(env: jinja2.Environment) -> dict[str, str]:
+    """Each template with every template it extends, includes or imports."""
+    loader, sources, references = env.loader, {}, {}
+    for name in loader.list_templates():
+        source = loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            references[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
+        except jinja2.TemplateSyntaxError:
+            references[name] = set()   # the build reports the syntax error itself
+    versions = {}
+    for name in sources:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen and current in sources:
+                seen.add(current)
+                todo.extend(references[current])
+        versions[name] = digest(*(sources[n] for n in sorted(seen)))
+    return versions
+
+
+def url_version(site: Site, urls: Urls, known_paths) -> str:
+    """What resolved links depend on: the base URL, every page's address, every static file."""
+    return digest(urls.base_url, sorted(urls.assets.items()),
+                  sorted((p.name, p.lang, p.slug) for p in site.pages), sorted(known_paths))
+
+
+def page_keys(site: Site, versions: Versions) -> dict[str, tuple]:
+    """Everything each page's output depends on, by output path."""
+    # Other pages enter a page's output only by their address (links, switcher, hreflang: the URL version),
+    # by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
+    menus = {lang: tuple((p.name, p.title) for p in (site.page(n, lang) for n in site.config.menu) if p)
+             for lang in site.config.languages}
+    counterparts: dict[str, tuple] = {}
+    keys = {}
+    for page in site.pages:
+        if page.name not in counterparts:
+            counterparts[page.name] = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
+        keys[page.output_path] = (versions.site, versions.urls, versions.templates.get(page.template),
+                                  versions.catalogs.get(page.lang), page, counterparts[page.name], menus[page.lang])
+    return keys
+
+
+def listing_key(site: Site) -> tuple:
+    """What the sitemap and feeds show of every page: address, title, summary, date."""
+    return tuple((p.name, p.lang, p.slug, p.title, p.summary, p.updated, p.is_fallback) for p in site.pages)

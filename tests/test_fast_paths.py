@@ -1,0 +1,112 @@
+"""The fast paths change nothing: parallel output equals serial output, cached rebuilds equal clean builds."""
+
+import sqlite3
+
+import pytest
+
+from conftest import run_cli, snapshot
+from microsite.builder import build
+
+
+def clean_build(project, out):
+    """A build with no cache, in one process."""
+    build(project, out, use_cache=False, jobs=1)
+    return snapshot(out)
+
+
+def test_parallel_output_equals_serial_output(real, tmp_path):
+    build(real, tmp_path / "serial", use_cache=False, jobs=1)
+    build(real, tmp_path / "parallel", use_cache=False, jobs=2, parallel_threshold=0)
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_a_parallel_build_reports_errors_like_a_serial_one(real, tmp_path):
+    page = real / "content/pages/talks/nevers.fr.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[lien](nulle-part.md)\n", encoding="utf-8")
+    assert run_cli(real, "--jobs", "1").err.count("error:") == 1
+    from microsite.errors import BuildError
+    with pytest.raises(BuildError) as caught:
+        build(real, tmp_path / "p", use_cache=False, jobs=2, parallel_threshold=0)
+    assert [e.path for e in caught.value.errors] == ["content/pages/talks/nevers.fr.md"]
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def rename(old, new):
+    old.rename(new)
+
+
+EDITS = {
+    "markdown": lambda p: edit(p / "content/pages/talks/ha-noi.vi.md", "## ", "Thêm một câu.\n\n## "),
+    "yaml data": lambda p: edit(p / "content/speakers.yaml", "Giám đốc", "Nguyên Giám đốc"),
+    "template": lambda p: edit(p / "templates/talk.html", "talk__kicker", "talk__kicker x"),
+    "catalog": lambda p: edit(p / "locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées"'),
+    "static file": lambda p: edit(p / "static/style.css", "--radius: 12px;", "--radius: 10px;"),
+    "config": lambda p: edit(p / "content/site.yaml", "menu: [index, program, speakers, about]", "menu: [index, about]"),
+    "page added": lambda p: (p / "content/pages/extra.vi.md").write_text("---\ntitle: Thêm\n---\nMới.\n", encoding="utf-8"),
+    "page deleted": lambda p: (p / "content/pages/talks/closing.fr.md").unlink(),
+    "page renamed": lambda p: [rename(p / f"content/pages/speakers.{lang}.md", p / f"content/pages/people.{lang}.md")
+                               for lang in ("vi", "fr")] and edit(p / "content/site.yaml", "speakers,", "people,"),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_a_cached_rebuild_equals_a_clean_build(real, tmp_path, kind):
+    first = build(real, tmp_path / "site")
+    assert first.cached == 0
+    again = build(real, tmp_path / "site")
+    assert again.cached == len(list((tmp_path / "site").glob("*/**/index.html")))
+    EDITS[kind](real)
+    result = build(real, tmp_path / "site")
+    assert snapshot(tmp_path / "site") == clean_build(real, tmp_path / "clean")
+    if kind == "markdown":
+        # Only the edited page, and its French counterpart if it just became stale, are rendered again.
+        assert sum(result.pages.values()) - 2 <= result.cached < sum(result.pages.values())
+
+
+def test_a_corrupt_cache_is_ignored_with_a_warning(real, tmp_path):
+    assert run_cli(real).code == 0
+    database = real / ".cache" / "build.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        (real / ".cache" / f"build.sqlite3{suffix}").unlink(missing_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    result = run_cli(real)
+    assert result.code == 0
+    assert "build cache is unreadable" in result.err
+    assert "0 from the cache" in result.out
+    assert snapshot(real / "site") == clean_build(real, tmp_path / "clean")
+    assert "20 from the cache" in run_cli(real).out
+
+
+def tamper(project, statement):
+    """Build, then change the build cache behind the generator's back."""
+    assert run_cli(project).code == 0
+    db = sqlite3.connect(project / ".cache" / "build.sqlite3")
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
+def test_a_damaged_entry_is_rebuilt(real, tmp_path):
+    tamper(real, "UPDATE pages SET value = X'00010203'")
+    result = run_cli(real)
+    assert result.code == 0 and "damaged build cache entry" in result.err
+    assert snapshot(real / "site") == clean_build(real, tmp_path / "clean")
+
+
+def test_a_foreign_cache_is_discarded(real, tmp_path):
+    tamper(real, "UPDATE meta SET value = 'another-version' WHERE name = 'salt'")
+    result = run_cli(real)
+    assert result.code == 0 and "0 from the cache" in result.out and "another version" in result.err
+
+
+def test_no_cache_and_clean(real):
+    assert run_cli(real, "--no-cache").code == 0
+    assert not (real / ".cache").exists()
+    assert run_cli(real).code == 0 and (real / ".cache").exists()
+    result = run_cli(real, "clean")
+    assert result.code == 0 and not (real / ".cache").exists() and not (real / "site").exists()
