@@ -6,11 +6,11 @@ import multiprocessing
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import publish
+from . import publish, stamp
+from .stamp import BuildResult
 from .config import Config, load_config
 from .errors import BuildError, ContentError, ErrorList
 from .cache import BuildCache
@@ -23,24 +23,6 @@ from .render import MarkdownCache, Rendered, SiteRenderer, _Several
 from .urls import Urls
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did, for the one-line summary."""
-
-    out: Path
-    pages: dict          # language -> number of pages
-    warnings: tuple[str, ...]
-    seconds: float
-    cached: int = 0      # pages taken from the build cache
-
-    def summary(self) -> str:
-        """One line: pages per language, warnings, pages from the cache, time."""
-        counts = ", ".join(f"{n} {lang}" for lang, n in self.pages.items())
-        warned = f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
-        return (f"Built {sum(self.pages.values())} pages ({counts}), {warned}, {self.cached} from the cache, "
-                f"in {self.seconds:.2f} s -> {self.out}")
-
-
 def cache_dir(config: Config) -> Path:
     """Where the build cache lives: .cache/ beside site/."""
     return config.project / ".cache"
@@ -51,6 +33,8 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
           parallel_threshold: int = 200) -> BuildResult:
     """Build the site of `project` into `out` (default site/); raise BuildError listing every problem."""
     started = time.perf_counter()
+    project = Path(project).resolve()
+    digest_before = stamp.inputs_digest(project, stamp.build_options(base_url, strict)) if use_cache else None
     config = load_config(project, base_url)
     cache = BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
@@ -69,6 +53,8 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         if cache is not None:
             cache.close()
     pages = {lang: len(site.pages_in(lang)) for lang in config.languages}
+    if use_cache:
+        stamp.save(project, out, digest_before, {"pages": pages, "warnings": list(site.warnings)})
     return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
 
 

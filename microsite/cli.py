@@ -140,10 +140,14 @@ def _raise_interrupt():
 
 def run_build(args) -> int:
     """build: render the site into site/ (or --out)."""
-    from .builder import build
+    from .stamp import unchanged
 
-    result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache, jobs=args.jobs,
-                   progress=True)
+    result = unchanged(args.project, args.out, args.base_url, args.strict) if args.use_cache else None
+    if result is None:
+        from .builder import build   # Jinja, Markdown and Babel load only when there is something to build
+
+        result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
+                       jobs=args.jobs, progress=True)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())

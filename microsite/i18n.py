@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -66,27 +67,35 @@ def load_translations(locales_dir: Path, lang: str, project: Path) -> Translatio
     return Translations(buffer, domain=DOMAIN)
 
 
+@lru_cache(maxsize=None)
+def locale(lang: str) -> Locale:
+    """The Babel locale of a language, parsed once (parsing lists Babel's data folder every time)."""
+    return Locale.parse(lang)
+
+
 def format_date(value: dt.date, lang: str, format: str = "long") -> str:
     """A date as the page's locale writes it: 14 tháng 4, 2023 / 14 avril 2023."""
-    return _format_date(value, format=format, locale=lang)
+    return _format_date(value, format=format, locale=locale(lang))
 
 
 def format_number(value, lang: str) -> str:
     """A number as the page's locale writes it: 35.000 / 35 000."""
-    return format_decimal(value, locale=lang)
+    return format_decimal(value, locale=locale(lang))
 
 
 def country_name(code: str, lang: str) -> str:
     """A country's name in the page's language, from the CLDR data Babel ships."""
-    return Locale.parse(lang).territories.get(code, code)
+    return locale(lang).territories.get(code, code)
 
 
+@lru_cache(maxsize=None)
 def language_name(lang: str) -> str:
     """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français."""
-    name = Locale.parse(lang).get_display_name(lang) or lang
+    name = locale(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=None)
 def open_graph_locale(lang: str) -> str:
     """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
     likely = Locale.parse(get_global("likely_subtags").get(lang, lang))

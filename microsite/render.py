@@ -36,6 +36,7 @@ def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Env
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # a changed template means a new environment (the preview makes one)
     )
     env.install_gettext_translations(translations, newstyle=True)
     env.filters.update(

@@ -39,16 +39,27 @@ _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 _NNBSP, _NBSP = "\u202f", "\u00a0"
 
 
+_BEFORE_HIGH = re.compile(r"[ \t\n]+([;!?])")
+_BEFORE_COLON = re.compile(r"[ \t\n]+:")
+_AFTER_OPENING = re.compile(r"«[ \t\n]*(?![ \t\n\u00a0\u202f])")
+_BEFORE_CLOSING = re.compile(r"(?<![\u00a0\u202f])[ \t\n]*»")
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3}) (?=\d{3}(?!\d))")
+_APOSTROPHE = re.compile(r"(?<=\w)(?:'|&#39;)(?=\w)")
+_ANYTHING_TO_DO = re.compile(r"[;!?:«»']|&#39;|\d \d")
+
+
 def french_spacing_text(text: str) -> str:
     """Apply French typography to plain text: no-break spaces before ; ! ? : and inside « », in 35 000, and ’."""
-    text = re.sub(r"[ \t\n]+([;!?])", _NNBSP + r"\1", text)
-    text = re.sub(r"[ \t\n]+:", _NBSP + ":", text)
+    if not _ANYTHING_TO_DO.search(text):
+        return text
+    text = _BEFORE_HIGH.sub(_NNBSP + r"\1", text)
+    text = _BEFORE_COLON.sub(_NBSP + ":", text)
     # Guillemets get their space even when the editor typed none; an existing no-break space is kept.
-    text = re.sub(r"«[ \t\n]*(?![ \t\n\u00a0\u202f])", "«" + _NBSP, text)
+    text = _AFTER_OPENING.sub("«" + _NBSP, text)
     # Thousands take a narrow no-break space (35 000), and the apostrophe is the typographic one (l’été).
-    text = re.sub(r"(?<![\d,.])(\d{1,3}) (?=\d{3}(?!\d))", r"\1" + _NNBSP, text)
-    text = re.sub(r"(?<=\w)(?:'|&#39;)(?=\w)", "\u2019", text)
-    return re.sub(r"(?<![\u00a0\u202f])[ \t\n]*»", _NBSP + "»", text)
+    text = _THOUSANDS.sub(r"\1" + _NNBSP, text)
+    text = _APOSTROPHE.sub("\u2019", text)
+    return _BEFORE_CLOSING.sub(_NBSP + "»", text)
 
 
 def french_spacing_html(html: str) -> str:

@@ -74,11 +74,13 @@ def test_a_corrupt_cache_is_ignored_with_a_warning(real, tmp_path):
     for suffix in ("-wal", "-shm"):
         (real / ".cache" / f"build.sqlite3{suffix}").unlink(missing_ok=True)
     database.write_bytes(b"this is not a database" * 100)
+    (real / ".cache/last-build.json").unlink()   # so that the build does not stop at "nothing changed"
     result = run_cli(real)
     assert result.code == 0
     assert "build cache is unreadable" in result.err
     assert "0 from the cache" in result.out
     assert snapshot(real / "site") == clean_build(real, tmp_path / "clean")
+    (real / ".cache/last-build.json").unlink()
     assert "20 from the cache" in run_cli(real).out
 
 
@@ -89,6 +91,7 @@ def tamper(project, statement):
     db.execute(statement)
     db.commit()
     db.close()
+    (project / ".cache/last-build.json").unlink()   # so that the build does not stop at "nothing changed"
 
 
 def test_a_damaged_entry_is_rebuilt(real, tmp_path):
@@ -110,3 +113,26 @@ def test_no_cache_and_clean(real):
     assert run_cli(real).code == 0 and (real / ".cache").exists()
     result = run_cli(real, "clean")
     assert result.code == 0 and not (real / ".cache").exists() and not (real / "site").exists()
+
+
+def test_nothing_changed_means_nothing_to_do(real, tmp_path):
+    assert run_cli(real).code == 0
+    before = snapshot(real / "site")
+    result = run_cli(real)
+    assert result.code == 0 and result.out.startswith("Up to date: 20 pages")
+    assert snapshot(real / "site") == before
+    # Any input, option, or a hand-edited output means a real build.
+    for change in ("input", "option", "output"):
+        if change == "input":
+            page = real / "content/pages/about.fr.md"
+            page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase.\n", encoding="utf-8")
+            args = ()
+        elif change == "option":
+            args = ("--base-url", "https://user.github.io/other/")
+        else:
+            (real / "site/vi/index.html").write_text("edited by hand", encoding="utf-8")
+            args = ("--base-url", "https://user.github.io/other/")
+        result = run_cli(real, *args)
+        assert result.out.startswith("Built 20 pages"), change
+        assert run_cli(real, *args).out.startswith("Up to date"), change
+    assert "edited by hand" not in (real / "site/vi/index.html").read_text(encoding="utf-8")

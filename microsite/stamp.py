@@ -1,0 +1,126 @@
+"""Build records: what a build did, and the no-change shortcut.
+
+When no input, option or generator file changed since the last good build and site/ is as that build left it,
+there is nothing to do. This module imports nothing heavy, so `python build.py` with nothing to do answers
+before Jinja, Markdown and Babel are even loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+INPUTS = ("content", "templates", "locales", "static")
+FILE_NAME = "last-build.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, for the one-line summary."""
+
+    out: Path
+    pages: dict          # language -> number of pages
+    warnings: tuple[str, ...]
+    seconds: float
+    cached: int = 0      # pages taken from the build cache
+    unchanged: bool = False   # nothing to do: the last build's site stands
+
+    def summary(self) -> str:
+        """One line: pages per language, warnings, pages from the cache, time."""
+        counts = ", ".join(f"{n} {lang}" for lang, n in self.pages.items())
+        warned = f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+        if self.unchanged:
+            return (f"Up to date: {sum(self.pages.values())} pages ({counts}), {warned}; nothing changed since the "
+                    f"last build (checked in {self.seconds:.2f} s) -> {self.out}")
+        return (f"Built {sum(self.pages.values())} pages ({counts}), {warned}, {self.cached} from the cache, "
+                f"in {self.seconds:.2f} s -> {self.out}")
+
+
+def inputs_digest(project: Path, options: dict) -> str:
+    """A hash of every input file's path and bytes, of the build options and of the generator's code."""
+    sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    for folder in [project / part for part in INPUTS] + [Path(__file__).parent]:
+        for path in sorted(_files(folder)):
+            sha.update(path.relative_to(project if folder.parent == project else folder).as_posix().encode())
+            sha.update(b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    """Every file below a folder (for the generator: its Python files)."""
+    if not folder.is_dir():
+        return []
+    if folder == Path(__file__).parent:
+        return list(folder.glob("*.py"))
+    found = []
+    for directory, _, names in os.walk(folder):
+        found += [Path(directory) / name for name in names if not name.startswith(".")]
+    return found
+
+
+def site_fingerprint(out: Path) -> list | None:
+    """What site/ looks like on disk: its folder's identity and every file's size and modification time."""
+    if not out.is_dir():
+        return None
+    entries = []
+    for directory, _, names in os.walk(out):
+        for name in names:
+            stat = os.stat(os.path.join(directory, name))
+            entries.append((os.path.relpath(os.path.join(directory, name), out), stat.st_size, stat.st_mtime_ns))
+    return [os.stat(out).st_ino, sorted(entries)]
+
+
+def load(cache: Path) -> dict:
+    """The record of the last good build, or nothing."""
+    try:
+        return json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build_options(base_url: str | None, strict: bool) -> dict:
+    """The options that change a build's output."""
+    return {"base_url": base_url, "strict": strict}
+
+
+def up_to_date(project: Path, out: Path, digest: str) -> dict | None:
+    """The last build's summary if rebuilding would change nothing, else None."""
+    record = load(project / ".cache")
+    if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != digest:
+        return None
+    if record.get("site") != json.loads(json.dumps(site_fingerprint(out))):
+        return None
+    return record.get("summary")
+
+
+def save(project: Path, out: Path, digest: str, summary: dict) -> None:
+    """Remember a good build, with the digest of its inputs taken before it started reading them."""
+    cache = project / ".cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    record = {"out": str(out.resolve()), "inputs": digest,
+              "site": site_fingerprint(out), "summary": summary}
+    tmp = cache / (FILE_NAME + ".tmp")
+    tmp.write_text(json.dumps(record), encoding="utf-8")
+    tmp.replace(cache / FILE_NAME)
+
+
+def forget(project: Path) -> None:
+    """Drop the record (a failed build, or --no-cache)."""
+    (project / ".cache" / FILE_NAME).unlink(missing_ok=True)
+
+
+def unchanged(project: Path, out: Path | None, base_url: str | None, strict: bool) -> BuildResult | None:
+    """The result of the last build when nothing changed since (inputs, options, generator, site/)."""
+    started = time.perf_counter()
+    project = Path(project).resolve()
+    out = Path(out) if out else project / "site"
+    summary = up_to_date(project, out, inputs_digest(project, build_options(base_url, strict)))
+    if summary is None:
+        return None
+    pages = summary["pages"]
+    return BuildResult(out, pages, tuple(summary["warnings"]), time.perf_counter() - started, sum(pages.values()),
+                       unchanged=True)
