@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -34,11 +35,13 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     """Build the site of `project` into `out` (default site/); raise BuildError listing every problem."""
     started = time.perf_counter()
     project = Path(project).resolve()
-    digest_before = stamp.inputs_digest(project, stamp.build_options(base_url, strict)) if use_cache else None
+    file_hashes: dict = {}
+    digest_before = stamp.inputs_digest(project, stamp.build_options(base_url, strict), file_hashes) \
+        if use_cache else None
     config = load_config(project, base_url)
     cache = BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
-        site = load_site(config, SourceCache(store=cache))
+        site = load_site(config, SourceCache(store=cache, file_hashes=file_hashes))
         if strict:
             from .translations import strict_problems  # the translation report is only needed in strict mode
             problems = strict_problems(site)
@@ -46,7 +49,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
                 raise BuildError(problems)
         out = Path(out) if out else config.project / "site"
         meter = Progress({lang: len(site.pages_in(lang)) for lang in config.languages}) if progress else None
-        cached = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold)
+        cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold)
         if cache is not None:
             cache.close(prune=True)
     finally:
@@ -54,7 +57,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
             cache.close()
     pages = {lang: len(site.pages_in(lang)) for lang in config.languages}
     if use_cache:
-        stamp.save(project, out, digest_before, {"pages": pages, "warnings": list(site.warnings)})
+        stamp.save(project, out, digest_before, {"pages": pages, "warnings": list(site.warnings)}, keys)
     return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
 
 
@@ -64,21 +67,29 @@ def _warn(message: str) -> None:
 
 
 def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None = None, jobs: int = 1,
-               progress: Progress | None = None, parallel_threshold: int = 200) -> int:
-    """Render every page and write the whole site atomically, or nothing at all; return pages from the cache."""
+               progress: Progress | None = None, parallel_threshold: int = 200) -> tuple[int, dict]:
+    """Render every page and write the whole site atomically, or nothing at all.
+
+    Returns how many pages came from the cache, and each page's input key (for the next build)."""
     assets = fingerprinted_assets(config.static_dir)
     urls = Urls(config.base_url, assets)
-    renderer = SiteRenderer(site, urls, MarkdownCache())
+    renderer = SiteRenderer(site, urls, MarkdownCache(), cache_dir(config) / "jinja" if cache is not None else None)
     keys = _page_cache_keys(site, config, renderer) if cache is not None else {}
-    stored = cache.get_many("pages", list(keys.values())) if cache is not None else {}
-    todo = [p for p in site.pages if keys.get(p.output_path) not in stored]
+    # Pages the site on disk already holds with the same inputs are linked into the new site, not rewritten.
+    on_disk = stamp.unchanged_outputs(config.project, out, keys) if cache is not None else set()
+    stored = cache.get_many("pages", [k for path, k in keys.items() if path not in on_disk]) if cache else {}
+    todo = [p for p in site.pages if p.output_path not in on_disk and keys.get(p.output_path) not in stored]
     errors = ErrorList()
     with atomic_site(out) as writer:
         for page in site.pages:
-            if page.output_path in keys and keys[page.output_path] in stored:
+            if page.output_path in on_disk:
+                writer.link(out / page.output_path, page.output_path)
+            elif page.output_path in keys and keys[page.output_path] in stored:
                 writer.write_text(page.output_path, stored[keys[page.output_path]])
-                if progress:
-                    progress.advance(page.lang)
+            else:
+                continue
+            if progress:
+                progress.advance(page.lang)
         markdown_keys = _preload_markdown(cache, renderer, todo)
         fresh_pages, fresh_markdown = [], []
         for page, html, problems, markdown in render_pages(site, renderer, todo, jobs, parallel_threshold):
@@ -101,7 +112,7 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
     if cache is not None:
         cache.put_many("pages", fresh_pages)
         cache.put_many("markdown", fresh_markdown)
-    return len(site.pages) - len(todo)
+    return len(site.pages) - len(todo), keys
 
 
 def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer) -> dict[str, str]:
@@ -110,7 +121,7 @@ def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer) -> dict
                         urls=url_version(site, renderer.urls, renderer.known_paths),
                         catalogs=catalog_versions(config),
                         templates=template_versions(renderer.envs[config.default_language]))
-    return {path: digest(key) for path, key in page_keys(site, versions).items()}
+    return {path: digest(key[:4], key[4].cache_identity(), key[5:]) for path, key in page_keys(site, versions).items()}
 
 
 def _preload_markdown(cache: BuildCache | None, renderer: SiteRenderer, pages: list) -> dict:
@@ -151,10 +162,13 @@ def _render_one(renderer: SiteRenderer, page) -> tuple:
 _WORKER_RENDERER: SiteRenderer | None = None
 
 
-def _start_worker(site: Site, urls: Urls, markdown: dict) -> None:
+def _start_worker(site: Site, urls: Urls, markdown: dict, bytecode_dir: Path | None) -> None:
     """Give a worker process its own renderer (Jinja environments are not shared between processes)."""
     global _WORKER_RENDERER
-    _WORKER_RENDERER = SiteRenderer(site, urls, MarkdownCache())
+    # The parent turns SIGTERM into KeyboardInterrupt and handles Ctrl-C; a worker just stops when told to.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_RENDERER = SiteRenderer(site, urls, MarkdownCache(), bytecode_dir)
     _WORKER_RENDERER.markdown_cache.entries.update(markdown)
 
 
@@ -171,11 +185,18 @@ def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int) 
     size = max(8, min(64, len(positions) // (jobs * 8) or 1))
     chunks = [positions[i:i + size] for i in range(0, len(positions), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker,
-                      initargs=(site, renderer.urls, renderer.markdown_cache.entries)) as pool:
+    pool = context.Pool(jobs, initializer=_start_worker,
+                        initargs=(site, renderer.urls, renderer.markdown_cache.entries, renderer.bytecode_dir))
+    finished = False
+    try:
         for results in pool.imap(_render_chunk, chunks):
             for i, html, problems, markdown in results:
                 yield site.pages[i], html, problems, markdown
+        finished = True
+    finally:
+        # Let idle workers exit on their own; only an interrupted build kills them.
+        pool.close() if finished else pool.terminate()
+        pool.join()
 
 
 def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=None,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -203,12 +203,7 @@ class SourceFile:
     body: str
     body_line: int     # line number of the body's first line in the file
     text: str          # the whole file, NFC: what translation fingerprints are taken of
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """The translation fingerprint of this file's text, computed once."""
-        from .fingerprints import fingerprint
-        return fingerprint(self.text)
+    fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
@@ -235,9 +230,15 @@ def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
 def page_files(pages_dir: Path) -> list[tuple[Path, str, str]]:
     """List (file, page name, language) for every Markdown page, in a stable order."""
     found = []
-    for path in sorted(pages_dir.rglob("*.md")):
-        rel = path.relative_to(pages_dir).as_posix()
-        match = _PAGE_FILE.match(rel)
-        name, lang = (match.group("name"), match.group("lang")) if match else (rel[:-3], "")
-        found.append((path, name, lang))
-    return found
+    top = str(pages_dir)
+    for directory, folders, names in os.walk(top):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        prefix = os.path.relpath(directory, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for file_name in names:
+            if file_name.endswith(".md") and not file_name.startswith("."):
+                rel = prefix + file_name
+                match = _PAGE_FILE.match(rel)
+                name, lang = (match.group("name"), match.group("lang")) if match else (rel[:-3], "")
+                found.append((pages_dir / rel, name, lang))
+    return sorted(found, key=lambda item: str(item[0]))

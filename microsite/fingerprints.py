@@ -28,7 +28,10 @@ def load(content_dir: Path, project: Path) -> dict[str, dict[str, str]]:
     path = content_dir / FILE_NAME
     if not path.exists():
         return {}
-    data = load_yaml_file(path, project) or {}
+    try:   # a plain, fast parse: this file is written by a command, so its lines need no error positions
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    except yaml.YAMLError:
+        data = load_yaml_file(path, project)   # the located loader says where the damage is
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ContentError(f"content/{FILE_NAME}", 1, 1, "expected 'page: {language: fingerprint}' lines",
                            "delete the file and confirm the translations again")

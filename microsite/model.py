@@ -80,6 +80,12 @@ class Page:
     allow_scripts: bool
     state: str = OK
     updated: dt.date | None = None
+    source_digest: str = ""      # the fingerprint of the file the text comes from
+
+    def cache_identity(self) -> tuple:
+        """Every field, with the body stood for by its file's fingerprint: cheap to hash, just as unique."""
+        return (self.name, self.lang, self.content_lang, self.path, self.title, self.slug, self.summary,
+                self.source_digest, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
 
     @property
     def is_fallback(self) -> bool:
@@ -257,11 +263,12 @@ def _known(what: str, names) -> str:
 class SourceCache:
     """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
 
-    def __init__(self, store=None) -> None:
+    def __init__(self, store=None, file_hashes: dict | None = None) -> None:
         self.listing: list | None = None
         self.entries: dict[Path, tuple] = {}
         self.data: dict[Path, tuple] = {}
         self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
+        self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
 
     def read(self, config: Config, files: list) -> None:
         """Give every listed page file an entry: from memory, from the build cache, or by parsing it now."""
@@ -274,9 +281,10 @@ class SourceCache:
             templates = sorted(p.name for p in config.templates_dir.glob("*.html"))
             for path, _, _ in todo:
                 try:
-                    keys[path] = digest(relative(path, config.project), path.read_bytes(), config.languages, templates)
+                    own = self.file_hashes.get(path) or path.read_bytes()
                 except OSError:
-                    pass
+                    continue
+                keys[path] = digest(relative(path, config.project), own, config.languages, templates)
             found = self.store.get_many("sources", list(keys.values()))
             for path, _, _ in todo:
                 if keys.get(path) in found:
@@ -344,7 +352,8 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if template and not (config.templates_dir / template).is_file():
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
-    return SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text), []
+    return SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text,
+                      fingerprints.fingerprint(source.text)), []
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
@@ -400,7 +409,8 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
         default = named if named in templates else "page.html"
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
-                source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date))
+                source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
+                source.fingerprint)
 
 
 def _check_unique_urls(pages: list[Page], sources: list[SourceFile], errors: ErrorList) -> None:

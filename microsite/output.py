@@ -38,6 +38,14 @@ class SiteWriter:
         """Write one binary file."""
         self._claim(rel).write_bytes(data)
 
+    def link(self, source: Path, rel: str) -> None:
+        """Take a file of the previous site as it is (a hard link; a copy where links are not possible)."""
+        target = self._claim(rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
     def copy(self, source: Path, rel: str) -> None:
         """Copy a static file in."""
         shutil.copyfile(source, self._claim(rel))
@@ -53,7 +61,11 @@ class SiteWriter:
 
 
 def _make_world_readable(root: Path) -> None:
-    """Let web servers and link checkers running as another user read the site."""
+    """Let web servers and link checkers running as another user read the site (needed under a strict umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    if not mask & 0o044:
+        return   # files and folders were created readable by all already
     for directory, _, files in os.walk(root):
         os.chmod(directory, 0o755)
         for name in files:

@@ -26,7 +26,7 @@ class Rendered:
     html: str
 
 
-def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Environment:
+def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -37,6 +37,8 @@ def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Env
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,   # a changed template means a new environment (the preview makes one)
+        # Compiled templates kept in the build cache; Jinja checks each against its template's source.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
     env.install_gettext_translations(translations, newstyle=True)
     env.filters.update(
@@ -53,12 +55,16 @@ def make_environment(templates_dir: Path, translations, lang: str) -> jinja2.Env
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None):
+    def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None,
+                 bytecode_dir: Path | None = None):
         config = site.config
         self.site, self.urls = site, urls
         self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
                              for lang in config.languages}
-        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang)
+        if bytecode_dir is not None:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+        self.bytecode_dir = bytecode_dir
+        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir)
                      for lang in config.languages}
         self.converter = MarkdownConverter()
         self.known_paths = frozenset(known_site_paths(site))

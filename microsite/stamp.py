@@ -40,25 +40,32 @@ class BuildResult:
                 f"in {self.seconds:.2f} s -> {self.out}")
 
 
-def inputs_digest(project: Path, options: dict) -> str:
-    """A hash of every input file's path and bytes, of the build options and of the generator's code."""
+def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None) -> str:
+    """A hash of every input file's path and bytes, of the build options and of the generator's code.
+
+    Pass a dict as file_hashes to receive each input file's own hash (the build cache keys parsed pages by it)."""
     sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
     for folder in [project / part for part in INPUTS] + [Path(__file__).parent]:
-        for path in sorted(_files(folder)):
-            sha.update(path.relative_to(project if folder.parent == project else folder).as_posix().encode())
-            sha.update(b"\0" + path.read_bytes() + b"\0")
+        base = str(folder.parent if folder.parent == project else folder) + os.sep
+        for name in sorted(_files(folder)):
+            with open(name, "rb") as fp:
+                own = hashlib.sha256(fp.read()).hexdigest()
+            if file_hashes is not None:
+                file_hashes[Path(name)] = own
+            sha.update(name[len(base):].encode() + b"\0" + own.encode() + b"\0")
     return sha.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every file below a folder (for the generator: its Python files)."""
+def _files(folder: Path) -> list[str]:
+    """Every file below a folder, as strings (for the generator: its Python files)."""
     if not folder.is_dir():
         return []
     if folder == Path(__file__).parent:
-        return list(folder.glob("*.py"))
+        return [str(p) for p in folder.glob("*.py")]
     found = []
-    for directory, _, names in os.walk(folder):
-        found += [Path(directory) / name for name in names if not name.startswith(".")]
+    for directory, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [os.path.join(directory, name) for name in names if not name.startswith(".")]
     return found
 
 
@@ -66,12 +73,20 @@ def site_fingerprint(out: Path) -> list | None:
     """What site/ looks like on disk: its folder's identity and every file's size and modification time."""
     if not out.is_dir():
         return None
-    entries = []
-    for directory, _, names in os.walk(out):
-        for name in names:
-            stat = os.stat(os.path.join(directory, name))
-            entries.append((os.path.relpath(os.path.join(directory, name), out), stat.st_size, stat.st_mtime_ns))
+    entries: list = []
+    _fingerprint_dir(str(out), "", entries)
     return [os.stat(out).st_ino, sorted(entries)]
+
+
+def _fingerprint_dir(folder: str, prefix: str, entries: list) -> None:
+    """Collect (relative path, size, mtime) below a folder."""
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                _fingerprint_dir(entry.path, prefix + entry.name + "/", entries)
+            else:
+                stat = entry.stat(follow_symlinks=False)
+                entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
 
 
 def load(cache: Path) -> dict:
@@ -97,15 +112,41 @@ def up_to_date(project: Path, out: Path, digest: str) -> dict | None:
     return record.get("summary")
 
 
-def save(project: Path, out: Path, digest: str, summary: dict) -> None:
-    """Remember a good build, with the digest of its inputs taken before it started reading them."""
+def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None = None) -> None:
+    """Remember a good build: the digest of its inputs (taken before it read them), the site it wrote, and the
+    input key of each page."""
     cache = project / ".cache"
     cache.mkdir(parents=True, exist_ok=True)
     record = {"out": str(out.resolve()), "inputs": digest,
-              "site": site_fingerprint(out), "summary": summary}
+              "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
     tmp = cache / (FILE_NAME + ".tmp")
     tmp.write_text(json.dumps(record), encoding="utf-8")
     tmp.replace(cache / FILE_NAME)
+
+
+def unchanged_outputs(project: Path, out: Path, keys: dict) -> set[str]:
+    """The pages that site/ holds exactly as the last build wrote them, built from the same inputs as now."""
+    record = load(project / ".cache")
+    if record.get("out") != str(out.resolve()) or not record.get("site"):
+        return set()
+    inode, files = record["site"]
+    try:
+        if os.stat(out).st_ino != inode:
+            return set()
+    except OSError:
+        return set()
+    written = {path: (size, mtime) for path, size, mtime in files}
+    previous = record.get("keys", {})
+    same = set()
+    for path, key in keys.items():
+        if previous.get(path) == key and path in written:
+            try:
+                stat = os.stat(out / path)
+            except OSError:
+                continue
+            if (stat.st_size, stat.st_mtime_ns) == tuple(written[path]):
+                same.add(path)
+    return same
 
 
 def forget(project: Path) -> None:
