@@ -1,0 +1,177 @@
+"""Build speed and memory at scale, and the same corpus through Pelican and Hugo where they are installed.
+
+    python benchmarks/run.py                    # N = 100, 1,000 and 5,000 pages per language
+    python benchmarks/run.py --sizes 100 1000   # fewer sizes
+
+For each size it writes a deterministic corpus (benchmarks/corpus.py) on tmpfs and measures, in fresh
+processes: a cold build (empty cache), a no-change rebuild, a rebuild after editing one page; in process: the
+preview's rebuild of one edited page. Times are medians of several runs; memory is the peak resident size of
+the largest process of a cold build (GNU time's %M). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import page_name, write_corpus  # noqa: E402
+
+RUNS = 3
+
+
+def scratch() -> Path:
+    """A fresh folder on tmpfs when there is one (the disk's timings are noisy after many deletions)."""
+    return Path(tempfile.mkdtemp(prefix="microsite-bench-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
+    """Run a command; return (seconds, peak resident KB of its largest process)."""
+    report = Path(tempfile.mktemp(prefix="time-"))
+    started = time.perf_counter()
+    subprocess.run(["/usr/bin/time", "-o", str(report), "-f", "%M", *command], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak = int(report.read_text().split()[-1])
+    report.unlink()
+    return seconds, peak
+
+
+def ours(project: Path) -> list[str]:
+    """Our build command for a project."""
+    return [sys.executable, str(ROOT / "build.py"), "--project", str(project)]
+
+
+def measure(pages: int) -> dict:
+    """Every figure of one row."""
+    project = write_corpus(scratch() / "project", pages)
+    total = 2 * (pages + 2)
+    colds, peaks = [], []
+    for _ in range(RUNS):
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        seconds, peak = timed(ours(project))
+        colds.append(seconds)
+        peaks.append(peak)
+    unchanged = [timed(ours(project))[0] for _ in range(RUNS)]
+    edited = []
+    page = project / "content" / "pages" / f"{page_name(pages // 2)}.vi.md"
+    for run in range(RUNS):
+        with page.open("a", encoding="utf-8") as fp:
+            fp.write(f"\nMột câu sửa số {run}.\n")
+        edited.append(timed(ours(project))[0])
+    preview = preview_rebuild(project, page)
+    cold = statistics.median(colds)
+    row = {"pages": pages, "total": total, "cold": cold, "unchanged": statistics.median(unchanged),
+           "edited": statistics.median(edited), "preview": preview, "rate": total / cold,
+           "memory": max(peaks) / 1024}
+    row["pelican"] = pelican(project, pages)
+    row["hugo"] = hugo(project, pages)
+    shutil.rmtree(project.parent, ignore_errors=True)
+    return row
+
+
+def preview_rebuild(project: Path, page: Path) -> float:
+    """Median in-process time of the preview's rebuild after one page is edited."""
+    from microsite.serve import Preview
+    preview = Preview(project, scratch())
+    preview.rebuild(set())
+    times = []
+    for run in range(RUNS * 2):
+        with page.open("a", encoding="utf-8") as fp:
+            fp.write(f"\nXem trước {run}.\n")
+        times.append(preview.rebuild({page}).seconds)
+    shutil.rmtree(preview.root, ignore_errors=True)
+    return statistics.median(times)
+
+
+def _bodies(project: Path):
+    """(name, language, title, body) of every synthetic page."""
+    for path in sorted((project / "content" / "pages").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        title = front.split("title: ", 1)[1].split("\n", 1)[0].strip('"')
+        rel = path.relative_to(project / "content" / "pages").as_posix()
+        name, lang, _ = rel.rsplit(".", 2)
+        yield name, lang, title, body.replace(".md)", "/)")
+
+
+def pelican(project: Path, pages: int) -> float | None:
+    """Pelican's cold build of the same bodies, if Pelican is installed."""
+    if not shutil.which("pelican"):
+        return None
+    site = scratch()
+    for name, lang, title, body in _bodies(project):
+        target = site / "content" / lang / f"{name}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        slug = name.replace("/", "-")
+        target.write_text(f"Title: {title}\nDate: 2023-04-14\nLang: {lang}\nSlug: {slug}\n"
+                          f"Translation: {'false' if lang == 'vi' else 'true'}\n\n{body}", encoding="utf-8")
+    (site / "pelicanconf.py").write_text(
+        "SITENAME = 'bench'\nPATH = 'content'\nDEFAULT_LANG = 'vi'\nTIMEZONE = 'Asia/Ho_Chi_Minh'\n"
+        "FEED_ALL_ATOM = None\nARTICLE_URL = '{lang}/{slug}/'\nARTICLE_SAVE_AS = '{lang}/{slug}/index.html'\n"
+        "ARTICLE_LANG_URL = '{lang}/{slug}/'\nARTICLE_LANG_SAVE_AS = '{lang}/{slug}/index.html'\n", encoding="utf-8")
+    seconds, _ = timed(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], cwd=site)
+    shutil.rmtree(site, ignore_errors=True)
+    return seconds
+
+
+def hugo(project: Path, pages: int) -> float | None:
+    """Hugo's cold build of the same bodies, if Hugo is installed."""
+    if not shutil.which("hugo"):
+        return None
+    site = scratch()
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text(
+        '<!DOCTYPE html><html lang="{{ .Lang }}"><head><title>{{ .Title }}</title></head>'
+        "<body>{{ .Content }}</body></html>\n", encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text("<html><body>{{ .Title }}</body></html>\n")
+    (site / "hugo.yaml").write_text(
+        "baseURL: https://example.org/\ndefaultContentLanguage: vi\ndefaultContentLanguageInSubdir: true\n"
+        "disableKinds: [taxonomy, term, RSS, sitemap]\nlanguages:\n  vi: {weight: 1}\n  fr: {weight: 2}\n"
+        "markup: {goldmark: {renderer: {unsafe: true}}}\n", encoding="utf-8")
+    for name, lang, title, body in _bodies(project):
+        target = site / "content" / f"{name}.{lang}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\ntitle: \"{title}\"\n---\n{body}", encoding="utf-8")
+    seconds, _ = timed(["hugo", "--quiet", "-d", "public"], cwd=site)
+    shutil.rmtree(site, ignore_errors=True)
+    return seconds
+
+
+def main() -> None:
+    """Measure each size and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="pages per language")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"medians of {RUNS} runs; outputs on tmpfs")
+    header = ["pages/lang", "cold build", "no-change rebuild", "1 page edited", "preview, 1 page", "pages/s (cold)",
+              "peak memory", "Pelican cold", "Hugo cold"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join(" --- " for _ in header) + "|")
+    for pages in args.sizes:
+        r = measure(pages)
+
+        def peer(seconds):
+            return f"{seconds:.2f} s ({r['cold'] / seconds:.2f}×)" if seconds else "not installed"
+
+        print(f"| {pages:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s | {r['edited']:.2f} s | "
+              f"{r['preview'] * 1000:.0f} ms | {r['rate']:.0f} | {r['memory']:.0f} MB | {peer(r['pelican'])} | "
+              f"{peer(r['hugo'])} |", flush=True)
+    print("Ratios are our cold build's time divided by the peer's (below 1: we are faster).")
+
+
+if __name__ == "__main__":
+    main()
