@@ -1,0 +1,51 @@
+"""Lighthouse (npm, run against Debian's Chromium) on the home and a contribution page in both languages."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, SiteServer, copy_project, run_cli
+
+PAGES = ["vi/", "fr/", "vi/tham-luan/le-havre/", "fr/interventions/le-havre/"]
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --disable-background-networking "
+         "--disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage")
+
+
+@pytest.fixture(scope="module")
+def site_for_lighthouse(tmp_path_factory):
+    """The real site, served on 127.0.0.1 and built for that very address (so canonical URLs match)."""
+    lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not lighthouse.exists() or not os.path.exists("/usr/bin/chromium"):
+        message = "needs npm ci (lighthouse) and Debian's chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    project = copy_project(ROOT, tmp_path_factory.mktemp("lighthouse") / "project")
+    (project / "site").mkdir()
+    server = SiteServer(project / "site", "/microsite/")
+    result = run_cli(project, "--no-cache", "--base-url", server.url)
+    assert result.code == 0, result.err
+    yield lighthouse, server, tmp_path_factory.mktemp("reports")
+    server.stop()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_lighthouse_scores_at_least_95(site_for_lighthouse, path):
+    lighthouse, server, reports = site_for_lighthouse
+    report = reports / (path.strip("/").replace("/", "_") + ".json")
+    profile = reports / ("profile-" + report.stem)
+    env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
+    subprocess.run([str(lighthouse), server.url + path, "--output=json", f"--output-path={report}", "--quiet",
+                    f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={FLAGS} --user-data-dir={profile}"],
+                   env=env, check=True, timeout=180, capture_output=True)
+    shutil.rmtree(profile, ignore_errors=True)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    scores = {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
+    failing = {name: [a["id"] for a in data["audits"].values()
+                      if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"]
+               for name, score in scores.items() if score < 95}
+    assert all(score >= 95 for score in scores.values()), f"{path}: {scores}, failing audits: {failing}"
