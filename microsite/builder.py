@@ -70,38 +70,40 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
                progress: Progress | None = None, parallel_threshold: int = 200) -> tuple[int, dict]:
     """Render every page and write the whole site atomically, or nothing at all.
 
-    Returns how many pages came from the cache, and each page's input key (for the next build)."""
+    Pages stream to disk in batches, so memory does not grow with the site. Returns how many pages came from
+    the cache, and each page's input key (for the next build)."""
     assets = fingerprinted_assets(config.static_dir)
     urls = Urls(config.base_url, assets)
     renderer = SiteRenderer(site, urls, MarkdownCache(), cache_dir(config) / "jinja" if cache is not None else None)
     keys = _page_cache_keys(site, config, renderer) if cache is not None else {}
     # Pages the site on disk already holds with the same inputs are linked into the new site, not rewritten.
     on_disk = stamp.unchanged_outputs(config.project, out, keys) if cache is not None else set()
-    stored = cache.get_many("pages", [k for path, k in keys.items() if path not in on_disk]) if cache else {}
-    todo = [p for p in site.pages if p.output_path not in on_disk and keys.get(p.output_path) not in stored]
     errors = ErrorList()
+    todo = []
     with atomic_site(out) as writer:
+        for batch in _batches([p for p in site.pages if p.output_path not in on_disk], 256):
+            stored = cache.get_many("pages", [keys[p.output_path] for p in batch]) if cache is not None else {}
+            for page in batch:
+                if keys.get(page.output_path) in stored:
+                    writer.write_text(page.output_path, stored[keys[page.output_path]])
+                    _advance(progress, page)
+                else:
+                    todo.append(page)
+        for path in sorted(on_disk):
+            writer.link(out / path, path)
         for page in site.pages:
             if page.output_path in on_disk:
-                writer.link(out / page.output_path, page.output_path)
-            elif page.output_path in keys and keys[page.output_path] in stored:
-                writer.write_text(page.output_path, stored[keys[page.output_path]])
-            else:
-                continue
-            if progress:
-                progress.advance(page.lang)
-        markdown_keys = _preload_markdown(cache, renderer, todo)
-        fresh_pages, fresh_markdown = [], []
-        for page, html, problems, markdown in render_pages(site, renderer, todo, jobs, parallel_threshold):
+                _advance(progress, page)
+        fresh = []
+        for page, html, problems, markdown in render_pages(site, renderer, todo, jobs, parallel_threshold, cache):
             errors.extend(problems)
             if html is not None:
                 writer.write_text(page.output_path, html)
-                if page.output_path in keys:
-                    fresh_pages.append((keys[page.output_path], html))
-                if markdown is not None and page in markdown_keys:
-                    fresh_markdown.append((markdown_keys[page], markdown))
-            if progress:
-                progress.advance(page.lang)
+                fresh.append((page, html, markdown))
+            _advance(progress, page)
+            if len(fresh) >= 256:
+                _store(cache, keys, fresh, renderer)
+        _store(cache, keys, fresh, renderer)
         if progress:
             progress.finish()
         for rendered in render_site(site, renderer, errors, pages=[]):
@@ -109,10 +111,28 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
         errors.raise_if_any()
         for source, rel in static_files(config, assets):
             writer.copy(source, rel)
-    if cache is not None:
-        cache.put_many("pages", fresh_pages)
-        cache.put_many("markdown", fresh_markdown)
     return len(site.pages) - len(todo), keys
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    """Consecutive slices of a list."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _advance(progress: Progress | None, page) -> None:
+    """Count one page done."""
+    if progress:
+        progress.advance(page.lang)
+
+
+def _store(cache: BuildCache | None, keys: dict, fresh: list, renderer: SiteRenderer) -> None:
+    """Put freshly rendered pages and their new Markdown conversions into the cache, and let go of them."""
+    if cache is not None and fresh:
+        cache.put_many("pages", [(keys[page.output_path], html) for page, html, _ in fresh if page.output_path in keys])
+        cache.put_many("markdown", [(markdown_key(renderer, page), markdown) for page, _, markdown in fresh
+                                    if markdown is not None])
+    fresh.clear()
 
 
 def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer) -> dict[str, str]:
@@ -124,69 +144,83 @@ def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer) -> dict
     return {path: digest(key[:4], key[4].cache_identity(), key[5:]) for path, key in page_keys(site, versions).items()}
 
 
-def _preload_markdown(cache: BuildCache | None, renderer: SiteRenderer, pages: list) -> dict:
-    """Put stored Markdown conversions of these pages into the renderer; return the persistent key of each page."""
-    if cache is None or not pages:
-        return {}
-    version = renderer.markdown_cache.version
-    keys = {page: digest(version, page.path, page.lang, page.allow_scripts, page.body) for page in pages}
-    found = cache.get_many("markdown", list(set(keys.values())))
-    for page, key in keys.items():
-        if key in found:
-            renderer.markdown_cache.entries[renderer.markdown_key(page)] = found[key]
-    return {page: key for page, key in keys.items() if key not in found}
+def markdown_key(renderer: SiteRenderer, page) -> str:
+    """The persistent key of a page's converted Markdown: its text, its file, and the site's URL map."""
+    return digest(renderer.markdown_cache.version, page.path, page.lang, page.allow_scripts, page.body)
 
 
-def render_pages(site: Site, renderer: SiteRenderer, pages: list, jobs: int = 1,
-                 parallel_threshold: int = 200) -> Iterator[tuple]:
-    """Yield (page, html or None, errors, converted Markdown) for each page, in order; in parallel when it pays."""
+def render_pages(site: Site, renderer: SiteRenderer, pages: list, jobs: int = 1, parallel_threshold: int = 200,
+                 cache: BuildCache | None = None) -> Iterator[tuple]:
+    """Yield (page, html or None, errors, newly converted Markdown or None) for each page, in order.
+
+    In parallel when it pays; stored Markdown conversions are looked up a batch at a time."""
     if jobs > 1 and len(pages) >= max(parallel_threshold, 1) and "fork" in multiprocessing.get_all_start_methods():
-        yield from _render_in_pool(site, renderer, pages, jobs)
+        yield from _render_in_pool(site, renderer, pages, jobs, cache)
         return
+    for batch in _batches(pages, 64):
+        yield from _render_batch(renderer, batch, cache)
+
+
+def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None) -> list[tuple]:
+    """Render some pages, reusing stored Markdown conversions; forget them afterwards to keep memory flat."""
+    memory = renderer.markdown_cache.entries
+    stored = {}
+    if cache is not None:
+        wanted = {markdown_key(renderer, page): page for page in pages}
+        for key, html in cache.get_many("markdown", list(wanted)).items():
+            memory[renderer.markdown_key(wanted[key])] = stored[renderer.markdown_key(wanted[key])] = html
+    results = []
     for page in pages:
-        yield (page, *_render_one(renderer, page))
-
-
-def _render_one(renderer: SiteRenderer, page) -> tuple:
-    """Render a page: (html or None, errors, the page's converted Markdown)."""
-    try:
-        html = renderer.render_page(page).html
-    except _Several as several:
-        return None, several.errors, None
-    except ContentError as exc:
-        return None, [exc], None
-    return html, [], renderer.markdown_cache.entries.get(renderer.markdown_key(page))
+        try:
+            html, problems = renderer.render_page(page).html, []
+        except _Several as several:
+            html, problems = None, several.errors
+        except ContentError as exc:
+            html, problems = None, [exc]
+        own = renderer.markdown_key(page)
+        converted = memory.get(own) if own not in stored else None
+        results.append((page, html, problems, converted))
+    if cache is not None:
+        for page in pages:
+            memory.pop(renderer.markdown_key(page), None)
+    return results
 
 
 # Set in each worker process by _start_worker; forked workers inherit the site instead of unpickling it.
-_WORKER_RENDERER: SiteRenderer | None = None
+_WORKER: tuple | None = None
 
 
-def _start_worker(site: Site, urls: Urls, markdown: dict, bytecode_dir: Path | None) -> None:
-    """Give a worker process its own renderer (Jinja environments are not shared between processes)."""
-    global _WORKER_RENDERER
+def _start_worker(site: Site, urls: Urls, bytecode_dir: Path | None, cache_folder: Path | None) -> None:
+    """Give a worker process its own renderer and cache connection (neither can be shared across processes)."""
+    global _WORKER
     # The parent turns SIGTERM into KeyboardInterrupt and handles Ctrl-C; a worker just stops when told to.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_RENDERER = SiteRenderer(site, urls, MarkdownCache(), bytecode_dir)
-    _WORKER_RENDERER.markdown_cache.entries.update(markdown)
+    renderer = SiteRenderer(site, urls, MarkdownCache(), bytecode_dir)
+    _WORKER = (renderer, BuildCache(cache_folder, warn=_warn, read_only=True) if cache_folder else None)
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
     """Render some pages in a worker: (index, html, errors, markdown) each."""
-    pages = _WORKER_RENDERER.site.pages
-    return [(i, *_render_one(_WORKER_RENDERER, pages[i])) for i in indices]
+    renderer, cache = _WORKER
+    pages = renderer.site.pages
+    results = _render_batch(renderer, [pages[i] for i in indices], cache)
+    return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results)]
 
 
-def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int) -> Iterator[tuple]:
+def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
+                    cache: BuildCache | None) -> Iterator[tuple]:
     """Render pages in a pool of forked processes, yielding results in the pages' order."""
     index = {id(page): i for i, page in enumerate(site.pages)}
     positions = [index[id(page)] for page in pages]
     size = max(8, min(64, len(positions) // (jobs * 8) or 1))
     chunks = [positions[i:i + size] for i in range(0, len(positions), size)]
+    if cache is not None:
+        cache.commit()   # workers read what this build stored so far through their own connections
+        cache.used["markdown"].update(markdown_key(renderer, page) for page in pages)   # kept by the pruning
     context = multiprocessing.get_context("fork")
     pool = context.Pool(jobs, initializer=_start_worker,
-                        initargs=(site, renderer.urls, renderer.markdown_cache.entries, renderer.bytecode_dir))
+                        initargs=(site, renderer.urls, renderer.bytecode_dir, cache.path.parent if cache else None))
     finished = False
     try:
         for results in pool.imap(_render_chunk, chunks):

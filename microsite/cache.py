@@ -33,12 +33,21 @@ class BuildCache:
 
     TABLES = ("sources", "markdown", "pages")
 
-    def __init__(self, folder: Path, warn=print):
+    def __init__(self, folder: Path, warn=print, read_only: bool = False):
         self.path = Path(folder) / FILE_NAME
         self.salt = generator_salt()
         self.warn = warn
         self.used: dict[str, set] = {table: set() for table in self.TABLES}
-        self.db = self._open()
+        self.db = self._open_read_only() if read_only else self._open()
+
+    def _open_read_only(self) -> sqlite3.Connection | None:
+        """A reader for a worker process: the cache as the main process left it, or nothing."""
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
+            return db if row and row[0] == self.salt else None
+        except sqlite3.DatabaseError:
+            return None
 
     def _open(self) -> sqlite3.Connection | None:
         """Open the cache, or start a new one when the old is unreadable or foreign."""
@@ -123,6 +132,15 @@ class BuildCache:
         except sqlite3.DatabaseError as exc:
             self.warn(f"warning: the build cache could not be written ({exc})")
             self.db = None
+
+    def commit(self) -> None:
+        """Make what was stored so far visible to other connections."""
+        if self.db is not None:
+            try:
+                self.db.commit()
+            except sqlite3.DatabaseError as exc:
+                self.warn(f"warning: the build cache could not be written ({exc})")
+                self.db = None
 
     def close(self, prune: bool = False) -> None:
         """Commit what this build stored; after a whole build, drop entries it did not use (old versions)."""

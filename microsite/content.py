@@ -202,7 +202,7 @@ class SourceFile:
     meta: dict
     body: str
     body_line: int     # line number of the body's first line in the file
-    text: str          # the whole file, NFC: what translation fingerprints are taken of
+    text: str          # the whole file, NFC (emptied once fingerprinted, to keep one copy of the body in memory)
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
 
 

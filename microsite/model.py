@@ -158,7 +158,7 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
-    _check_unique_urls(pages, sources, errors)
+    _check_unique_urls(pages, config, errors)
     errors.raise_if_any()
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
 
@@ -352,7 +352,8 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if template and not (config.templates_dir / template).is_file():
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
-    return SourceFile(name, lang, rel, meta, source.body, source.body_line, source.text,
+    # The whole text is needed only for its fingerprint: keep the body, not a second copy of it.
+    return SourceFile(name, lang, rel, meta, source.body, source.body_line, "",
                       fingerprints.fingerprint(source.text)), []
 
 
@@ -413,25 +414,29 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
                 source.fingerprint)
 
 
-def _check_unique_urls(pages: list[Page], sources: list[SourceFile], errors: ErrorList) -> None:
+def _check_unique_urls(pages: list[Page], config: Config, errors: ErrorList) -> None:
     """Refuse two pages that would be written to the same place, naming both files."""
-    texts = {s.path: s.text for s in sources}
+
     seen: dict[str, Page] = {}
     for page in pages:
         if page.slug == "" and page.name != "index":
-            errors.add(ContentError(page.path, _slug_line(texts.get(page.path, "")), None,
+            errors.add(ContentError(page.path, _slug_line(page.path, config), None,
                                     "the slug is empty after transliteration", "write a slug with letters or digits"))
             continue
         other = seen.setdefault(page.output_path, page)
         if other is not page:
             url = page.output_path[: -len("index.html")]
-            errors.add(ContentError(page.path, _slug_line(texts.get(page.path, "")), None,
+            errors.add(ContentError(page.path, _slug_line(page.path, config), None,
                                     f"the URL /{url} is also used by {other.path}",
                                     "give one of the two pages another slug"))
 
 
-def _slug_line(text: str) -> int:
-    """The line of a page's slug in its front matter (or of its first line)."""
+def _slug_line(path: str, config: Config) -> int:
+    """The line of a page's slug in its front matter (or of its first line), read again only for the error."""
+    try:
+        text = (config.project / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
     for number, line in enumerate(text.split("\n")[:50], start=1):
         if line.startswith("slug:"):
             return number
