@@ -37,6 +37,14 @@ BREAKAGES = [
      "no page 'nowhere'"),
     ("content/pages/notes.vi.md", "Trang này", "[x](../talks/nowhere/) Trang này", "content/pages/notes.vi.md:5",
      "not a page or file"),
+    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\n\tsummary: x", "content/pages/notes.vi.md:3",
+     "tab"),
+    ("content/pages/notes.vi.md", "title: Ghi chú", "title: 'Ghi chú", "content/pages/notes.vi.md:", "invalid YAML"),
+    ("content/pages/notes.vi.md", "title: Ghi chú", "title: [Ghi, chú]", "content/pages/notes.vi.md:2",
+     "expected text, found a list"),
+    ("content/speakers.yaml", "  name: Nguyễn An", "   name: Nguyễn An", "content/speakers.yaml:", "invalid YAML"),
+    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\nslug: Tham luận/Đà Nẵng", "content/pages/",
+     "is also used by"),
     ("templates/home.html", "{% for item in program %}", "{% for item in program %", "templates/home.html:3",
      "template syntax error"),
     ("templates/talk.html", "contribution.speaker.name", "contribution.speaker.nam", "templates/talk.html:2",
@@ -71,9 +79,12 @@ def test_all_errors_of_a_build_are_reported_together(tiny):
 
 
 def test_non_utf8_page(tiny):
+    assert run_cli(tiny).code == 0
+    before = snapshot(tiny / "site")
     (tiny / "content/pages/notes.vi.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
     result = run_cli(tiny)
     assert result.code == 1 and "error: content/pages/notes.vi.md:2:11: the file is not valid UTF-8" in result.err
+    assert snapshot(tiny / "site") == before
 
 
 def test_missing_data_file(tiny):
