@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -121,6 +122,10 @@ def main(argv: list[str] | None = None, default_project: Path | None = None) -> 
     except KeyboardInterrupt:
         print("interrupted; site/ was left as it was.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`build.py translations | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

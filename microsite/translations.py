@@ -26,10 +26,12 @@ def report(site: Site) -> list[Row]:
     """Every page and catalog of the site, with its translation state."""
     config = site.config
     rows = []
+    records = fingerprints.load(config.content_dir, config.project)
     for page in site.pages:
         path = page.path if not page.is_fallback else f"content/pages/{page.name}.{page.lang}.md"
-        detail = {MISSING: f"shows the {page.content_lang} text", STALE: f"{config.default_language} text changed since "
-                  "it was confirmed"}.get(page.state, "")
+        stale = (f"{config.default_language} text changed since it was confirmed" if page.lang in
+                 records.get(page.name, {}) else f"never confirmed against the {config.default_language} text")
+        detail = {MISSING: f"shows the {page.content_lang} text", STALE: stale}.get(page.state, "")
         rows.append(Row("page", page.name, page.lang, page.state, path, detail))
     for lang in config.languages:
         rows.append(_catalog_row(site, lang))

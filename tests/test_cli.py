@@ -46,3 +46,13 @@ def test_console_script_is_installed():
     assert script, "pip install -e . installs the `microsite` command"
     result = subprocess.run([script, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "translations" in result.stdout
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback(tiny):
+    reader = subprocess.Popen(["head", "-n", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    writer = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "schema"],
+                            stdout=reader.stdin, stderr=subprocess.PIPE, text=True)
+    reader.stdin.close()
+    assert reader.stdout.read().startswith(b"content/site.yaml")
+    reader.wait()
+    assert "Traceback" not in writer.stderr
