@@ -70,8 +70,8 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
                progress: Progress | None = None, parallel_threshold: int = 200) -> tuple[int, dict]:
     """Render every page and write the whole site atomically, or nothing at all.
 
-    Pages stream to disk in batches, so memory does not grow with the site. Returns how many pages came from
-    the cache, and each page's input key (for the next build)."""
+    Pages stream to disk as they are rendered, so memory does not grow with the site. Returns how many pages
+    were taken unchanged from the previous site, and each page's input key (for the next build)."""
     assets = fingerprinted_assets(config.static_dir)
     urls = Urls(config.base_url, assets)
     renderer = SiteRenderer(site, urls, MarkdownCache(), cache_dir(config) / "jinja" if cache is not None else None)
@@ -79,16 +79,8 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
     # Pages the site on disk already holds with the same inputs are linked into the new site, not rewritten.
     on_disk = stamp.unchanged_outputs(config.project, out, keys) if cache is not None else set()
     errors = ErrorList()
-    todo = []
+    todo = [p for p in site.pages if p.output_path not in on_disk]
     with atomic_site(out) as writer:
-        for batch in _batches([p for p in site.pages if p.output_path not in on_disk], 256):
-            stored = cache.get_many("pages", [keys[p.output_path] for p in batch]) if cache is not None else {}
-            for page in batch:
-                if keys.get(page.output_path) in stored:
-                    writer.write_text(page.output_path, stored[keys[page.output_path]])
-                    _advance(progress, page)
-                else:
-                    todo.append(page)
         for path in sorted(on_disk):
             writer.link(out / path, path)
         for page in site.pages:
@@ -127,9 +119,10 @@ def _advance(progress: Progress | None, page) -> None:
 
 
 def _store(cache: BuildCache | None, keys: dict, fresh: list, renderer: SiteRenderer) -> None:
-    """Put freshly rendered pages and their new Markdown conversions into the cache, and let go of them."""
+    """Put new Markdown conversions into the cache, and let go of the rendered pages.
+
+    Rendered pages themselves are not stored: the previous site/ holds them, and unchanged ones are linked."""
     if cache is not None and fresh:
-        cache.put_many("pages", [(keys[page.output_path], html) for page, html, _ in fresh if page.output_path in keys])
         cache.put_many("markdown", [(markdown_key(renderer, page), markdown) for page, _, markdown in fresh
                                     if markdown is not None])
     fresh.clear()

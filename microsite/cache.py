@@ -1,4 +1,4 @@
-"""The persistent build cache in .cache/: parsed pages, converted Markdown and rendered pages, keyed by their inputs.
+"""The persistent build cache in .cache/: parsed page files and converted Markdown, keyed by their inputs.
 
 Every entry is keyed by a hash of everything its output depends on (see dependencies.py) salted with the
 generator's own source code, so a stale entry can never be found. A cache that is corrupt, or was written by
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = "1"
+FORMAT = "2"
 FILE_NAME = "build.sqlite3"
 
 
@@ -31,7 +31,7 @@ def generator_salt() -> str:
 class BuildCache:
     """Key-value tables in one SQLite file; writes are batched and committed by `close()`."""
 
-    TABLES = ("sources", "markdown", "pages")
+    TABLES = ("sources", "markdown")
 
     def __init__(self, folder: Path, warn=print, read_only: bool = False):
         self.path = Path(folder) / FILE_NAME
