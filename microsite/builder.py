@@ -20,7 +20,7 @@ from .dependencies import (Versions, catalog_versions, digest, page_keys, site_v
 from .model import Site, SourceCache, load_site
 from .output import atomic_site, fingerprinted_assets
 from .progress import Progress
-from .render import MarkdownCache, Rendered, SiteRenderer, _Several
+from .render import MarkdownCache, Rendered, SiteRenderer
 from .urls import Urls
 
 
@@ -166,7 +166,7 @@ def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None)
     for page in pages:
         try:
             html, problems = renderer.render_page(page).html, []
-        except _Several as several:
+        except BuildError as several:
             html, problems = None, several.errors
         except ContentError as exc:
             html, problems = None, [exc]
@@ -232,7 +232,7 @@ def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=Non
     for page in site.pages if pages is None else pages:
         try:
             yield renderer.render_page(page)
-        except _Several as several:
+        except BuildError as several:
             errors.extend(several.errors)
         except ContentError as exc:
             errors.add(exc)

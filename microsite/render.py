@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import i18n
 from .content import relative
-from .errors import ContentError
+from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
 from .publish import calendar_path, event_json_ld, feed_path, page_alternates
@@ -86,7 +86,7 @@ class SiteRenderer:
         context = LinkContext(page, self.site, self.urls, self.known_paths)
         content = self.converter.convert(context)
         if context.errors:
-            raise _Several(context.errors)
+            raise BuildError(context.errors)
         if self.markdown_cache is not None:
             self.markdown_cache.entries[key] = content
         return content
@@ -151,12 +151,6 @@ class MarkdownCache:
             self.version, self.entries = version, {}
 
 
-class _Several(Exception):
-    """Several content errors from one page."""
-
-    def __init__(self, errors):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
 
 
 def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, int | None, None]:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import ContentError
+from .errors import BuildError, ContentError
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def localized(value: Any, where: Where) -> dict[str, str]:
             errors.append(where.at(value, key).error(
                 f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"))
     if errors:
-        raise errors[0] if len(errors) == 1 else _Many(errors)
+        raise errors[0] if len(errors) == 1 else BuildError(errors)
     return result
 
 
@@ -198,7 +198,7 @@ class Mapping:
                 continue
             try:
                 result[f.name] = f.check(value[f.name], where.at(value, f.name))
-            except _Many as many:
+            except BuildError as many:
                 errors.extend(many.errors)
             except ContentError as exc:
                 errors.append(exc)
@@ -208,7 +208,7 @@ class Mapping:
                 hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}"
                 errors.append(where.at(value, key).error(f"unknown key {key!r}", hint))
         if errors:
-            raise errors[0] if len(errors) == 1 else _Many(errors)
+            raise errors[0] if len(errors) == 1 else BuildError(errors)
         return result
 
 
@@ -227,28 +227,22 @@ class ListOf:
         for i, item in enumerate(value):
             try:
                 result.append(self.item(item, where.at(value, i)))
-            except _Many as many:
+            except BuildError as many:
                 errors.extend(many.errors)
             except ContentError as exc:
                 errors.append(exc)
         if errors:
-            raise errors[0] if len(errors) == 1 else _Many(errors)
+            raise errors[0] if len(errors) == 1 else BuildError(errors)
         return result
 
 
-class _Many(Exception):
-    """Several errors found in one structure, passed up together."""
-
-    def __init__(self, errors: list[ContentError]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
 
 
 def validate(value: Any, schema: Mapping | ListOf, where: Where) -> tuple[Any, list[ContentError]]:
     """Check a loaded YAML value against its schema: (cleaned value or None, errors)."""
     try:
         return schema(value, where), []
-    except _Many as many:
+    except BuildError as many:
         return None, many.errors
     except ContentError as exc:
         return None, [exc]

@@ -149,9 +149,6 @@ def unchanged_outputs(project: Path, out: Path, keys: dict) -> set[str]:
     return same
 
 
-def forget(project: Path) -> None:
-    """Drop the record (a failed build, or --no-cache)."""
-    (project / ".cache" / FILE_NAME).unlink(missing_ok=True)
 
 
 def unchanged(project: Path, out: Path | None, base_url: str | None, strict: bool) -> BuildResult | None:

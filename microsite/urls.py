@@ -54,12 +54,6 @@ class Urls:
         """Place a root-relative link an editor wrote ("/vi/x/") under the base path."""
         return self.path(url_path)
 
-    def to_site_path(self, url_path: str) -> str | None:
-        """Map a root-relative URL back to a path under site/, or None when it is outside the base."""
-        if not url_path.startswith(self.base_path):
-            return None
-        rest = url_path[len(self.base_path):]
-        return posixpath.normpath(rest) if rest else ""
 
 
 def resolve_relative(current_url_path: str, href: str) -> str:
