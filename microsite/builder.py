@@ -48,6 +48,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
             if problems:
                 raise BuildError(problems)
         out = Path(out) if out else config.project / "site"
+        refuse_unsafe_output(out, config)
         meter = Progress({lang: len(site.pages_in(lang)) for lang in config.languages}) if progress else None
         cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold)
         if cache is not None:
@@ -59,6 +60,18 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     if use_cache:
         stamp.save(project, out, digest_before, {"pages": pages, "warnings": list(site.warnings)}, keys)
     return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
+
+
+def refuse_unsafe_output(out: Path, config: Config) -> None:
+    """Never replace the project or its inputs: the output folder is swapped out whole."""
+    out = out.resolve()
+    inputs = [config.project] + [config.project / part for part in ("content", "templates", "locales", "static")]
+    for folder in inputs:
+        folder = folder.resolve()
+        if out == folder or folder.is_relative_to(out) or (folder != config.project and out.is_relative_to(folder)):
+            raise ContentError(str(out), None, None, "refusing to write the site there: the build replaces that "
+                               "folder whole, and it holds the project's own files",
+                               "choose an output folder of its own, such as site/ (the default)")
 
 
 def _warn(message: str) -> None:
@@ -209,11 +222,15 @@ def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
     size = max(8, min(64, len(positions) // (jobs * 8) or 1))
     chunks = [positions[i:i + size] for i in range(0, len(positions), size)]
     if cache is not None:
-        cache.commit()   # workers read what this build stored so far through their own connections
         cache.used["markdown"].update(markdown_key(renderer, page) for page in pages)   # kept by the pruning
+        cache.release()   # workers read it through their own connections; none may inherit this one
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(jobs, initializer=_start_worker,
-                        initargs=(site, renderer.urls, renderer.bytecode_dir, cache.path.parent if cache else None))
+    try:
+        pool = context.Pool(jobs, initializer=_start_worker,
+                            initargs=(site, renderer.urls, renderer.bytecode_dir, cache.path.parent if cache else None))
+    finally:
+        if cache is not None:
+            cache.reopen()
     finished = False
     try:
         for results in pool.imap(_render_chunk, chunks):

@@ -12,6 +12,8 @@ import pickle
 import sqlite3
 import sys
 import zlib
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -20,9 +22,18 @@ FORMAT = "2"
 FILE_NAME = "build.sqlite3"
 
 
+LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
+
+
+@lru_cache(maxsize=None)
 def generator_salt() -> str:
-    """A hash of the generator's own code and of the Python running it."""
+    """A hash of the generator's own code, of the libraries that shape its output and of the Python running it."""
     sha = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
+    for library in LIBRARIES:
+        try:
+            sha.update(f"|{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            sha.update(f"|{library}=?".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         sha.update(path.name.encode() + path.read_bytes())
     return sha.hexdigest()[:32]
@@ -132,6 +143,23 @@ class BuildCache:
         except sqlite3.DatabaseError as exc:
             self.warn(f"warning: the build cache could not be written ({exc})")
             self.db = None
+
+    def release(self) -> None:
+        """Commit and close the connection, so that no forked process inherits it (SQLite forbids using one)."""
+        self.commit()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+            self._released = True
+
+    def reopen(self) -> None:
+        """Connect again after release()."""
+        if getattr(self, "_released", False):
+            self._released = False
+            try:
+                self.db = self._connect()
+            except sqlite3.DatabaseError as exc:
+                self.warn(f"warning: the build cache could not be reopened ({exc})")
 
     def commit(self) -> None:
         """Make what was stored so far visible to other connections."""

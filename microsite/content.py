@@ -94,6 +94,12 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_string)
 
 
+def is_editor_junk(name: str) -> bool:
+    """Files editors and systems leave beside real ones: swap, backup and lock files, .DS_Store, .git."""
+    return (name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
+            or name in (".DS_Store", "Thumbs.db", ".git"))
+
+
 def relative(path: Path, project: Path) -> str:
     """Name a file relative to the project, the way editors see it."""
     try:
@@ -204,6 +210,7 @@ class SourceFile:
     body_line: int     # line number of the body's first line in the file
     text: str          # the whole file, NFC (emptied once fingerprinted, to keep one copy of the body in memory)
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
+    digest: str = ""        # a hash of the exact text: what rendered output is keyed by
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)

@@ -14,6 +14,7 @@ import jinja2
 import jinja2.meta
 
 from .config import Config
+from .content import is_editor_junk
 from .i18n import catalog_path
 from .model import Site
 from .urls import Urls
@@ -40,7 +41,8 @@ def digest(*parts) -> str:
 
 def site_version(config: Config, assets: dict) -> str:
     """The inputs every page depends on: settings, data files, static files."""
-    parts = [repr(config), sorted(assets.items())]
+    from .cache import generator_salt   # a new generator or library version renders pages differently
+    parts = [generator_salt(), repr(config), sorted(assets.items())]
     for path in sorted(config.content_dir.glob("*.yaml")):
         if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
             parts += [path.name, path.read_bytes()]
@@ -60,6 +62,8 @@ def template_versions(env: jinja2.Environment) -> dict[str, str]:
     """Each template with every template it extends, includes or imports."""
     loader, sources, references = env.loader, {}, {}
     for name in loader.list_templates():
+        if is_editor_junk(name.rsplit("/", 1)[-1]) or name.rsplit("/", 1)[-1].startswith("."):
+            continue
         source = loader.get_source(env, name)[0]
         sources[name] = source
         try:

@@ -24,6 +24,9 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
            base_url: str | None = None) -> str:
     """Build strictly, then commit site/ on top of the remote branch and push it; return a one-line summary."""
     project = Path(project).resolve()
+    for name, value in (("--remote", remote), ("--branch", branch)):
+        if not value or value.startswith("-"):
+            raise ContentError(".", None, None, f"invalid {name} {value!r}", "name a git remote, a URL or a branch")
     if _git(project, "rev-parse", "--show-toplevel", check=False).returncode != 0:
         raise ContentError(".", None, None, "the project is not a git repository",
                            "run `git init` and add a remote, or publish with the GitHub Actions workflow")
@@ -46,7 +49,7 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
 
 def _sync_branch(project: Path, remote: str, branch: str) -> str | None:
     """Point the local branch at the remote one, so the new commit extends its history; return its CNAME."""
-    fetched = _git(project, "fetch", "--quiet", remote, f"refs/heads/{branch}", check=False)
+    fetched = _git(project, "fetch", "--quiet", "--", remote, f"refs/heads/{branch}", check=False)
     if fetched.returncode != 0:
         if "couldn't find remote ref" in fetched.stderr or "could not find remote ref" in fetched.stderr.lower():
             return None   # the first deploy creates the branch

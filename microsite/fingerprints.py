@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import load_yaml_file
+from .content import load_yaml_file, read_text
 from .errors import ContentError
 
 FILE_NAME = "translations.yaml"
@@ -29,7 +29,8 @@ def load(content_dir: Path, project: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     try:   # a plain, fast parse: this file is written by a command, so its lines need no error positions
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        text = read_text(path, project)   # a located error if the file is not UTF-8
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError:
         data = load_yaml_file(path, project)   # the located loader says where the damage is
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):

@@ -38,7 +38,15 @@ def read_catalog(locales_dir: Path, lang: str, project: Path):
     try:
         _check_po_syntax(path.read_bytes().decode("utf-8"), name)
         with path.open("rb") as fp:
-            return read_po(fp, locale=lang, abort_invalid=True)
+            catalog = read_po(fp, locale=lang, abort_invalid=True)
+        catalog.plural_expr   # a malformed Plural-Forms header fails here, not half-way through a build
+        return catalog
+    except (ValueError, SyntaxError) as exc:
+        if isinstance(exc, PoFileError):
+            raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
+                               "check the quotes of this msgid/msgstr") from None
+        raise ContentError(name, None, None, f"invalid catalog header: {exc}",
+                           'check the "Plural-Forms" line near the top of the file') from None
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
         raise ContentError(name, line, None, f"invalid catalog: {exc}", "check the quotes of this msgid/msgstr") from None
@@ -62,9 +70,14 @@ def load_translations(locales_dir: Path, lang: str, project: Path) -> Translatio
     """Compile a language's catalog in memory; fuzzy entries are left out, as gettext does."""
     catalog = read_catalog(locales_dir, lang, project)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    try:
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+    except (ValueError, SyntaxError, TypeError) as exc:
+        raise ContentError(relative(catalog_path(locales_dir, lang), project), None, None,
+                           f"the catalog cannot be compiled: {exc}",
+                           'check the "Plural-Forms" line near the top of the file') from None
 
 
 @lru_cache(maxsize=None)
@@ -134,7 +147,11 @@ def update(project: Path, languages) -> list[Path]:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
-    with (project / "locales" / f"{DOMAIN}.pot").open("rb") as fp:
+    pot = project / "locales" / f"{DOMAIN}.pot"
+    if not pot.is_file():
+        raise ContentError(f"locales/{DOMAIN}.pot", None, None, "there is no template to update the catalogs from",
+                           "run `python build.py i18n extract` first")
+    with pot.open("rb") as fp:
         template = read_po(fp)
     written = []
     for lang in languages:

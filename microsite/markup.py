@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import html
+import re
 import posixpath
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import ContentError
@@ -53,12 +56,14 @@ class LinkContext:
     urls: Urls
     known_paths: frozenset
     errors: list = field(default_factory=list)
+    raw_blocks_done: list = field(default_factory=list)
 
     def resolve(self, href: str) -> str:
         """Return the URL a Markdown link should have, or record why it is broken."""
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:
             return href          # external, mailto:, or a #fragment on the same page
+        parts = parts._replace(path=unquote(parts.path))   # chuong%2Dtrinh/ names the page chuong-trinh/
         suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
         if parts.path.endswith(".md"):
             target = self._page_by_file(parts.path)
@@ -126,6 +131,33 @@ class _LinkProcessor(Treeprocessor):
                 element.set("rel", "noopener")
 
 
+_RAW_URL = re.compile(r"""(<[a-zA-Z][^>]*?\s(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+
+
+class _RawHtmlLinks(Postprocessor):
+    """Resolve the links of raw HTML blocks (figures, embeds) like Markdown links, before they are put back."""
+
+    def __init__(self, md, extension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text):
+        context = self.extension.context
+        stash = self.md.htmlStash.rawHtmlBlocks
+        # The toc extension runs the postprocessors again for each heading: resolve each block once only.
+        for i in range(len(context.raw_blocks_done), len(stash)):
+            stash[i] = _RAW_URL.sub(lambda m: _resolved_attribute(m, context), stash[i])
+            context.raw_blocks_done.append(i)
+        return text
+
+
+def _resolved_attribute(match, context: LinkContext) -> str:
+    """One href/src/poster attribute of raw HTML, its URL resolved."""
+    prefix, quote_char, value = match.groups()
+    url = context.resolve(html.unescape(value))
+    return f"{prefix}{quote_char}{html.escape(url, quote=True)}{quote_char}"
+
+
 class _LinkExtension(Extension):
     """Holds the context of the page being converted (one converter converts one page at a time)."""
 
@@ -133,6 +165,8 @@ class _LinkExtension(Extension):
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(_LinkProcessor(md, self), "site_links", 1)
+        # Runs before Markdown's own RawHtmlPostprocessor (priority 30) puts the stashed blocks back.
+        md.postprocessors.register(_RawHtmlLinks(md, self), "site_raw_links", 35)
 
 
 class MarkdownConverter:

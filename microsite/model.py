@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,10 +81,10 @@ class Page:
     allow_scripts: bool
     state: str = OK
     updated: dt.date | None = None
-    source_digest: str = ""      # the fingerprint of the file the text comes from
+    source_digest: str = ""      # a hash of the exact text of the file the page comes from
 
     def cache_identity(self) -> tuple:
-        """Every field, with the body stood for by its file's fingerprint: cheap to hash, just as unique."""
+        """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
         return (self.name, self.lang, self.content_lang, self.path, self.title, self.slug, self.summary,
                 self.source_digest, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
 
@@ -278,7 +279,8 @@ class SourceCache:
         keys = {}
         if self.store is not None:
             from .dependencies import digest
-            templates = sorted(p.name for p in config.templates_dir.glob("*.html"))
+            templates = sorted(p.relative_to(config.templates_dir).as_posix()
+                               for p in config.templates_dir.rglob("*") if p.is_file())
             for path, _, _ in todo:
                 try:
                     own = self.file_hashes.get(path) or path.read_bytes()
@@ -338,6 +340,12 @@ def _read_pages(config: Config, errors: ErrorList,
 def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceFile | None, list[ContentError]]:
     """Read one page file: (the checked source, or None; its errors)."""
     rel = relative(path, config.project)
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return None, [ContentError(shown, None, None, "the file name is not valid UTF-8",
+                                   "rename the file with your editor or file manager")]
     if lang not in config.languages:
         return None, [ContentError(rel, None, None, "the file name does not end with a site language",
                                    f"name it <page>.{'.md or <page>.'.join(config.languages)}.md")]
@@ -354,7 +362,7 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
     # The whole text is needed only for its fingerprint: keep the body, not a second copy of it.
     return SourceFile(name, lang, rel, meta, source.body, source.body_line, "",
-                      fingerprints.fingerprint(source.text)), []
+                      fingerprints.fingerprint(source.text), hashlib.sha256(source.text.encode()).hexdigest()), []
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
@@ -411,7 +419,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
-                source.fingerprint)
+                source.digest)
 
 
 def _check_unique_urls(pages: list[Page], config: Config, errors: ErrorList) -> None:

@@ -8,13 +8,15 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from .content import is_editor_junk
+
 
 def fingerprinted_assets(static_dir: Path) -> dict[str, str]:
     """Map each static file to a name carrying its content hash: style.css -> style.3f2a9c1e.css."""
     assets = {}
     if not static_dir.is_dir():
         return assets
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in static_dir.rglob("*") if p.is_file() and not is_editor_junk(p.name)):
         rel = path.relative_to(static_dir).as_posix()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")

@@ -136,6 +136,12 @@ class SiteRenderer:
         except jinja2.UndefinedError as exc:
             raise ContentError(*_template_location(exc, self.site.config.project, name),
                                f"template error: {exc.message}", "check the variable's name") from None
+        except RecursionError:
+            raise ContentError(f"templates/{name}", None, None, "template error: templates include each other "
+                               "without end", "remove the include that loops back") from None
+        except Exception as exc:   # any other runtime error in a template: name the template and line
+            raise ContentError(*_template_location(exc, self.site.config.project, name),
+                               f"template error: {type(exc).__name__}: {exc}", "fix the expression on this line") from None
 
 
 class MarkdownCache:

@@ -82,8 +82,10 @@ def localized(value: Any, where: Where) -> dict[str, str]:
 def date(value: Any, where: Where) -> dt.date:
     """A calendar date written YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not 1000 <= value.year <= 9000:
+            raise where.error(f"the date {value.isoformat()} is out of range", "write a year between 1000 and 9000")
         return value
     raise where.error(f"expected a date, found {_kind(value)} {value!r}", "write the date as YYYY-MM-DD, e.g. 2023-04-14")
 

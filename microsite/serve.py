@@ -28,7 +28,7 @@ from .builder import render_site, static_files
 from .config import Config, load_config
 from .dependencies import (Versions, catalog_versions, listing_key, page_keys, site_version, template_versions,
                            url_version)
-from .content import relative
+from .content import is_editor_junk, relative
 from .errors import BuildError, ContentError, ErrorList
 from .model import SourceCache, Site, load_site
 from .output import fingerprinted_assets
@@ -106,6 +106,11 @@ class Preview:
     def _full(self, changed: set[Path]) -> int:
         """Reload config, data, templates and catalogs; re-render every page whose inputs changed."""
         self.sources.forget(changed)
+        # A parsed page depends on the site's languages and on which templates exist: re-check the pages that
+        # were refused (a missing template may exist now), and all of them when the settings changed.
+        settings = self.project / "content" / "site.yaml"
+        self.sources.entries = {} if settings in changed else {
+            path: entry for path, entry in self.sources.entries.items() if not entry[1]}
         config = load_config(self.project, self.base_url)
         site = load_site(config, self.sources)
         assets = fingerprinted_assets(config.static_dir)
@@ -244,7 +249,7 @@ def _scan_dir(top: Path, found: dict) -> None:
     """Collect (mtime, size) of the files below a folder, skipping editors' hidden swap files."""
     with os.scandir(top) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
+            if is_editor_junk(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 _scan_dir(Path(entry.path), found)

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .content import is_editor_junk
+
 INPUTS = ("content", "templates", "locales", "static")
 FILE_NAME = "last-build.json"
 
@@ -44,7 +46,8 @@ def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None)
     """A hash of every input file's path and bytes, of the build options and of the generator's code.
 
     Pass a dict as file_hashes to receive each input file's own hash (the build cache keys parsed pages by it)."""
-    sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    from .cache import generator_salt   # the generator's code and its libraries' versions
+    sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
     for folder in [project / part for part in INPUTS] + [Path(__file__).parent]:
         base = str(folder.parent if folder.parent == project else folder) + os.sep
         for name in sorted(_files(folder)):
@@ -64,9 +67,10 @@ def _files(folder: Path) -> list[str]:
         return [str(p) for p in folder.glob("*.py")]
     found = []
     for directory, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        found += [os.path.join(directory, name) for name in names if not name.startswith(".")]
+        folders[:] = [f for f in folders if not is_editor_junk(f)]
+        found += [os.path.join(directory, name) for name in names if not is_editor_junk(name)]
     return found
+
 
 
 def site_fingerprint(out: Path) -> list | None:

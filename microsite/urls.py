@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 def page_output_path(lang: str, slug: str) -> str:
@@ -32,7 +32,7 @@ class Urls:
     def path(self, site_path: str, absolute: bool = False) -> str:
         """URL of a path relative to the site root, root-relative under the base path (or absolute)."""
         prefix = self.base_url if absolute else self.base_path
-        return prefix + site_path.lstrip("/")
+        return prefix + quote(site_path.lstrip("/"), safe="/-._~!$&'()*+,;=:@")
 
     def page(self, page, absolute: bool = False) -> str:
         """URL of a page (anything with .lang and .slug)."""

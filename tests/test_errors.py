@@ -107,3 +107,44 @@ def test_debug_shows_the_traceback(tiny):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--debug"],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_the_output_folder_never_replaces_the_inputs(tiny):
+    for out in ("content", ".", "content/pages", ".."):
+        result = run_cli(tiny, "--out", str(tiny / out))
+        assert result.code == 1 and "refusing to write the site there" in result.err, out
+    assert (tiny / "content/site.yaml").is_file()
+
+
+def test_a_runtime_template_error_is_located(tiny):
+    assert run_cli(tiny).code == 0
+    before = snapshot(tiny / "site")
+    page = tiny / "templates/talk.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ content }}", "{{ 1 / 0 }}{{ content }}"),
+                    encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "error: templates/talk.html:2" in result.err and "ZeroDivisionError" in result.err
+    assert snapshot(tiny / "site") == before
+
+
+def test_a_translations_file_that_is_not_utf8(tiny):
+    (tiny / "content/translations.yaml").write_bytes(b"index:\n  fr: caf\xe9\n")
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: content/translations.yaml:2" in result.err and "UTF-8" in result.err
+
+
+def test_a_broken_plural_header(tiny):
+    po = tiny / "locales/fr/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('"Plural-Forms: nplurals=2; plural=(n > 1);\\n"',
+                               '"Plural-Forms: nplurals=2; plural=((n > 1);\\n"'), encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: locales/fr/LC_MESSAGES/messages.po" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_update_without_a_template_says_what_to_do(tiny):
+    (tiny / "locales/messages.pot").unlink()
+    result = run_cli(tiny, "i18n", "update")
+    assert result.code == 1 and "i18n extract" in result.err

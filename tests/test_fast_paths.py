@@ -141,3 +141,21 @@ def test_nothing_changed_means_nothing_to_do(real, tmp_path):
         assert result.out.startswith("Built 20 pages"), change
         assert run_cli(real, *args).out.startswith("Up to date"), change
     assert "edited by hand" not in (real / "site/vi/index.html").read_text(encoding="utf-8")
+
+
+def test_a_hard_break_edit_is_not_mistaken_for_no_change(real, tmp_path):
+    page = real / "content/pages/about.vi.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nDòng một  \nDòng hai\n", encoding="utf-8")
+    build(real, tmp_path / "site")
+    assert "Dòng một<br" in (tmp_path / "site/vi/gioi-thieu/index.html").read_text(encoding="utf-8")
+    page.write_text(text + "\nDòng một\nDòng hai\n", encoding="utf-8")
+    build(real, tmp_path / "site")
+    assert snapshot(tmp_path / "site") == clean_build(real, tmp_path / "clean")
+
+
+def test_editor_swap_files_are_ignored(real, tmp_path):
+    (real / "templates/.base.html.swp").write_bytes(b"\xff\xfe binary swap")
+    (real / "static/style.css~").write_text("old backup")
+    assert run_cli(real).code == 0
+    assert not list((real / "site/static").glob("style.css*"))

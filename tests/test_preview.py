@@ -127,3 +127,14 @@ def test_a_page_error_then_fix_in_the_page_itself(preview, real, tmp_path):
     edit(page, "titre: ", "title: ")
     assert not preview.rebuild({page}).errors
     assert snapshot(preview.out) == full_build(real, tmp_path)
+
+
+def test_a_missing_template_error_clears_once_the_template_exists(preview, real, tmp_path):
+    page = p(real, "content/pages/about.fr.md")
+    edit(page, "title: ", "template: special.html\ntitle: ")
+    assert preview.rebuild({page}).errors
+    template = p(real, "templates/special.html")
+    template.write_text('{% extends "page.html" %}\n', encoding="utf-8")
+    report = preview.rebuild({template})
+    assert not report.errors, report.errors
+    assert snapshot(preview.out) == full_build(real, tmp_path)

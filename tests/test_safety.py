@@ -62,3 +62,23 @@ def test_titles_are_escaped(tiny):
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert "<title>A &lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;title&lt;/i&gt;</title>" in html
+
+
+def test_links_in_raw_html_are_resolved_and_checked(tiny):
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n"
+          '<figure><img src="/static/style.css" alt="x"><figcaption><a href="index.md">Trang chủ</a></figcaption>'
+          "</figure>\n")
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/notes/index.html")
+    assert 'href="/repo/vi/"' in html
+    import re
+    assert re.search(r'src="/repo/static/style\.[0-9a-f]+\.css"', html)
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n\n<p><a href=\"/vi/nowhere/\">x</a></p>\n")
+    result = run_cli(tiny)
+    assert result.code == 1 and "content/pages/notes.vi.md:5" in result.err and "/vi/nowhere/" in result.err
+
+
+def test_percent_encoded_links_resolve(tiny):
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n[a](/vi/tham%2Dluan/da%2Dnang/)\n")
+    assert run_cli(tiny).code == 0
+    assert 'href="/repo/vi/tham-luan/da-nang/"' in page_html(tiny, "vi/notes/index.html")
