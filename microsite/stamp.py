@@ -38,8 +38,8 @@ class BuildResult:
         if self.unchanged:
             return (f"Up to date: {sum(self.pages.values())} pages ({counts}), {warned}; nothing changed since the "
                     f"last build (checked in {self.seconds:.2f} s) -> {self.out}")
-        return (f"Built {sum(self.pages.values())} pages ({counts}), {warned}, {self.cached} reused, "
-                f"in {self.seconds:.2f} s -> {self.out}")
+        return (f"Built {sum(self.pages.values())} pages ({counts}), {warned}, "
+                f"{self.cached} reused from the cache, in {self.seconds:.2f} s -> {self.out}")
 
 
 def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None) -> str:
