@@ -246,13 +246,10 @@ def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
 def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=None,
                 site_wide: bool = True) -> Iterator[Rendered]:
     """Yield every text file of the site (or only `pages`; site-wide files unless told not), collecting errors."""
-    for page in site.pages if pages is None else pages:
-        try:
-            yield renderer.render_page(page)
-        except BuildError as several:
-            errors.extend(several.errors)
-        except ContentError as exc:
-            errors.add(exc)
+    for page, html, problems, _ in _render_batch(renderer, site.pages if pages is None else pages, None):
+        errors.extend(problems)
+        if html is not None:
+            yield Rendered(page.output_path, html)
     if not site_wide:
         return
     for special in (renderer.render_landing, renderer.render_not_found):

@@ -112,12 +112,16 @@ class LinkContext:
         self.errors.append(ContentError(self.page.path, line, column, message, hint))
 
 
-class _LinkProcessor(Treeprocessor):
-    """Rewrite links and image sources through the current LinkContext; mark external links."""
+class _WithContext:
+    """A Markdown processor that reads the LinkContext of the page being converted from its extension."""
 
     def __init__(self, md, extension):
         super().__init__(md)
         self.extension = extension
+
+
+class _LinkProcessor(_WithContext, Treeprocessor):
+    """Rewrite links and image sources through the current LinkContext; mark external links."""
 
     def run(self, root):
         context = self.extension.context
@@ -127,35 +131,46 @@ class _LinkProcessor(Treeprocessor):
             if value is None:
                 continue
             element.set(attribute, context.resolve(value))
-            if element.tag == "a" and urlsplit(value).scheme in ("http", "https"):
+            if element.tag == "a" and is_external(value) and not element.get("rel"):
                 element.set("rel", "noopener")
 
 
-_RAW_URL = re.compile(r"""(<[a-zA-Z][^>]*?\s(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+def is_external(url: str) -> bool:
+    """True for a link that leaves the site (it gets rel="noopener")."""
+    return urlsplit(url).scheme in ("http", "https")
 
 
-class _RawHtmlLinks(Postprocessor):
+_RAW_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+
+
+class _RawHtmlLinks(_WithContext, Postprocessor):
     """Resolve the links of raw HTML blocks (figures, embeds) like Markdown links, before they are put back."""
-
-    def __init__(self, md, extension):
-        super().__init__(md)
-        self.extension = extension
 
     def run(self, text):
         context = self.extension.context
         stash = self.md.htmlStash.rawHtmlBlocks
         # The toc extension runs the postprocessors again for each heading: resolve each block once only.
         for i in range(len(context.raw_blocks_done), len(stash)):
-            stash[i] = _RAW_URL.sub(lambda m: _resolved_attribute(m, context), stash[i])
+            stash[i] = _RAW_TAG.sub(lambda m: _resolved_tag(m, context), stash[i])
             context.raw_blocks_done.append(i)
         return text
 
 
-def _resolved_attribute(match, context: LinkContext) -> str:
-    """One href/src/poster attribute of raw HTML, its URL resolved."""
-    prefix, quote_char, value = match.groups()
-    url = context.resolve(html.unescape(value))
-    return f"{prefix}{quote_char}{html.escape(url, quote=True)}{quote_char}"
+def _resolved_tag(match, context: LinkContext) -> str:
+    """One tag of raw HTML with its href/src/poster resolved; an external link gets rel="noopener"."""
+    tag, external = match.group(0), []
+
+    def resolve(attribute):
+        prefix, quote_char, value = attribute.groups()
+        value = html.unescape(value)
+        external.append(is_external(value))
+        return f"{prefix}{quote_char}{html.escape(context.resolve(value), quote=True)}{quote_char}"
+
+    tag = _RAW_URL.sub(resolve, tag)
+    if match.group(1).lower() == "a" and any(external) and not re.search(r"\srel\s*=", tag):
+        tag = tag[:-1].rstrip("/ ") + ' rel="noopener">'
+    return tag
 
 
 class _LinkExtension(Extension):

@@ -28,11 +28,12 @@ from .builder import render_site, static_files
 from .config import Config, load_config
 from .dependencies import (Versions, catalog_versions, listing_key, page_keys, site_version, template_versions,
                            url_version)
-from .content import is_editor_junk, relative
+from .content import relative
 from .errors import BuildError, ContentError, ErrorList
 from .model import SourceCache, Site, load_site
 from .output import fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
+from .stamp import file_stats
 from .urls import Urls
 
 WATCHED = ("content", "templates", "locales", "static", "babel.cfg")
@@ -211,15 +212,15 @@ class ProjectWatcher:
         self.snapshot = self.scan()
 
     def scan(self) -> dict[Path, tuple[int, int]]:
-        """(modification time, size) of every watched file."""
+        """(size, modification time) of every watched file."""
         found = {}
         for part in WATCHED:
             top = self.preview.project / part
             if top.is_file():
                 stat = top.stat()
-                found[top] = (stat.st_mtime_ns, stat.st_size)
-            elif top.is_dir():
-                _scan_dir(top, found)
+                found[top] = (stat.st_size, stat.st_mtime_ns)
+            else:
+                found.update((top / rel, stats) for rel, stats in file_stats(top, skip_junk=True).items())
         return found
 
     def watch(self, *args, **kwargs) -> None:
@@ -245,17 +246,6 @@ class ProjectWatcher:
         return self.filepath, None
 
 
-def _scan_dir(top: Path, found: dict) -> None:
-    """Collect (mtime, size) of the files below a folder, skipping editors' hidden swap files."""
-    with os.scandir(top) as entries:
-        for entry in entries:
-            if is_editor_junk(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                _scan_dir(Path(entry.path), found)
-            elif entry.is_file():
-                stat = entry.stat()
-                found[Path(entry.path)] = (stat.st_mtime_ns, stat.st_size)
 
 
 class PreviewHandler(StaticFileHandler):

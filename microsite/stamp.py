@@ -60,37 +60,40 @@ def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None)
 
 
 def _files(folder: Path) -> list[str]:
-    """Every file below a folder, as strings (for the generator: its Python files)."""
-    if not folder.is_dir():
-        return []
+    """Every input file below a folder, as strings (for the generator: its Python files)."""
     if folder == Path(__file__).parent:
         return [str(p) for p in folder.glob("*.py")]
-    found = []
-    for directory, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if not is_editor_junk(f)]
-        found += [os.path.join(directory, name) for name in names if not is_editor_junk(name)]
+    return [os.path.join(folder, rel) for rel in file_stats(folder, skip_junk=True)]
+
+
+def file_stats(top: Path, skip_junk: bool) -> dict[str, tuple[int, int]]:
+    """{relative path: (size, modification time)} of every file below a folder (one walk, shared by the build
+    record, the input digest and the preview's watcher)."""
+    found: dict[str, tuple[int, int]] = {}
+    if Path(top).is_dir():
+        _walk(str(top), "", skip_junk, found)
     return found
 
+
+def _walk(folder: str, prefix: str, skip_junk: bool, found: dict) -> None:
+    """Collect the files below one folder."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if skip_junk and is_editor_junk(entry.name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, prefix + entry.name + "/", skip_junk, found)
+            elif entry.is_file(follow_symlinks=False):
+                stat = entry.stat(follow_symlinks=False)
+                found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
 
 
 def site_fingerprint(out: Path) -> list | None:
     """What site/ looks like on disk: its folder's identity and every file's size and modification time."""
     if not out.is_dir():
         return None
-    entries: list = []
-    _fingerprint_dir(str(out), "", entries)
-    return [os.stat(out).st_ino, sorted(entries)]
-
-
-def _fingerprint_dir(folder: str, prefix: str, entries: list) -> None:
-    """Collect (relative path, size, mtime) below a folder."""
-    with os.scandir(folder) as found:
-        for entry in found:
-            if entry.is_dir(follow_symlinks=False):
-                _fingerprint_dir(entry.path, prefix + entry.name + "/", entries)
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                entries.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+    files = sorted([path, size, mtime] for path, (size, mtime) in file_stats(out, skip_junk=False).items())
+    return [os.stat(out).st_ino, files]
 
 
 def load(cache: Path) -> dict:

@@ -82,3 +82,14 @@ def test_percent_encoded_links_resolve(tiny):
     write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n[a](/vi/tham%2Dluan/da%2Dnang/)\n")
     assert run_cli(tiny).code == 0
     assert 'href="/repo/vi/tham-luan/da-nang/"' in page_html(tiny, "vi/notes/index.html")
+
+
+def test_external_links_in_raw_html_get_noopener_too(tiny):
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n\n"
+          '<p><a href="https://news.example/a">báo</a> <a href="https://x.example/" rel="author">tác giả</a> '
+          '<a href="index.md">trang chủ</a></p>\n')
+    assert run_cli(tiny).code == 0
+    html = page_html(tiny, "vi/notes/index.html")
+    assert '<a href="https://news.example/a" rel="noopener">báo</a>' in html
+    assert '<a href="https://x.example/" rel="author">' in html
+    assert '<a href="/repo/vi/">trang chủ</a>' in html
