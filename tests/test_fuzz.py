@@ -1,8 +1,9 @@
 """Property tests: whatever an editor types, the build ends in a site or in clean content errors, never a crash."""
 
+import functools
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from microsite.config import load_config
@@ -10,6 +11,7 @@ from microsite.content import parse_page, parse_yaml
 from microsite.errors import BuildError, ContentError
 from microsite.model import load_site
 from microsite.builder import build
+from conftest import TINY
 
 SETTINGS = settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -95,3 +97,47 @@ def test_deep_nesting_and_huge_files(tiny, tmp_path, depth):
 
 def test_load_site_after_fuzzing_still_works(tiny):
     assert load_site(load_config(tiny)).pages
+
+
+inline_text = st.lists(st.sampled_from([
+    "chữ ", "Đà Nẵng", "  \n", "\n", "`", "``", "\\", "\\*", "*", "**", "_", "__", "[", "]", "(", ")", "!", "<",
+    ">", "&", "&amp;", "&#x27;", "<b>", "</b>", "<https://example.org>", "<a@b.vn>", "[^1]", "[^1]: n\n",
+    "[r]: /vi/\n", "[r]", "x@y", " * ", " _ ", ":", "# ", "- ", "|a|\n|-|\n", "~", "\u00a0"]), max_size=60).map("".join)
+
+
+@functools.lru_cache(maxsize=1)
+def _tiny_site():
+    """The tiny fixture's site, read once (never written to)."""
+    return load_site(load_config(TINY))
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.one_of(inline_text, markdownish, st.text(max_size=300)))
+@example("chữ  \nĐà Nẵng")   # one example per kind of inline pattern, each alone in its paragraph
+@example("_Đà Nẵng_ và Hải Phòng")
+@example("Đà Nẵng và *Hải Phòng*")
+@example("mã `x` đây")
+@example("a \\[b")
+@example("chữ <b>đậm</b>")
+@example("Hà Nội &copy; 2023")
+@example("[trang](index.md)")
+@example("<https://example.org> <a@b.vn>")
+@example("chú thích[^1]\n\n[^1]: ghi chú")
+def test_the_inline_shortcut_changes_no_output(body):
+    import dataclasses
+
+    from microsite.markup import LinkContext, MarkdownConverter
+    from microsite.render import SiteRenderer
+    from microsite.urls import Urls
+
+    site = _tiny_site()
+    renderer = SiteRenderer(site, Urls(site.config.base_url, {}))
+    page = dataclasses.replace(site.pages[0], body=body)
+    results = []
+    for fast in (True, False):
+        context = LinkContext(page, site, renderer.urls, renderer.known_paths)
+        converter = MarkdownConverter(fast_inline=fast)
+        assert converter.fast_inline is fast   # the shortcut knows every pattern of the Markdown installed
+        html = converter.convert(context)
+        results.append((html, [str(e) for e in context.errors]))
+    assert results[0] == results[1]
