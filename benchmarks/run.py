@@ -127,25 +127,67 @@ def pelican(project: Path, pages: int) -> float | None:
     return seconds
 
 
-def hugo(project: Path, pages: int) -> float | None:
-    """Hugo's cold build of the same bodies, if Hugo is installed."""
+HUGO_CONFIG = """\
+baseURL: https://example.org/bench/
+title: Kho thử nghiệm
+defaultContentLanguage: vi
+defaultContentLanguageInSubdir: true
+disableKinds: [taxonomy, term]
+markup: {goldmark: {renderer: {unsafe: true}}}
+languages:
+  vi:
+    weight: 1
+    languageName: Tiếng Việt
+    params: {locale: vi_VN}
+    menus: {main: [{name: Trang chủ, url: /bench/vi/, weight: 1}, {name: Chương trình, url: /bench/vi/program/, weight: 2}]}
+  fr:
+    weight: 2
+    languageName: Français
+    params: {locale: fr_FR}
+    menus: {main: [{name: Accueil, url: /bench/fr/, weight: 1}, {name: Programme, url: /bench/fr/program/, weight: 2}]}
+"""
+
+HUGO_I18N = {"vi": "skip: Chuyển đến nội dung chính\nlanguage: Ngôn ngữ\nmenu: Menu chính\nsource: Nguồn\n",
+             "fr": "skip: Aller au contenu\nlanguage: Langue\nmenu: Menu principal\nsource: Source\n"}
+
+
+def hugo(project: Path, pages: int, like_ours: bool = True) -> float | None:
+    """Hugo's cold build of the same bodies, if Hugo is installed.
+
+    like_ours: templates that write what ours do on every page (canonical and hreflang links, Open Graph and
+    Twitter tags, language switcher, menu, translated labels), plus Hugo's own sitemap and per-language feeds;
+    otherwise a bare page template, with no sitemap and no feeds."""
     if not shutil.which("hugo"):
         return None
     site = scratch()
-    (site / "layouts" / "_default").mkdir(parents=True)
-    (site / "layouts" / "_default" / "single.html").write_text(
-        '<!DOCTYPE html><html lang="{{ .Lang }}"><head><title>{{ .Title }}</title></head>'
-        "<body>{{ .Content }}</body></html>\n", encoding="utf-8")
-    (site / "layouts" / "_default" / "list.html").write_text("<html><body>{{ .Title }}</body></html>\n")
-    (site / "hugo.yaml").write_text(
-        "baseURL: https://example.org/\ndefaultContentLanguage: vi\ndefaultContentLanguageInSubdir: true\n"
-        "disableKinds: [taxonomy, term, RSS, sitemap]\nlanguages:\n  vi: {weight: 1}\n  fr: {weight: 2}\n"
-        "markup: {goldmark: {renderer: {unsafe: true}}}\n", encoding="utf-8")
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    if like_ours:
+        for name in ("baseof.html", "single.html", "list.html"):
+            shutil.copy(ROOT / "benchmarks" / "hugo" / name, layouts / name)
+        (site / "i18n").mkdir()
+        for lang, text in HUGO_I18N.items():
+            (site / "i18n" / f"{lang}.yaml").write_text(text, encoding="utf-8")
+        (site / "hugo.yaml").write_text(HUGO_CONFIG, encoding="utf-8")
+    else:
+        (layouts / "single.html").write_text(
+            '<!DOCTYPE html><html lang="{{ .Lang }}"><head><title>{{ .Title }}</title></head>'
+            "<body>{{ .Content }}</body></html>\n", encoding="utf-8")
+        (layouts / "list.html").write_text("<html><body>{{ .Title }}</body></html>\n")
+        (site / "hugo.yaml").write_text(
+            "baseURL: https://example.org/\ndefaultContentLanguage: vi\ndefaultContentLanguageInSubdir: true\n"
+            "disableKinds: [taxonomy, term, RSS, sitemap]\nlanguages:\n  vi: {weight: 1}\n  fr: {weight: 2}\n"
+            "markup: {goldmark: {renderer: {unsafe: true}}}\n", encoding="utf-8")
     for name, lang, title, body in _bodies(project):
-        target = site / "content" / f"{name}.{lang}.md"
+        # Hugo's home page is _index.md: an index.md would make content/ one leaf bundle, and every other
+        # page a resource of it, never rendered.
+        target = site / "content" / f"{'_index' if name == 'index' else name}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\ntitle: \"{title}\"\n---\n{body}", encoding="utf-8")
     seconds, _ = timed(["hugo", "--quiet", "-d", "public"], cwd=site)
+    written = sum(1 for _ in (site / "public").rglob("index.html"))
+    if written < 2 * pages:
+        raise SystemExit(f"Hugo wrote only {written} pages of {2 * (pages + 2)}: its benchmark is not comparable")
     shutil.rmtree(site, ignore_errors=True)
     return seconds
 
