@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = "2"
+FORMAT = "3"
 FILE_NAME = "build.sqlite3"
 
 
@@ -37,6 +37,19 @@ def generator_salt() -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         sha.update(path.name.encode() + path.read_bytes())
     return sha.hexdigest()[:32]
+
+
+def _pack(value) -> bytes:
+    """A value as stored: its pickle behind a CRC-32 of it (compressing cost more time than the disk saved)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.crc32(data).to_bytes(4, "big") + data
+
+
+def _unpack(blob: bytes):
+    """A stored value, or ValueError when its bytes are not the ones written."""
+    if len(blob) < 4 or zlib.crc32(blob[4:]).to_bytes(4, "big") != blob[:4]:
+        raise ValueError("checksum mismatch")
+    return pickle.loads(blob[4:])
 
 
 class BuildCache:
@@ -112,7 +125,7 @@ class BuildCache:
                 marks = ",".join("?" * len(chunk))
                 for key, blob in self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
                     try:
-                        found[key] = pickle.loads(zlib.decompress(blob))
+                        found[key] = _unpack(blob)
                     except Exception:   # a damaged entry: rebuild that one, trust nothing from it
                         self.warn(f"warning: a damaged build cache entry was ignored ({table})")
         except sqlite3.DatabaseError as exc:
@@ -136,7 +149,7 @@ class BuildCache:
         """Store values (written for good by close())."""
         if self.db is None:
             return
-        rows = [(key, zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)) for key, value in items]
+        rows = [(key, _pack(value)) for key, value in items]
         self.used[table].update(key for key, _ in rows)
         try:
             self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)

@@ -106,6 +106,22 @@ def test_a_damaged_entry_is_rebuilt(real, tmp_path):
     assert snapshot(real / "site") == clean_build(real, tmp_path / "clean")
 
 
+def test_a_changed_byte_in_a_stored_page_is_caught(real, tmp_path):
+    # One flipped letter inside a stored text would still unpickle; the checksum must catch it.
+    assert run_cli(real).code == 0
+    db = sqlite3.connect(real / ".cache" / "build.sqlite3")
+    key, blob = db.execute("SELECT key, value FROM sources ORDER BY length(value) DESC LIMIT 1").fetchone()
+    middle = len(blob) // 2
+    damaged = blob[:middle] + bytes([blob[middle] ^ 0x01]) + blob[middle + 1:]
+    db.execute("UPDATE sources SET value = ? WHERE key = ?", (damaged, key))
+    db.commit()
+    db.close()
+    (real / ".cache/last-build.json").unlink()
+    result = run_cli(real)
+    assert result.code == 0 and "damaged build cache entry" in result.err
+    assert snapshot(real / "site") == clean_build(real, tmp_path / "clean")
+
+
 def test_a_foreign_cache_is_discarded(real, tmp_path):
     tamper(real, "UPDATE meta SET value = 'another-version' WHERE name = 'salt'")
     result = run_cli(real)
