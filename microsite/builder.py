@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import publish, stamp
 from .stamp import BuildResult
 from .config import Config, load_config
 from .errors import BuildError, ContentError, ErrorList
 from .cache import BuildCache
-from .dependencies import (Versions, catalog_versions, digest, page_keys, site_version, template_versions,
-                           url_version)
+from .dependencies import (Versions, catalog_versions, digest, listing_key, page_keys, site_version,
+                           template_versions, url_version)
 from .model import Site, SourceCache, load_site
 from .output import atomic_site, fingerprinted_assets
 from .progress import Progress
@@ -31,13 +32,16 @@ def cache_dir(config: Config) -> Path:
 
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
           use_cache: bool = True, jobs: int | None = None, progress: bool = False,
-          parallel_threshold: int = 200) -> BuildResult:
-    """Build the site of `project` into `out` (default site/); raise BuildError listing every problem."""
+          parallel_threshold: int = 200, inputs: stamp.Inputs | None = None) -> BuildResult:
+    """Build the site of `project` into `out` (default site/); raise BuildError listing every problem.
+
+    `inputs` is the hash of the inputs already taken by the caller (read before anything else, so that an edit
+    made during the build is seen by the next one)."""
     started = time.perf_counter()
     project = Path(project).resolve()
-    file_hashes: dict = {}
-    digest_before = stamp.inputs_digest(project, stamp.build_options(base_url, strict), file_hashes) \
-        if use_cache else None
+    if use_cache and inputs is None:
+        inputs = stamp.read_inputs(project, base_url, strict)
+    file_hashes = inputs.file_hashes if inputs else {}
     config = load_config(project, base_url)
     cache = BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
@@ -58,7 +62,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
             cache.close()
     pages = {lang: len(site.pages_in(lang)) for lang in config.languages}
     if use_cache:
-        stamp.save(project, out, digest_before, {"pages": pages, "warnings": list(site.warnings)}, keys)
+        stamp.save(project, out, inputs.digest, {"pages": pages, "warnings": list(site.warnings)}, keys)
     return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
 
 
@@ -88,13 +92,14 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
     assets = fingerprinted_assets(config.static_dir)
     urls = Urls(config.base_url, assets)
     renderer = SiteRenderer(site, urls, MarkdownCache(), cache_dir(config) / "jinja" if cache is not None else None)
-    keys = _page_cache_keys(site, config, renderer) if cache is not None else {}
+    keys = _page_cache_keys(site, config, renderer, cache) if cache is not None else {}
     # Pages the site on disk already holds with the same inputs are linked into the new site, not rewritten.
     on_disk = stamp.unchanged_outputs(config.project, out, keys) if cache is not None else set()
     errors = ErrorList()
     todo = [p for p in site.pages if p.output_path not in on_disk]
+    pages = {p.output_path for p in site.pages}
     with atomic_site(out) as writer:
-        for path in sorted(on_disk):
+        for path in sorted(on_disk & pages):
             writer.link(out / path, path)
         for page in site.pages:
             if page.output_path in on_disk:
@@ -111,8 +116,14 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
         _store(cache, keys, fresh, renderer)
         if progress:
             progress.finish()
-        for rendered in render_site(site, renderer, errors, pages=[]):
-            writer.write_text(rendered.path, rendered.html)
+        for path, make in site_wide_files(site, renderer):
+            if path in on_disk:
+                writer.link(out / path, path)
+                continue
+            try:
+                writer.write_text(path, make())
+            except ContentError as exc:
+                errors.add(exc)
         errors.raise_if_any()
         for source, rel in static_files(config, assets):
             writer.copy(source, rel)
@@ -141,13 +152,18 @@ def _store(cache: BuildCache | None, keys: dict, fresh: list, renderer: SiteRend
     fresh.clear()
 
 
-def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer) -> dict[str, str]:
+def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer, cache: BuildCache) -> dict[str, str]:
     """A hash of every page's inputs (its dependency key), by output path."""
     versions = Versions(site=site_version(config, renderer.urls.assets),
                         urls=url_version(site, renderer.urls, renderer.known_paths),
                         catalogs=catalog_versions(config),
-                        templates=template_versions(renderer.envs[config.default_language]))
-    return {path: digest(key[:4], key[4].cache_identity(), key[5:]) for path, key in page_keys(site, versions).items()}
+                        templates=template_versions(renderer.envs[config.default_language], cache))
+    keys = {path: digest(key[:4], key[4].cache_identity(), key[5:]) for path, key in page_keys(site, versions).items()}
+    # The files that are not pages list every page (sitemap, feeds) or speak every language (landing, 404).
+    everything = digest(versions.site, versions.urls, sorted(versions.catalogs.items()),
+                        sorted(versions.templates.items()), listing_key(site))
+    keys.update((path, everything) for path, _ in site_wide_files(site, renderer))
+    return keys
 
 
 def markdown_key(renderer: SiteRenderer, page) -> str:
@@ -252,20 +268,27 @@ def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=Non
             yield Rendered(page.output_path, html)
     if not site_wide:
         return
-    for special in (renderer.render_landing, renderer.render_not_found):
+    for path, make in site_wide_files(site, renderer):
         try:
-            yield special()
+            yield Rendered(path, make())
         except ContentError as exc:
             errors.add(exc)
+
+
+def site_wide_files(site: Site, renderer: SiteRenderer) -> list[tuple[str, Callable[[], str]]]:
+    """Every file that is not a page: where it goes under site/, and how to make its text."""
     urls = renderer.urls
-    yield Rendered("sitemap.xml", publish.sitemap(site, urls))
-    yield Rendered("robots.txt", publish.robots(urls))
+    files = [("index.html", lambda: renderer.render_landing().html),
+             ("404.html", lambda: renderer.render_not_found().html),
+             ("sitemap.xml", lambda: publish.sitemap(site, urls)),
+             ("robots.txt", lambda: publish.robots(urls))]
     for lang in site.config.languages:
-        yield Rendered(publish.feed_path(lang), publish.atom_feed(site, urls, lang))
-        yield Rendered(publish.calendar_path(lang), publish.calendar(site, urls, lang))
-    yield Rendered(".nojekyll", "")   # GitHub Pages must not run Jekyll, which drops folders starting with _
+        files.append((publish.feed_path(lang), functools.partial(publish.atom_feed, site, urls, lang)))
+        files.append((publish.calendar_path(lang), functools.partial(publish.calendar, site, urls, lang)))
+    files.append((".nojekyll", lambda: ""))   # GitHub Pages must not run Jekyll, which drops folders starting with _
     if site.config.cname:
-        yield Rendered("CNAME", site.config.cname + "\n")
+        files.append(("CNAME", lambda: site.config.cname + "\n"))
+    return files
 
 
 def static_files(config: Config, assets: dict[str, str]) -> list[tuple[Path, str]]:

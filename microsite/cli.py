@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -145,14 +147,17 @@ def _raise_interrupt():
 
 def run_build(args) -> int:
     """build: render the site into site/ (or --out)."""
-    from .stamp import unchanged
+    from .stamp import read_inputs, unchanged
 
-    result = unchanged(args.project, args.out, args.base_url, args.strict) if args.use_cache else None
+    started = time.perf_counter()
+    inputs = read_inputs(args.project, args.base_url, args.strict) if args.use_cache else None
+    result = unchanged(args.project, args.out, inputs) if inputs else None
     if result is None:
         from .builder import build   # Jinja, Markdown and Babel load only when there is something to build
 
         result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
-                       jobs=args.jobs, progress=True)
+                       jobs=args.jobs, progress=True, inputs=inputs)
+    result = dataclasses.replace(result, seconds=time.perf_counter() - started)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(result.summary())

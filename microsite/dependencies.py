@@ -58,14 +58,29 @@ def catalog_versions(config: Config) -> dict[str, str]:
     return versions
 
 
-def template_versions(env: jinja2.Environment) -> dict[str, str]:
-    """Each template with every template it extends, includes or imports."""
-    loader, sources, references = env.loader, {}, {}
+def template_versions(env: jinja2.Environment, store=None) -> dict[str, str]:
+    """Each template with every template it extends, includes or imports.
+
+    A build cache (`store`) keeps the answer for a given set of template sources: parsing them all costs more
+    than the rest of a one-page rebuild's bookkeeping."""
+    loader, sources = env.loader, {}
     for name in loader.list_templates():
         if is_editor_junk(name.rsplit("/", 1)[-1]) or name.rsplit("/", 1)[-1].startswith("."):
             continue
-        source = loader.get_source(env, name)[0]
-        sources[name] = source
+        sources[name] = loader.get_source(env, name)[0]
+    key = digest("template versions", sorted(sources.items()))
+    found = store.get_many("sources", [key]) if store is not None else {}
+    if key not in found:
+        found[key] = _template_versions(env, sources)
+        if store is not None:
+            store.put_many("sources", [(key, found[key])])
+    return found[key]
+
+
+def _template_versions(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:
+    """Hash each template together with everything it extends, includes or imports."""
+    references = {}
+    for name, source in sources.items():
         try:
             references[name] = {r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r}
         except jinja2.TemplateSyntaxError:

@@ -301,10 +301,27 @@ class SourceCache:
             self.store.put_many("sources", new)
 
     def remember(self, path: Path, load):
-        """The result of load() for a data file, loading it only when it is new or changed."""
+        """The result of load() for a data file, loading it only when it is new or changed.
+
+        With a build cache, a file whose bytes were seen before is not parsed again (a large YAML file, such as
+        the fingerprints of a thousand pages, costs more to parse than to unpickle)."""
         if path not in self.data:
-            self.data[path] = load()
+            key = self._data_key(path)
+            found = self.store.get_many("sources", [key]) if key else {}
+            if key in found:
+                self.data[path] = found[key]
+            else:
+                self.data[path] = load()
+                if key:
+                    self.store.put_many("sources", [(key, self.data[path])])
         return self.data[path]
+
+    def _data_key(self, path: Path) -> str | None:
+        """The build cache's key for a data file's parsed value: its name and its bytes' hash, when known."""
+        if self.store is None or path not in self.file_hashes:
+            return None
+        from .dependencies import digest
+        return digest("data", path.name, self.file_hashes[path])
 
     def forget(self, paths) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from xml.sax.saxutils import escape
 
 from . import i18n
 from .model import Page, Site
@@ -19,6 +18,11 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no daylight saving time
+
+
+def escape(text: str) -> str:
+    """XML character data (as xml.sax.saxutils.escape, whose module pulls in urllib, http and ssl at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quoteattr(value: str) -> str:

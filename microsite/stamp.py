@@ -158,12 +158,26 @@ def unchanged_outputs(project: Path, out: Path, keys: dict) -> set[str]:
 
 
 
-def unchanged(project: Path, out: Path | None, base_url: str | None, strict: bool) -> BuildResult | None:
+@dataclass(frozen=True)
+class Inputs:
+    """The digest of a project's inputs as they are now, and each input file's own hash (read once per run)."""
+
+    digest: str
+    file_hashes: dict
+
+
+def read_inputs(project: Path, base_url: str | None, strict: bool) -> Inputs:
+    """Hash every input file, the build options and the generator."""
+    file_hashes: dict = {}
+    return Inputs(inputs_digest(Path(project).resolve(), build_options(base_url, strict), file_hashes), file_hashes)
+
+
+def unchanged(project: Path, out: Path | None, inputs: Inputs) -> BuildResult | None:
     """The result of the last build when nothing changed since (inputs, options, generator, site/)."""
     started = time.perf_counter()
     project = Path(project).resolve()
     out = Path(out) if out else project / "site"
-    summary = up_to_date(project, out, inputs_digest(project, build_options(base_url, strict)))
+    summary = up_to_date(project, out, inputs.digest)
     if summary is None:
         return None
     pages = summary["pages"]

@@ -43,6 +43,8 @@ def rename(old, new):
 
 EDITS = {
     "markdown": lambda p: edit(p / "content/pages/talks/ha-noi.vi.md", "## ", "Thêm một câu.\n\n## "),
+    "page title": lambda p: edit(p / "content/pages/about.vi.md", 'title: "Giới thiệu"', 'title: "Về trang"'),
+    "page summary": lambda p: edit(p / "content/pages/talks/ha-noi.vi.md", "summary: \"Giám đốc", "summary: \"Ông"),
     "yaml data": lambda p: edit(p / "content/speakers.yaml", "Giám đốc", "Nguyên Giám đốc"),
     "template": lambda p: edit(p / "templates/talk.html", "talk__kicker", "talk__kicker x"),
     "catalog": lambda p: edit(p / "locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées"'),
@@ -61,12 +63,15 @@ def test_a_cached_rebuild_equals_a_clean_build(real, tmp_path, kind):
     assert first.cached == 0
     again = build(real, tmp_path / "site")
     assert again.cached == len(list((tmp_path / "site").glob("*/**/index.html")))
+    sitemap = (tmp_path / "site/sitemap.xml").stat()
     EDITS[kind](real)
     result = build(real, tmp_path / "site")
     assert snapshot(tmp_path / "site") == clean_build(real, tmp_path / "clean")
     if kind == "markdown":
-        # Only the edited page, and its French counterpart if it just became stale, are rendered again.
+        # Only the edited page, and its French counterpart if it just became stale, are rendered again;
+        # the sitemap and feeds, which show no page's text, are taken as they were.
         assert sum(result.pages.values()) - 2 <= result.cached < sum(result.pages.values())
+        assert (tmp_path / "site/sitemap.xml").stat().st_ino == sitemap.st_ino
 
 
 def test_a_corrupt_cache_is_ignored_with_a_warning(real, tmp_path):
