@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, unique
 from markdown import util as markdown_util
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
@@ -220,16 +220,54 @@ class _GatedInlineProcessor(InlineProcessor):
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
-class MarkdownConverter:
-    """Converts page bodies to HTML; keep one per process and reuse it."""
+_UNPLAIN = re.compile(r"[\x02&<>\\]")   # a stashed node, an entity, markup, an escape
 
-    def __init__(self, fast_inline: bool = True):
+
+class _FastHeadingIds(TocTreeprocessor):
+    """The toc extension's heading ids, taken straight from the words of headings that are plain text.
+
+    The extension renders each heading's inner HTML through every postprocessor to find its name, then builds a
+    table of contents that no template shows. For a heading of plain words the name is the words themselves;
+    any other heading, a [TOC] marker or a toc option we do not use sends the page through the extension."""
+
+    def run(self, doc):
+        headings, used_ids = [], set()
+        for element in doc.iter():
+            if "id" in element.attrib:
+                used_ids.add(element.attrib["id"])
+            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
+                headings.append(element)
+            elif self.marker and element.text and self.marker in element.text:
+                return super().run(doc)
+        plain = all(len(h) == 0 and "data-toc-label" not in h.attrib and not _UNPLAIN.search(h.text or "")
+                    for h in headings)
+        if not plain or self.base_level != 0 or self.use_anchors or self.use_permalinks:
+            return super().run(doc)
+        for heading in headings:
+            if "id" not in heading.attrib:
+                heading.attrib["id"] = unique(self.slugify(" ".join((heading.text or "").split()), self.sep), used_ids)
+        return None
+
+
+class _FastTocExtension(TocExtension):
+    """The toc extension with the shortcut above."""
+
+    TreeProcessorClass = _FastHeadingIds
+
+
+class MarkdownConverter:
+    """Converts page bodies to HTML; keep one per process and reuse it.
+
+    fast=False turns off the two shortcuts (inline patterns, heading ids), which tests compare against."""
+
+    def __init__(self, fast: bool = True):
         self._links = _LinkExtension()
+        toc = _FastTocExtension if fast else TocExtension
         self._md = markdown.Markdown(extensions=[
-            TocExtension(slugify=slugify), "tables", "attr_list", "sane_lists",
+            toc(slugify=slugify), "tables", "attr_list", "sane_lists",
             "footnotes", self._links,
         ], output_format="html")
-        gate = inline_gate(self._md) if fast_inline else None
+        gate = inline_gate(self._md) if fast else None
         self.fast_inline = gate is not None and hasattr(InlineProcessor, "_InlineProcessor__handleInline")
         if self.fast_inline:
             self._md.treeprocessors.register(_GatedInlineProcessor(self._md, gate), "inline", 20)

@@ -123,7 +123,10 @@ def _tiny_site():
 @example("[trang](index.md)")
 @example("<https://example.org> <a@b.vn>")
 @example("chú thích[^1]\n\n[^1]: ghi chú")
-def test_the_inline_shortcut_changes_no_output(body):
+@example("# Đà Nẵng\n\n## Đà Nẵng\n\n## Đà   Nẵng\n\n## Đà Nẵng {: #da-nang_1 }\n\n#\n\n#\n\n# _1")   # heading ids
+@example("# AT&amp;T\n\n# A & B\n\n## *Hải* Phòng\n\n## x {: #y }\n\n### Lê\\_Văn")
+@example("## Mục lục\n\n[TOC]\n\n## Phần một\n\n## Phần hai")
+def test_the_markdown_shortcuts_change_no_output(body):
     import dataclasses
 
     from microsite.markup import LinkContext, MarkdownConverter
@@ -136,7 +139,7 @@ def test_the_inline_shortcut_changes_no_output(body):
     results = []
     for fast in (True, False):
         context = LinkContext(page, site, renderer.urls, renderer.known_paths)
-        converter = MarkdownConverter(fast_inline=fast)
+        converter = MarkdownConverter(fast=fast)
         assert converter.fast_inline is fast   # the shortcut knows every pattern of the Markdown installed
         html = converter.convert(context)
         results.append((html, [str(e) for e in context.errors]))
