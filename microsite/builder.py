@@ -212,13 +212,13 @@ def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None)
 _WORKER: tuple | None = None
 
 
-def _start_worker(site: Site, urls: Urls, bytecode_dir: Path | None, cache_folder: Path | None) -> None:
-    """Give a worker process its own renderer and cache connection (neither can be shared across processes)."""
+def _start_worker(renderer: SiteRenderer, cache_folder: Path | None) -> None:
+    """Set up a forked worker: the parent's renderer (a copy, with its compiled templates), its own cache
+    connection (an SQLite connection must not cross a fork)."""
     global _WORKER
     # The parent turns SIGTERM into KeyboardInterrupt and handles Ctrl-C; a worker just stops when told to.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    renderer = SiteRenderer(site, urls, MarkdownCache(), bytecode_dir)
     _WORKER = (renderer, BuildCache(cache_folder, warn=_warn, read_only=True) if cache_folder else None)
 
 
@@ -240,10 +240,11 @@ def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
     if cache is not None:
         cache.used["markdown"].update(markdown_key(renderer, page) for page in pages)   # kept by the pruning
         cache.release()   # workers read it through their own connections; none may inherit this one
+    renderer.load_templates()
     context = multiprocessing.get_context("fork")
     try:
         pool = context.Pool(jobs, initializer=_start_worker,
-                            initargs=(site, renderer.urls, renderer.bytecode_dir, cache.path.parent if cache else None))
+                            initargs=(renderer, cache.path.parent if cache else None))
     finally:
         if cache is not None:
             cache.reopen()

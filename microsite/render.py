@@ -73,6 +73,16 @@ class SiteRenderer:
             from .dependencies import url_version
             markdown_cache.keep_if(url_version(site, urls, self.known_paths))
 
+    def load_templates(self) -> None:
+        """Compile every template into every language's environment now (processes forked afterwards share
+        them instead of each compiling its own); a broken template is left for rendering to report."""
+        for env in self.envs.values():
+            for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+                try:
+                    env.get_template(name)
+                except jinja2.TemplateError:
+                    pass
+
     @staticmethod
     def markdown_key(page: Page) -> tuple:
         """What a page's converted Markdown depends on, besides the URL map."""
@@ -155,8 +165,6 @@ class MarkdownCache:
         """Forget every conversion made under another URL map (links inside them would be wrong)."""
         if version != self.version:
             self.version, self.entries = version, {}
-
-
 
 
 def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, int | None, None]:
