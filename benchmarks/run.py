@@ -7,6 +7,10 @@ For each size it writes a deterministic corpus (benchmarks/corpus.py) on tmpfs a
 processes: a cold build (empty cache), a no-change rebuild, a rebuild after editing one page; in process: the
 preview's rebuild of one edited page. Times are medians of several runs; memory is the peak resident size of
 the largest process of a cold build (GNU time's %M). Prints a Markdown table.
+
+The peers build the same page bodies: Pelican with its default theme, Hugo with templates that write what ours
+write on every page (benchmarks/hugo/) and, for reference, Hugo with a bare template. Their cold builds take
+turns with ours, and each checks that the peer wrote every page.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,16 +59,20 @@ def ours(project: Path) -> list[str]:
 
 
 def measure(pages: int) -> dict:
-    """Every figure of one row."""
+    """Every figure of one row. Cold builds take turns with the peers' (this machine's speed drifts over
+    minutes: each ratio is the median of the ratios of runs made side by side)."""
     project = write_corpus(scratch() / "project", pages)
     total = 2 * (pages + 2)
-    colds, peaks = [], []
+    peers = {name: make(project) for name, make in PEERS.items()}
+    colds, peaks, peer_times = [], [], {name: [] for name, peer in peers.items() if peer}
     for _ in range(RUNS):
         shutil.rmtree(project / ".cache", ignore_errors=True)
         shutil.rmtree(project / "site", ignore_errors=True)
         seconds, peak = timed(ours(project))
         colds.append(seconds)
         peaks.append(peak)
+        for name, times in peer_times.items():
+            times.append(peers[name].cold_build())
     unchanged = [timed(ours(project))[0] for _ in range(RUNS)]
     edited = []
     page = project / "content" / "pages" / f"{page_name(pages // 2)}.vi.md"
@@ -75,11 +84,36 @@ def measure(pages: int) -> dict:
     cold = statistics.median(colds)
     row = {"pages": pages, "total": total, "cold": cold, "unchanged": statistics.median(unchanged),
            "edited": statistics.median(edited), "preview": preview, "rate": total / cold,
-           "memory": max(peaks) / 1024}
-    row["pelican"] = pelican(project, pages)
-    row["hugo"] = hugo(project, pages)
+           "memory": max(peaks) / 1024, "peers": {}}
+    for name, times in peer_times.items():
+        peers[name].check(pages)
+        row["peers"][name] = (statistics.median(times), statistics.median(c / t for c, t in zip(colds, times)))
+    for peer in peers.values():
+        if peer:
+            shutil.rmtree(peer.cwd, ignore_errors=True)
     shutil.rmtree(project.parent, ignore_errors=True)
     return row
+
+
+@dataclass
+class Peer:
+    """Another generator set up on the same bodies: the command of its build and the folders it writes."""
+
+    command: list[str]
+    cwd: Path
+    outputs: list[str]
+
+    def cold_build(self) -> float:
+        """The time of one build from scratch."""
+        for name in self.outputs:
+            shutil.rmtree(self.cwd / name, ignore_errors=True)
+        return timed(self.command, cwd=self.cwd)[0]
+
+    def check(self, pages: int) -> None:
+        """Refuse a comparison in which the peer did not write every page."""
+        written = sum(1 for _ in (self.cwd / self.outputs[0]).rglob("*.html"))
+        if written < 2 * pages:
+            raise SystemExit(f"{self.command[0]} wrote {written} pages of {2 * pages}: not a comparable build")
 
 
 def preview_rebuild(project: Path, page: Path) -> float:
@@ -107,8 +141,8 @@ def _bodies(project: Path):
         yield name, lang, title, body.replace(".md)", "/)")
 
 
-def pelican(project: Path, pages: int) -> float | None:
-    """Pelican's cold build of the same bodies, if Pelican is installed."""
+def pelican(project: Path) -> Peer | None:
+    """Pelican (its default theme) on the same bodies, if Pelican is installed."""
     if not shutil.which("pelican"):
         return None
     site = scratch()
@@ -122,9 +156,7 @@ def pelican(project: Path, pages: int) -> float | None:
         "SITENAME = 'bench'\nPATH = 'content'\nDEFAULT_LANG = 'vi'\nTIMEZONE = 'Asia/Ho_Chi_Minh'\n"
         "FEED_ALL_ATOM = None\nARTICLE_URL = '{lang}/{slug}/'\nARTICLE_SAVE_AS = '{lang}/{slug}/index.html'\n"
         "ARTICLE_LANG_URL = '{lang}/{slug}/'\nARTICLE_LANG_SAVE_AS = '{lang}/{slug}/index.html'\n", encoding="utf-8")
-    seconds, _ = timed(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], cwd=site)
-    shutil.rmtree(site, ignore_errors=True)
-    return seconds
+    return Peer(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], site, ["output"])
 
 
 HUGO_CONFIG = """\
@@ -151,8 +183,8 @@ HUGO_I18N = {"vi": "skip: Chuyển đến nội dung chính\nlanguage: Ngôn ng�
              "fr": "skip: Aller au contenu\nlanguage: Langue\nmenu: Menu principal\nsource: Source\n"}
 
 
-def hugo(project: Path, pages: int, like_ours: bool = True) -> float | None:
-    """Hugo's cold build of the same bodies, if Hugo is installed.
+def hugo(project: Path, like_ours: bool = True) -> Peer | None:
+    """Hugo on the same bodies, if Hugo is installed.
 
     like_ours: templates that write what ours do on every page (canonical and hreflang links, Open Graph and
     Twitter tags, language switcher, menu, translated labels), plus Hugo's own sitemap and per-language feeds;
@@ -184,12 +216,10 @@ def hugo(project: Path, pages: int, like_ours: bool = True) -> float | None:
         target = site / "content" / f"{'_index' if name == 'index' else name}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\ntitle: \"{title}\"\n---\n{body}", encoding="utf-8")
-    seconds, _ = timed(["hugo", "--quiet", "-d", "public"], cwd=site)
-    written = sum(1 for _ in (site / "public").rglob("index.html"))
-    if written < 2 * pages:
-        raise SystemExit(f"Hugo wrote only {written} pages of {2 * (pages + 2)}: its benchmark is not comparable")
-    shutil.rmtree(site, ignore_errors=True)
-    return seconds
+    return Peer(["hugo", "--quiet", "-d", "public"], site, ["public", "resources"])
+
+
+PEERS = {"Pelican": pelican, "Hugo": hugo, "Hugo, bare templates": lambda project: hugo(project, like_ours=False)}
 
 
 def main() -> None:
@@ -200,19 +230,25 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"medians of {RUNS} runs; outputs on tmpfs")
     header = ["pages/lang", "cold build", "no-change rebuild", "1 page edited", "preview, 1 page", "pages/s (cold)",
-              "peak memory", "Pelican cold", "Hugo cold"]
+              "peak memory"] + [f"{name} cold" for name in PEERS]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(" --- " for _ in header) + "|")
+    rows = []
     for pages in args.sizes:
         r = measure(pages)
-
-        def peer(seconds):
-            return f"{seconds:.2f} s ({r['cold'] / seconds:.2f}×)" if seconds else "not installed"
-
+        rows.append(r)
+        peers = [f"{r['peers'][name][0]:.2f} s ({r['peers'][name][1]:.2f}×)" if name in r["peers"]
+                 else "not installed" for name in PEERS]
         print(f"| {pages:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s | {r['edited']:.2f} s | "
-              f"{r['preview'] * 1000:.0f} ms | {r['rate']:.0f} | {r['memory']:.0f} MB | {peer(r['pelican'])} | "
-              f"{peer(r['hugo'])} |", flush=True)
-    print("Ratios are our cold build's time divided by the peer's (below 1: we are faster).")
+              f"{r['preview'] * 1000:.0f} ms | {r['rate']:.0f} | {r['memory']:.0f} MB | " + " | ".join(peers) + " |",
+              flush=True)
+    print("Ratios: our cold build's time over the peer's, the median of runs made side by side (below 1: we are "
+          "faster).")
+    for r in rows:
+        for name, (seconds, _) in r["peers"].items():
+            if name.startswith("Hugo"):
+                print(f"{r['pages']:,} pages/lang: one page edited, {r['edited']:.2f} s, against {name}'s whole "
+                      f"build, {seconds:.2f} s: {'faster' if r['edited'] < seconds else 'slower'}.")
 
 
 if __name__ == "__main__":
