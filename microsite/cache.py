@@ -166,10 +166,16 @@ class BuildCache:
         """Store values (written for good by close())."""
         if self.db is None:
             return
-        rows = [(key, _pack(value)) for key, value in items]
-        self.used[table].update(key for key, _ in rows)
+        used = self.used[table]
+
+        def rows():
+            """Pack the values one at a time: thousands of pickles need not sit in memory together."""
+            for key, value in items:
+                used.add(key)
+                yield key, _pack(value)
+
         try:
-            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows())
         except sqlite3.DatabaseError as exc:
             self.warn(f"warning: the build cache could not be written ({exc})")
             self.db = None

@@ -94,12 +94,6 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_string)
 
 
-def is_editor_junk(name: str) -> bool:
-    """Files editors and systems leave beside real ones: swap, backup and lock files, .DS_Store, .git."""
-    return (name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
-            or name in (".DS_Store", "Thumbs.db", ".git"))
-
-
 def relative(path: Path, project: Path) -> str:
     """Name a file relative to the project, the way editors see it."""
     try:

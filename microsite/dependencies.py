@@ -14,7 +14,7 @@ import jinja2
 import jinja2.meta
 
 from .config import Config
-from .content import is_editor_junk
+from .stamp import is_editor_junk
 from .i18n import catalog_path
 from .model import Site
 from .urls import Urls

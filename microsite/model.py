@@ -283,7 +283,7 @@ class SourceCache:
                                for p in config.templates_dir.rglob("*") if p.is_file())
             for path, _, _ in todo:
                 try:
-                    own = self.file_hashes.get(path) or path.read_bytes()
+                    own = self.file_hashes.get(str(path)) or path.read_bytes()
                 except OSError:
                     continue
                 keys[path] = digest(relative(path, config.project), own, config.languages, templates)
@@ -318,10 +318,10 @@ class SourceCache:
 
     def _data_key(self, path: Path) -> str | None:
         """The build cache's key for a data file's parsed value: its name and its bytes' hash, when known."""
-        if self.store is None or path not in self.file_hashes:
+        if self.store is None or str(path) not in self.file_hashes:
             return None
         from .dependencies import digest
-        return digest("data", path.name, self.file_hashes[path])
+        return digest("data", path.name, self.file_hashes[str(path)])
 
     def forget(self, paths) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""

@@ -8,7 +8,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from .content import is_editor_junk
+from .stamp import is_editor_junk
 
 
 def fingerprinted_assets(static_dir: Path) -> dict[str, str]:

@@ -14,10 +14,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import is_editor_junk
 
 INPUTS = ("content", "templates", "locales", "static")
 FILE_NAME = "last-build.json"
+
+
+def is_editor_junk(name: str) -> bool:
+    """Files editors and systems leave beside real ones: swap, backup and lock files, .DS_Store, .git."""
+    return (name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
+            or name in (".DS_Store", "Thumbs.db", ".git"))
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,8 @@ class BuildResult:
 def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None) -> str:
     """A hash of every input file's path and bytes, of the build options and of the generator's code.
 
-    Pass a dict as file_hashes to receive each input file's own hash (the build cache keys parsed pages by it)."""
+    Pass a dict as file_hashes to receive each input file's own hash, by path as a string (the build cache keys
+    parsed pages by it)."""
     from .cache import generator_salt   # the generator's code and its libraries' versions
     sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
     for folder in [project / part for part in INPUTS] + [Path(__file__).parent]:
@@ -54,7 +60,7 @@ def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None)
             with open(name, "rb") as fp:
                 own = hashlib.sha256(fp.read()).hexdigest()
             if file_hashes is not None:
-                file_hashes[Path(name)] = own
+                file_hashes[name] = own
             sha.update(name[len(base):].encode() + b"\0" + own.encode() + b"\0")
     return sha.hexdigest()
 
