@@ -148,7 +148,8 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     cache = cache if cache is not None else SourceCache()
     data = {}
     for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
-        data[name], problems = cache.remember(config.content_dir / name, lambda: _load_data(config, name, spec))
+        data[name], problems = cache.remember(config.content_dir / name, lambda: _load_data(config, name, spec),
+                                              config.languages)
         errors.extend(problems)
     speakers = _speakers(config, data["speakers.yaml"], errors)
     sources, page_names = _read_pages(config, errors, cache)
@@ -267,7 +268,7 @@ class SourceCache:
     def __init__(self, store=None, file_hashes: dict | None = None) -> None:
         self.listing: list | None = None
         self.entries: dict[Path, tuple] = {}
-        self.data: dict[Path, tuple] = {}
+        self.data: dict[tuple, tuple] = {}   # (data file, what its checks depend on) -> parsed
         self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
         self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
 
@@ -300,33 +301,37 @@ class SourceCache:
         if self.store is not None:
             self.store.put_many("sources", new)
 
-    def remember(self, path: Path, load):
+    def remember(self, path: Path, load, depends=()):
         """The result of load() for a data file, loading it only when it is new or changed.
 
-        With a build cache, a file whose bytes were seen before is not parsed again (a large YAML file, such as
-        the fingerprints of a thousand pages, costs more to parse than to unpickle)."""
-        if path not in self.data:
-            key = self._data_key(path)
+        With a build cache, a file whose bytes were seen before, checked against the same `depends` (the
+        site's languages), is not parsed again (a large YAML file, such as the fingerprints of a thousand
+        pages, costs more to parse than to unpickle)."""
+        memo = (path, tuple(depends))
+        if memo not in self.data:
+            key = self._data_key(path, depends)
             found = self.store.get_many("sources", [key]) if key else {}
             if key in found:
-                self.data[path] = found[key]
+                self.data[memo] = found[key]
             else:
-                self.data[path] = load()
+                self.data[memo] = load()
                 if key:
-                    self.store.put_many("sources", [(key, self.data[path])])
-        return self.data[path]
+                    self.store.put_many("sources", [(key, self.data[memo])])
+        return self.data[memo]
 
-    def _data_key(self, path: Path) -> str | None:
-        """The build cache's key for a data file's parsed value: its name and its bytes' hash, when known."""
+    def _data_key(self, path: Path, depends) -> str | None:
+        """The build cache's key for a data file's parsed value: its name, its bytes' hash (when known) and
+        what its checks depend on."""
         if self.store is None or str(path) not in self.file_hashes:
             return None
         from .dependencies import digest
-        return digest("data", path.name, self.file_hashes[str(path)])
+        return digest("data", path.name, self.file_hashes[str(path)], depends)
 
     def forget(self, paths) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""
+        paths = set(paths)
+        self.data = {memo: value for memo, value in self.data.items() if memo[0] not in paths}
         for path in paths:
-            self.data.pop(path, None)
             if path.suffix == ".md" and (path not in self.entries or not path.exists()):
                 self.listing = None
             self.entries.pop(path, None)

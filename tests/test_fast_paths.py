@@ -1,12 +1,14 @@
 """The fast paths change nothing: parallel output equals serial output, cached rebuilds equal clean builds."""
 
 import re
+import shutil
 import sqlite3
 
 import pytest
 
 from conftest import run_cli, snapshot
 from microsite.builder import build
+from microsite.errors import BuildError
 
 
 def clean_build(project, out):
@@ -72,6 +74,20 @@ def test_a_cached_rebuild_equals_a_clean_build(real, tmp_path, kind):
         # the sitemap and feeds, which show no page's text, are taken as they were.
         assert sum(result.pages.values()) - 2 <= result.cached < sum(result.pages.values())
         assert (tmp_path / "site/sitemap.xml").stat().st_ino == sitemap.st_ino
+
+
+def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
+    # A data file's bytes did not change, but what it must hold did: a text in every language of the site.
+    build(tiny, tmp_path / "site")
+    edit(tiny / "content/site.yaml", "languages: [vi, fr]", "languages: [vi, fr, en]")
+    edit(tiny / "content/site.yaml", "fr: Petit site}", "fr: Petit site, en: Small site}")
+    shutil.copytree(tiny / "locales/fr", tiny / "locales/en")
+    with pytest.raises(BuildError) as clean:
+        build(tiny, tmp_path / "clean", use_cache=False)
+    with pytest.raises(BuildError) as cached:
+        build(tiny, tmp_path / "site")
+    assert any(e.path == "content/event.yaml" for e in clean.value.errors)
+    assert [str(e) for e in cached.value.errors] == [str(e) for e in clean.value.errors]
 
 
 def test_a_corrupt_cache_is_ignored_with_a_warning(real, tmp_path):

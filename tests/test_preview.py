@@ -138,3 +138,16 @@ def test_a_missing_template_error_clears_once_the_template_exists(preview, real,
     report = preview.rebuild({template})
     assert not report.errors, report.errors
     assert snapshot(preview.out) == full_build(real, tmp_path)
+
+
+def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
+    import shutil
+
+    preview = Preview(tiny, tmp_path / "served")
+    assert not preview.rebuild(set()).errors
+    edit(tiny / "content/site.yaml", "languages: [vi, fr]", "languages: [vi, fr, en]")
+    edit(tiny / "content/site.yaml", "fr: Petit site}", "fr: Petit site, en: Small site}")
+    shutil.copytree(tiny / "locales/fr", tiny / "locales/en")
+    report = preview.rebuild({tiny / "content/site.yaml"})
+    # The data files did not change, but each text in them now lacks its English version.
+    assert any(e.startswith("content/event.yaml:") and "'en'" in e for e in report.errors), report.errors
