@@ -9,11 +9,12 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
-from .content import relative
+from .content import read_text, relative
 from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
 from .publish import calendar_path, event_json_ld, feed_path, page_alternates
+from .stamp import is_editor_junk
 from .text import french_spacing_html
 from .urls import Urls, page_url_path
 
@@ -58,6 +59,7 @@ class SiteRenderer:
     def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None,
                  bytecode_dir: Path | None = None):
         config = site.config
+        check_templates(config.templates_dir, config.project)
         self.site, self.urls = site, urls
         self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
                              for lang in config.languages}
@@ -165,6 +167,19 @@ class MarkdownCache:
         """Forget every conversion made under another URL map (links inside them would be wrong)."""
         if version != self.version:
             self.version, self.entries = version, {}
+
+
+def check_templates(templates_dir: Path, project: Path) -> None:
+    """Refuse template files that are not UTF-8, each named with its line (Jinja's own error names no file)."""
+    errors = []
+    for path in sorted(templates_dir.rglob("*")):
+        if path.is_file() and not path.name.startswith(".") and not is_editor_junk(path.name):
+            try:
+                read_text(path, project)
+            except ContentError as exc:
+                errors.append(exc)
+    if errors:
+        raise BuildError(errors)
 
 
 def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, int | None, None]:

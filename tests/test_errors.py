@@ -87,6 +87,15 @@ def test_non_utf8_page(tiny):
     assert snapshot(tiny / "site") == before
 
 
+@pytest.mark.parametrize("options", [[], ["--no-cache"], ["--jobs", "2"]])
+def test_non_utf8_template(tiny, options):
+    # Jinja's own error names no file; ours does, even for a template no page uses yet.
+    (tiny / "templates/old.html").write_bytes(b'{% extends "base.html" %}\ncaf\xe9\n')
+    result = run_cli(tiny, *options)
+    assert result.code == 1 and "error: templates/old.html:2:4: the file is not valid UTF-8" in result.err
+    assert "Traceback" not in result.err
+
+
 def test_missing_data_file(tiny):
     (tiny / "content/speakers.yaml").unlink()
     result = run_cli(tiny)
