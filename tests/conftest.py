@@ -47,6 +47,13 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a UTF-8 file by `new`, failing when `old` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.fixture
 def tiny(tmp_path) -> Path:
     """A fresh copy of the tiny fixture site."""

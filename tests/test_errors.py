@@ -5,13 +5,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_cli, snapshot
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import ROOT, edit, run_cli, snapshot
 
 
 # (file under the project, text to replace, replacement, expected "path:line" and words in the message)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import run_cli, snapshot
+from conftest import edit, run_cli, snapshot
 from microsite.builder import build
 from microsite.errors import BuildError
 
@@ -27,16 +27,9 @@ def test_a_parallel_build_reports_errors_like_a_serial_one(real, tmp_path):
     page = real / "content/pages/talks/nevers.fr.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[lien](nulle-part.md)\n", encoding="utf-8")
     assert run_cli(real, "--jobs", "1").err.count("error:") == 1
-    from microsite.errors import BuildError
     with pytest.raises(BuildError) as caught:
         build(real, tmp_path / "p", use_cache=False, jobs=2, parallel_threshold=0)
     assert [e.path for e in caught.value.errors] == ["content/pages/talks/nevers.fr.md"]
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def rename(old, new):

@@ -2,14 +2,8 @@
 
 import pytest
 
-from conftest import run_cli, snapshot
+from conftest import edit, run_cli, snapshot
 from microsite.serve import Preview, error_page
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

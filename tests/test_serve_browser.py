@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, edit
 
 TIMEOUT_MS = 10_000
 
@@ -50,12 +50,6 @@ def tab(chromium):
     page = context.new_page()
     yield page
     context.close()
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_server_binds_loopback_and_serves_under_the_base_path(server):
