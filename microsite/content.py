@@ -130,7 +130,7 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
         node = loader.get_single_node()
         if node is None:
             return None
-        _refuse_alias_bombs(node, name)
+        _refuse_alias_bombs(node, name, first_line - 1)
         return loader.construct_document(node)
     except RecursionError:
         raise ContentError(name, first_line, None, "the YAML is nested too deeply",
@@ -150,14 +150,14 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
 MAX_NODES = 200_000
 
 
-def _refuse_alias_bombs(root, name: str) -> None:
+def _refuse_alias_bombs(root, name: str, line_offset: int = 0) -> None:
     """Count nodes as construction would visit them, so that aliases cannot expand into billions of values."""
     seen, stack = 0, [root]
     while stack:
         node = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            raise ContentError(name, node.start_mark.line + 1, None, "the YAML expands to too many values",
+            raise ContentError(name, node.start_mark.line + 1 + line_offset, None, "the YAML expands to too many values",
                                "remove the anchors (&) and aliases (*) that repeat large parts")
         if isinstance(node.value, list):
             for child in node.value:

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from . import __version__
-from .content import relative
+from .content import read_text, relative
 from .errors import ContentError
 
 DOMAIN = "messages"
@@ -35,23 +35,18 @@ def read_catalog(locales_dir: Path, lang: str, project: Path):
     if not path.is_file():
         raise ContentError(name, None, None, f"the {lang} interface catalog is missing",
                            "run `python build.py i18n update` to create it")
+    text = read_text(path, project)   # a located error when the file is not UTF-8
+    _check_po_syntax(text, name)
     try:
-        _check_po_syntax(path.read_bytes().decode("utf-8"), name)
-        with path.open("rb") as fp:
-            catalog = read_po(fp, locale=lang, abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
         catalog.plural_expr   # a malformed Plural-Forms header fails here, not half-way through a build
         return catalog
+    except PoFileError as exc:
+        raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
+                           "check the quotes of this msgid/msgstr") from None
     except (ValueError, SyntaxError) as exc:
-        if isinstance(exc, PoFileError):
-            raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
-                               "check the quotes of this msgid/msgstr") from None
         raise ContentError(name, None, None, f"invalid catalog header: {exc}",
                            'check the "Plural-Forms" line near the top of the file') from None
-    except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ContentError(name, line, None, f"invalid catalog: {exc}", "check the quotes of this msgid/msgstr") from None
-    except UnicodeDecodeError:
-        raise ContentError(name, None, None, "the catalog is not valid UTF-8", "save it as UTF-8") from None
 
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')

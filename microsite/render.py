@@ -69,7 +69,7 @@ class SiteRenderer:
         self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir)
                      for lang in config.languages}
         self.converter = MarkdownConverter()
-        self.known_paths = frozenset(known_site_paths(site))
+        self.known_paths = frozenset(known_site_paths(site, urls.assets))
         self.markdown_cache = markdown_cache
         if markdown_cache is not None:
             from .dependencies import url_version
@@ -198,14 +198,12 @@ def finish(html: str, lang: str) -> str:
     return french_spacing_html(html) if lang == "fr" else html
 
 
-def known_site_paths(site: Site) -> set[str]:
-    """Every path under site/ a link may point at: page URLs, feeds, calendars, the sitemap, static files."""
+def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
+    """Every path under site/ a link may point at: page URLs, feeds, calendars, the sitemap, and the static
+    files that are published (`assets`, by their names in static/)."""
     paths = {page_url_path(p.lang, p.slug) for p in site.pages} | {"sitemap.xml", "robots.txt", "404.html"}
     paths |= {f(lang) for lang in site.config.languages for f in (feed_path, calendar_path)}
-    static = site.config.static_dir
-    if static.is_dir():
-        paths |= {"static/" + f.relative_to(static).as_posix() for f in static.rglob("*") if f.is_file()}
-    return paths
+    return paths | {"static/" + name for name in assets}
 
 
 def common_context(site: Site, urls: Urls, lang: str, page: Page | None) -> dict:

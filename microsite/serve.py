@@ -132,7 +132,7 @@ class Preview:
         site = load_site(self.site.config, self.sources)
         self.renderer.site = site
         if not self._same_urls(site):
-            self.renderer.known_paths = frozenset(known_site_paths(site))
+            self.renderer.known_paths = frozenset(known_site_paths(site, self.renderer.urls.assets))
             self._note_urls(site, self.renderer)
         self.site = site
         return self._render(site, self.renderer, everything=False)

@@ -90,6 +90,33 @@ def test_non_utf8_template(tiny, options):
     assert "Traceback" not in result.err
 
 
+def test_an_alias_bomb_in_front_matter_is_refused_at_its_line(tiny):
+    levels = ["&a [" + ", ".join(["x"] * 10) + "]"]
+    for anchor, alias in zip("bcdef", "abcde"):
+        levels.append(f"&{anchor} [" + ", ".join([f"*{alias}"] * 10) + "]")
+    bomb = "bomb: [" + ", ".join(levels) + ", [" + ", ".join(["*f"] * 10) + "]]"
+    (tiny / "content/pages/notes.vi.md").write_text(f"---\ntitle: T\nx: 1\ny: 2\n{bomb}\n---\nText.\n",
+                                                     encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: content/pages/notes.vi.md:5: the YAML expands to too many values" in result.err
+
+
+def test_non_utf8_catalog(tiny):
+    path = tiny / "locales/fr/LC_MESSAGES/messages.po"
+    path.write_bytes(path.read_bytes().replace("périmée".encode(), "périmée".encode("latin-1"), 1))
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert "error: locales/fr/LC_MESSAGES/messages.po:" in result.err and "not valid UTF-8" in result.err
+
+
+def test_a_link_to_an_unpublished_static_file_is_broken(tiny):
+    # Editor backups in static/ are not published, so a link to one leads nowhere.
+    (tiny / "static/notes.txt~").write_text("old", encoding="utf-8")
+    edit(tiny / "content/pages/notes.vi.md", "Trang này", "[cũ](/static/notes.txt~) Trang này")
+    result = run_cli(tiny)
+    assert result.code == 1 and "error: content/pages/notes.vi.md:5" in result.err and "notes.txt~" in result.err
+
+
 def test_missing_data_file(tiny):
     (tiny / "content/speakers.yaml").unlink()
     result = run_cli(tiny)
