@@ -79,6 +79,7 @@ class BuildCache:
         self.salt = generator_salt()
         self.warn = warn
         self.used: dict[str, set] = {table: set() for table in self.TABLES}
+        self._released = False   # closed around a fork, to be reopened
         self.db = self._open_read_only() if read_only else self._open()
 
     def _open_read_only(self) -> sqlite3.Connection | None:
@@ -158,10 +159,6 @@ class BuildCache:
             self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
             self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
 
-    def get(self, table: str, key: str):
-        """One stored value, or None."""
-        return self.get_many(table, [key]).get(key)
-
     def put_many(self, table: str, items) -> None:
         """Store values (written for good by close())."""
         if self.db is None:
@@ -190,7 +187,7 @@ class BuildCache:
 
     def reopen(self) -> None:
         """Connect again after release()."""
-        if getattr(self, "_released", False):
+        if self._released:
             self._released = False
             try:
                 self.db = self._connect()

@@ -34,10 +34,9 @@ class LocatedList(list, Located):
     """A YAML sequence; `positions[i]` is the (line, column) of item i."""
 
 
-def _position(node, loader=None) -> tuple[int, int]:
+def _position(node, loader) -> tuple[int, int]:
     """Return the 1-based (line, column) in the file where a YAML node starts."""
-    offset = loader.line_offset if loader is not None else 0
-    return node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    return node.start_mark.line + 1 + loader.line_offset, node.start_mark.column + 1
 
 
 class _Loader(_BaseLoader):

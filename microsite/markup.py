@@ -80,7 +80,7 @@ class LinkContext:
             self._broken(href, f"link to {href!r}, which is not a page or file of the site",
                          "link to a page by its file, e.g. [Program](program.md), or fix the address")
             return href
-        return self.urls.under_base(parts.path) + suffix if parts.path.startswith("/") else href
+        return self.urls.path(parts.path) + suffix if parts.path.startswith("/") else href
 
     def _exists(self, site_path: str) -> bool:
         """True when a root-relative path names a page or a static file."""

@@ -337,8 +337,7 @@ class SourceCache:
             self.entries.pop(path, None)
 
 
-def _read_pages(config: Config, errors: ErrorList,
-                cache: SourceCache | None = None) -> tuple[list[SourceFile], set[str]]:
+def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[list[SourceFile], set[str]]:
     """Read and parse every page file, checking its language and front matter; also name every page found."""
     sources, names = [], set()
     pages_dir = config.content_dir / "pages"
@@ -346,7 +345,6 @@ def _read_pages(config: Config, errors: ErrorList,
         errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
                                 "create content/pages/ with index.<lang>.md for each language"))
         return sources, names
-    cache = cache if cache is not None else SourceCache()
     if cache.listing is None:
         cache.listing = page_files(pages_dir)
     cache.read(config, cache.listing)

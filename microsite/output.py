@@ -36,10 +36,6 @@ class SiteWriter:
         """Write one file; writing the same path twice is a bug in the caller."""
         self._claim(rel).write_text(text, encoding="utf-8", newline="\n")
 
-    def write_bytes(self, rel: str, data: bytes) -> None:
-        """Write one binary file."""
-        self._claim(rel).write_bytes(data)
-
     def link(self, source: Path, rel: str) -> None:
         """Take a file of the previous site as it is (a hard link; a copy where links are not possible)."""
         target = self._claim(rel)

@@ -49,7 +49,6 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
         t=lambda mapping: mapping[lang] if isinstance(mapping, dict) else mapping,
         capfirst=lambda text: text[:1].upper() + text[1:],
     )
-    env.globals.update(language_name=i18n.language_name, og_locale=i18n.open_graph_locale)
     return env
 
 
@@ -65,7 +64,6 @@ class SiteRenderer:
                              for lang in config.languages}
         if bytecode_dir is not None:
             bytecode_dir.mkdir(parents=True, exist_ok=True)
-        self.bytecode_dir = bytecode_dir
         self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir)
                      for lang in config.languages}
         self.converter = MarkdownConverter()

@@ -37,9 +37,9 @@ class Where:
         return Where(self.path, line, column, self.languages)
 
 
-def locate(container: Any, key: Any, path: str, languages=()) -> Where:
+def locate(container: Any, key: Any, path: str) -> Where:
     """Locate a key or index of a loaded YAML value."""
-    start = Where(path, getattr(container, "line", None), getattr(container, "column", None), tuple(languages))
+    start = Where(path, getattr(container, "line", None), getattr(container, "column", None), ())
     return start.at(container, key)
 
 

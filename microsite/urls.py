@@ -50,11 +50,6 @@ class Urls:
         """URL of a static file, by its name under static/, fingerprinted when it was copied so."""
         return self.path("static/" + self.assets.get(name, name), absolute)
 
-    def under_base(self, url_path: str) -> str:
-        """Place a root-relative link an editor wrote ("/vi/x/") under the base path."""
-        return self.path(url_path)
-
-
 
 def resolve_relative(current_url_path: str, href: str) -> str:
     """Resolve a relative link against the URL path of the page that contains it."""

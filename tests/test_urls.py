@@ -32,7 +32,7 @@ def test_urls_under_base(base, page_url, absolute, asset):
     assert urls.page(page) == page_url
     assert urls.page(page, absolute=True) == absolute
     assert urls.asset("style.css") == asset
-    assert urls.under_base("/vi/") == urls.home("vi")
+    assert urls.path("/vi/") == urls.home("vi")
 
 
 @pytest.mark.parametrize("given, normal", [
