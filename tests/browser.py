@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from conftest import missing
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
@@ -18,9 +20,7 @@ def launch(playwright):
     """Start Chromium headless, or skip the test (fail under CI=true) when it is not installed."""
     executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
     if not executable:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing on CI: " + HOW_TO_INSTALL)
-        pytest.skip(HOW_TO_INSTALL)
+        missing(HOW_TO_INSTALL)
     return playwright.chromium.launch(executable_path=executable, args=FLAGS)
 
 
@@ -30,9 +30,7 @@ def chromium():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Playwright is missing on CI: " + HOW_TO_INSTALL)
-        pytest.skip(HOW_TO_INSTALL)
+        missing(HOW_TO_INSTALL)
     with sync_playwright() as playwright:
         browser = launch(playwright)
         yield browser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -45,6 +46,13 @@ def copy_project(source: Path, target: Path) -> Path:
         elif path.is_file():
             shutil.copy2(path, target / part)
     return target
+
+
+def missing(message: str):
+    """A tool a test needs is not installed: a failure under CI=true (CI installs them all), a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -81,13 +81,24 @@ def test_non_utf8_page(tiny):
     assert snapshot(tiny / "site") == before
 
 
-@pytest.mark.parametrize("options", [[], ["--no-cache"], ["--jobs", "2"]])
+@pytest.mark.parametrize("options", [[], ["--no-cache"]])
 def test_non_utf8_template(tiny, options):
     # Jinja's own error names no file; ours does, even for a template no page uses yet.
     (tiny / "templates/old.html").write_bytes(b'{% extends "base.html" %}\ncaf\xe9\n')
     result = run_cli(tiny, *options)
     assert result.code == 1 and "error: templates/old.html:2:4: the file is not valid UTF-8" in result.err
     assert "Traceback" not in result.err
+
+
+def test_non_utf8_template_in_a_parallel_build(tiny, tmp_path):
+    from microsite.builder import build
+    from microsite.errors import BuildError
+
+    (tiny / "templates/old.html").write_bytes(b'{% extends "base.html" %}\ncaf\xe9\n')
+    with pytest.raises(BuildError) as caught:
+        build(tiny, tmp_path / "out", use_cache=False, jobs=2, parallel_threshold=0)
+    assert [str(e) for e in caught.value.errors] == [
+        "templates/old.html:2:4: the file is not valid UTF-8 — save it with the UTF-8 encoding in your editor"]
 
 
 def test_an_alias_bomb_in_front_matter_is_refused_at_its_line(tiny):

