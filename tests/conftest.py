@@ -55,6 +55,20 @@ def missing(message: str):
     pytest.skip(message)
 
 
+def write(path: Path, text: str) -> None:
+    """Write a UTF-8 file, creating its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def clean_build(project: Path, out: Path) -> dict[str, bytes]:
+    """Build with no cache, in one process, and return what was written (to compare faster paths with)."""
+    from microsite.builder import build
+
+    build(project, out, use_cache=False, jobs=1)
+    return snapshot(out)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first `old` in a UTF-8 file by `new`, failing when `old` is not there."""
     text = path.read_text(encoding="utf-8")

@@ -13,7 +13,8 @@ from microsite.schema import reference
 def test_help_documents_every_command_and_option():
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for word in ("serve", "translations", "new", "i18n", "schema", "--out", "--base-url", "--strict", "--debug"):
+    for word in ("serve", "translations", "new", "i18n", "schema", "deploy", "clean", "--out", "--base-url",
+                 "--strict", "--debug", "--no-cache", "--jobs"):
         assert word in result.stdout
 
 

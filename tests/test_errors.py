@@ -134,20 +134,15 @@ def test_missing_data_file(tiny):
     assert result.code == 1 and "error: content/speakers.yaml: file not found" in result.err
 
 
-def test_no_traceback_through_the_real_entry_point(tiny):
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_real_entry_point_shows_a_traceback_only_with_debug(tiny, debug):
     (tiny / "content/site.yaml").write_text("languages: [vi, fr\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny)],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny)]
+                            + (["--debug"] if debug else []), capture_output=True, text=True)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: content/site.yaml:2:1: invalid YAML")
-    assert "Traceback" not in result.stderr
-
-
-def test_debug_shows_the_traceback(tiny):
-    (tiny / "content/site.yaml").write_text("languages: [vi, fr\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--debug"],
-                            capture_output=True, text=True)
-    assert result.returncode == 1 and "Traceback" in result.stderr
+    assert ("Traceback" in result.stderr) is debug
+    if not debug:
+        assert result.stderr.startswith("error: content/site.yaml:2:1: invalid YAML")
 
 
 def test_the_output_folder_never_replaces_the_inputs(tiny):

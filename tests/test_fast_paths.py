@@ -6,15 +6,9 @@ import sqlite3
 
 import pytest
 
-from conftest import edit, run_cli, snapshot
+from conftest import clean_build, edit, run_cli, snapshot
 from microsite.builder import build
 from microsite.errors import BuildError
-
-
-def clean_build(project, out):
-    """A build with no cache, in one process."""
-    build(project, out, use_cache=False, jobs=1)
-    return snapshot(out)
 
 
 def test_parallel_output_equals_serial_output(real, tmp_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import edit, run_cli, snapshot
+from conftest import clean_build, edit, run_cli, snapshot
 from microsite.serve import Preview, error_page
 
 
@@ -12,14 +12,6 @@ def preview(real, tmp_path):
     report = preview.rebuild(set())
     assert not report.errors, report.errors
     return preview
-
-
-def full_build(project, tmp_path, name="full"):
-    """A clean build of the same inputs, to compare with."""
-    out = tmp_path / name
-    result = run_cli(project, "--out", str(out))
-    assert result.code == 0, result.err
-    return snapshot(out)
 
 
 def p(project, rel):
@@ -51,7 +43,7 @@ def test_incremental_rebuild_equals_full_build(preview, real, tmp_path, kind):
         changed.add(p(real, rel))
     report = preview.rebuild(changed)
     assert not report.errors, report.errors
-    assert snapshot(preview.out) == full_build(real, tmp_path)
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
 
 
 def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, real, tmp_path):
@@ -68,9 +60,13 @@ def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, real, tmp
 
 
 def test_a_french_catalog_edit_rerenders_only_french_pages(preview, real):
+    before = snapshot(preview.out)
     edit(p(real, "locales/fr/LC_MESSAGES/messages.po"), 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')
     report = preview.rebuild({p(real, "locales/fr/LC_MESSAGES/messages.po")})
     assert report.rendered == 10
+    after = snapshot(preview.out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert changed and all(path.startswith("fr/") for path in changed), changed
 
 
 def test_page_added_deleted_and_renamed(preview, real, tmp_path):
@@ -78,15 +74,15 @@ def test_page_added_deleted_and_renamed(preview, real, tmp_path):
     (pages / "notes.vi.md").write_text("---\ntitle: Ghi chú\n---\nMới.\n", encoding="utf-8")
     (pages / "notes.fr.md").write_text("---\ntitle: Notes\n---\nNouveau.\n", encoding="utf-8")
     assert not preview.rebuild({pages / "notes.vi.md", pages / "notes.fr.md"}).errors
-    assert snapshot(preview.out) == full_build(real, tmp_path, "added")
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "added")
     (pages / "notes.fr.md").rename(pages / "remarques.fr.md")
     (pages / "notes.vi.md").rename(pages / "remarques.vi.md")
     assert not preview.rebuild({pages / n for n in ("notes.fr.md", "notes.vi.md", "remarques.fr.md",
                                                     "remarques.vi.md")}).errors
-    assert snapshot(preview.out) == full_build(real, tmp_path, "renamed")
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "renamed")
     (pages / "remarques.fr.md").unlink()
     assert not preview.rebuild({pages / "remarques.fr.md"}).errors
-    assert snapshot(preview.out) == full_build(real, tmp_path, "deleted")
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "deleted")
     assert not (preview.out / "fr" / "notes").exists()
 
 
@@ -96,7 +92,7 @@ def test_confirming_a_translation_removes_the_stale_notice(preview, real, tmp_pa
     preview.rebuild({p(real, "content/pages/about.vi.md")})
     assert run_cli(real, "translations", "--confirm", "about").code == 0
     assert not preview.rebuild({p(real, "content/translations.yaml")}).errors
-    assert snapshot(preview.out) == full_build(real, tmp_path)
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
 
 
 def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(preview, real, tmp_path):
@@ -111,7 +107,7 @@ def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(previe
     assert "content/event.yaml:" in page and "</head>" in page
     edit(event, "date: 2023-04-31", "date: 2023-04-15")
     assert not preview.rebuild({event}).errors and preview.error is None
-    assert snapshot(preview.out) == full_build(real, tmp_path)
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
 
 
 def test_a_page_error_then_fix_in_the_page_itself(preview, real, tmp_path):
@@ -120,7 +116,7 @@ def test_a_page_error_then_fix_in_the_page_itself(preview, real, tmp_path):
     assert preview.rebuild({page}).errors
     edit(page, "titre: ", "title: ")
     assert not preview.rebuild({page}).errors
-    assert snapshot(preview.out) == full_build(real, tmp_path)
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
 
 
 def test_a_missing_template_error_clears_once_the_template_exists(preview, real, tmp_path):
@@ -131,7 +127,7 @@ def test_a_missing_template_error_clears_once_the_template_exists(preview, real,
     template.write_text('{% extends "page.html" %}\n', encoding="utf-8")
     report = preview.rebuild({template})
     assert not report.errors, report.errors
-    assert snapshot(preview.out) == full_build(real, tmp_path)
+    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
 
 
 def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):

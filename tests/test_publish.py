@@ -7,12 +7,11 @@ import subprocess
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT, SiteServer, missing, run_cli, snapshot
+from conftest import ROOT, LinkParser, SiteServer, missing, run_cli, snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -140,17 +139,6 @@ def subpath_site(tmp_path_factory):
     server.stop()
 
 
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.urls.append(value)
-
-
 def test_every_link_works_when_served_under_a_sub_path(subpath_site):
     site, server = subpath_site
     seen, todo, fetched = set(), [server.url], 0
@@ -165,9 +153,9 @@ def test_every_link_works_when_served_under_a_sub_path(subpath_site):
             kind = response.headers.get("Content-Type", "")
         fetched += 1
         if "html" in kind:
-            parser = Links()
+            parser = LinkParser()
             parser.feed(body.decode("utf-8"))
-            for link in parser.urls:
+            for link, _ in parser.links:
                 absolute = urljoin(url, link).split("#")[0]
                 if absolute.startswith(SUBPATH):
                     absolute = server.origin + urlsplit(absolute).path   # canonical and hreflang URLs

@@ -1,11 +1,6 @@
 """Safe content: autoescaped data, sanitised Markdown HTML unless a page opts in, noopener on external links."""
 
-from conftest import run_cli
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from conftest import run_cli, write
 
 
 def page_html(project, rel):

@@ -4,12 +4,7 @@ import unicodedata
 
 from babel.messages.pofile import read_po
 
-from conftest import run_cli, snapshot
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+from conftest import run_cli, snapshot, write
 
 
 def report_states(result):
