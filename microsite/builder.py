@@ -69,7 +69,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
 def refuse_unsafe_output(out: Path, config: Config) -> None:
     """Never replace the project or its inputs: the output folder is swapped out whole."""
     out = out.resolve()
-    inputs = [config.project] + [config.project / part for part in ("content", "templates", "locales", "static")]
+    inputs = [config.project] + [config.project / part for part in stamp.INPUTS]
     for folder in inputs:
         folder = folder.resolve()
         if out == folder or folder.is_relative_to(out) or (folder != config.project and out.is_relative_to(folder)):
@@ -105,25 +105,21 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
             if page.output_path in on_disk:
                 _advance(progress, page)
         fresh = []
-        for page, html, problems, markdown in render_pages(site, renderer, todo, jobs, parallel_threshold, cache):
+        for page, html, problems, markdown in render_pages(renderer, todo, jobs, parallel_threshold, cache):
             errors.extend(problems)
             if html is not None:
                 writer.write_text(page.output_path, html)
                 fresh.append((page, html, markdown))
             _advance(progress, page)
             if len(fresh) >= 256:
-                _store(cache, keys, fresh, renderer)
-        _store(cache, keys, fresh, renderer)
+                _store(cache, fresh)
+        _store(cache, fresh)
         if progress:
             progress.finish()
-        for path, make in site_wide_files(site, renderer):
-            if path in on_disk:
-                writer.link(out / path, path)
-                continue
-            try:
-                writer.write_text(path, make())
-            except ContentError as exc:
-                errors.add(exc)
+        for path in sorted(on_disk - pages):   # the sitemap, feeds... when nothing they show changed
+            writer.link(out / path, path)
+        for rendered in render_site(site, renderer, errors, pages=[], site_wide=True, skip=on_disk):
+            writer.write_text(rendered.path, rendered.html)
         errors.raise_if_any()
         for source, rel in static_files(config, assets):
             writer.copy(source, rel)
@@ -142,13 +138,13 @@ def _advance(progress: Progress | None, page) -> None:
         progress.advance(page.lang)
 
 
-def _store(cache: BuildCache | None, keys: dict, fresh: list, renderer: SiteRenderer) -> None:
-    """Put new Markdown conversions into the cache, and let go of the rendered pages.
+def _store(cache: BuildCache | None, fresh: list) -> None:
+    """Put new Markdown conversions into the cache, keep the reused ones, and let go of the rendered pages.
 
     Rendered pages themselves are not stored: the previous site/ holds them, and unchanged ones are linked."""
     if cache is not None and fresh:
-        cache.put_many("markdown", [(markdown_key(renderer, page), markdown) for page, _, markdown in fresh
-                                    if markdown is not None])
+        cache.used["markdown"].update(key for _, _, (key, _) in fresh)   # read by workers: kept by the pruning
+        cache.put_many("markdown", [(key, markdown) for _, _, (key, markdown) in fresh if markdown is not None])
     fresh.clear()
 
 
@@ -166,45 +162,39 @@ def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer, cache: 
     return keys
 
 
-def markdown_key(renderer: SiteRenderer, page) -> str:
-    """The persistent key of a page's converted Markdown: its text, its file, and the site's URL map."""
-    return digest(renderer.markdown_cache.version, page.path, page.lang, page.allow_scripts, page.body)
-
-
-def render_pages(site: Site, renderer: SiteRenderer, pages: list, jobs: int = 1, parallel_threshold: int = 200,
+def render_pages(renderer: SiteRenderer, pages: list, jobs: int = 1, parallel_threshold: int = 200,
                  cache: BuildCache | None = None) -> Iterator[tuple]:
-    """Yield (page, html or None, errors, newly converted Markdown or None) for each page, in order.
+    """Yield (page, html or None, errors, (Markdown key, newly converted Markdown or None)) for each page, in
+    order.
 
     In parallel when it pays; stored Markdown conversions are looked up a batch at a time."""
     if jobs > 1 and len(pages) >= max(parallel_threshold, 1) and "fork" in multiprocessing.get_all_start_methods():
-        yield from _render_in_pool(site, renderer, pages, jobs, cache)
+        yield from _render_in_pool(renderer, pages, jobs, cache)
         return
     for batch in _batches(pages, 64):
         yield from _render_batch(renderer, batch, cache)
 
 
 def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None) -> list[tuple]:
-    """Render some pages, reusing stored Markdown conversions; forget them afterwards to keep memory flat."""
+    """Render some pages, reusing stored Markdown conversions; forget them afterwards to keep memory flat.
+
+    Each result is (page, html or None, errors, (Markdown key, newly converted Markdown or None))."""
     memory = renderer.markdown_cache.entries
-    stored = {}
-    if cache is not None:
-        wanted = {markdown_key(renderer, page): page for page in pages}
-        for key, html in cache.get_many("markdown", list(wanted)).items():
-            memory[renderer.markdown_key(wanted[key])] = stored[renderer.markdown_key(wanted[key])] = html
+    keys = [renderer.markdown_key(page) for page in pages]
+    stored = cache.get_many("markdown", keys) if cache is not None else {}
+    memory.update(stored)
     results = []
-    for page in pages:
+    for page, key in zip(pages, keys):
         try:
             html, problems = renderer.render_page(page).html, []
         except BuildError as several:
             html, problems = None, several.errors
         except ContentError as exc:
             html, problems = None, [exc]
-        own = renderer.markdown_key(page)
-        converted = memory.get(own) if own not in stored else None
-        results.append((page, html, problems, converted))
+        results.append((page, html, problems, (key, memory.get(key) if key not in stored else None)))
     if cache is not None:
-        for page in pages:
-            memory.pop(renderer.markdown_key(page), None)
+        for key in keys:
+            memory.pop(key, None)
     return results
 
 
@@ -230,15 +220,13 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
     return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results)]
 
 
-def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
-                    cache: BuildCache | None) -> Iterator[tuple]:
+def _render_in_pool(renderer: SiteRenderer, pages: list, jobs: int, cache: BuildCache | None) -> Iterator[tuple]:
     """Render pages in a pool of forked processes, yielding results in the pages' order."""
+    site = renderer.site
     index = {id(page): i for i, page in enumerate(site.pages)}
     positions = [index[id(page)] for page in pages]
-    size = max(8, min(64, len(positions) // (jobs * 8) or 1))
-    chunks = [positions[i:i + size] for i in range(0, len(positions), size)]
+    chunks = list(_batches(positions, max(8, min(64, len(positions) // (jobs * 8) or 1))))
     if cache is not None:
-        cache.used["markdown"].update(markdown_key(renderer, page) for page in pages)   # kept by the pruning
         cache.release()   # workers read it through their own connections; none may inherit this one
     renderer.load_templates()
     context = multiprocessing.get_context("fork")
@@ -260,16 +248,19 @@ def _render_in_pool(site: Site, renderer: SiteRenderer, pages: list, jobs: int,
         pool.join()
 
 
-def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages=None,
-                site_wide: bool = True) -> Iterator[Rendered]:
-    """Yield every text file of the site (or only `pages`; site-wide files unless told not), collecting errors."""
-    for page, html, problems, _ in _render_batch(renderer, site.pages if pages is None else pages, None):
+def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages: list, site_wide: bool,
+                skip=frozenset()) -> Iterator[Rendered]:
+    """Yield the text files of `pages`, then (when `site_wide`) the files that are not pages except those in
+    `skip`, collecting errors."""
+    for page, html, problems, _ in _render_batch(renderer, pages, None):
         errors.extend(problems)
         if html is not None:
             yield Rendered(page.output_path, html)
     if not site_wide:
         return
     for path, make in site_wide_files(site, renderer):
+        if path in skip:
+            continue
         try:
             yield Rendered(path, make())
         except ContentError as exc:

@@ -83,10 +83,12 @@ class SiteRenderer:
                 except jinja2.TemplateError:
                     pass
 
-    @staticmethod
-    def markdown_key(page: Page) -> tuple:
-        """What a page's converted Markdown depends on, besides the URL map."""
-        return (page.path, page.lang, page.body, page.allow_scripts)
+    def markdown_key(self, page: Page) -> str:
+        """What a page's converted Markdown depends on: its text, its file, and the site's URL map (the key of
+        both the in-memory and the persistent cache)."""
+        from .dependencies import digest
+        version = self.markdown_cache.version if self.markdown_cache is not None else None
+        return digest(version, page.path, page.lang, page.allow_scripts, page.body)
 
     def convert(self, page: Page) -> str:
         """A page's Markdown as HTML, reusing an earlier conversion while no URL of the site changed."""
@@ -159,7 +161,7 @@ class MarkdownCache:
 
     def __init__(self) -> None:
         self.version = None
-        self.entries: dict[tuple, str] = {}
+        self.entries: dict[str, str] = {}
 
     def keep_if(self, version) -> None:
         """Forget every conversion made under another URL map (links inside them would be wrong)."""

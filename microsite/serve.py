@@ -33,10 +33,9 @@ from .errors import BuildError, ContentError, ErrorList
 from .model import SourceCache, Site, load_site
 from .output import fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
-from .stamp import file_stats
+from .stamp import INPUTS, file_stats
 from .urls import Urls
 
-WATCHED = ("content", "templates", "locales", "static", "babel.cfg")
 POLL_MS = 100
 
 
@@ -206,7 +205,7 @@ class ProjectWatcher:
     def __init__(self, preview: Preview, log=print):
         self.preview = preview
         self.log = log
-        self._tasks = [WATCHED]     # livereload watches the working directory when this is empty
+        self._tasks = [INPUTS]      # livereload watches the working directory when this is empty
         self._changes: list = []    # livereload queues its start-up reload here
         self.filepath = None
         self.snapshot = self.scan()
@@ -214,13 +213,9 @@ class ProjectWatcher:
     def scan(self) -> dict[Path, tuple[int, int]]:
         """(size, modification time) of every watched file."""
         found = {}
-        for part in WATCHED:
+        for part in INPUTS:
             top = self.preview.project / part
-            if top.is_file():
-                stat = top.stat()
-                found[top] = (stat.st_size, stat.st_mtime_ns)
-            else:
-                found.update((top / rel, stats) for rel, stats in file_stats(top, skip_junk=True).items())
+            found.update((top / rel, stats) for rel, stats in file_stats(top, skip_junk=True).items())
         return found
 
     def watch(self, *args, **kwargs) -> None:

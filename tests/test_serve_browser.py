@@ -68,6 +68,10 @@ def listening_addresses(port: int) -> list[str]:
 def test_server_binds_loopback_and_serves_under_the_base_path(server):
     url, _, port = server
     assert url == f"http://127.0.0.1:{port}/microsite/"
+    deadline = time.monotonic() + 10
+    while not listening_addresses(port):   # "Serving" is printed just before the server listens
+        assert time.monotonic() < deadline, "nothing listens on the printed port"
+        time.sleep(0.05)
     assert listening_addresses(port) == ["0100007F"]   # 127.0.0.1 only, not 0.0.0.0 or ::
 
 
@@ -77,24 +81,38 @@ def wait_for_livereload(page) -> None:
                            timeout=TIMEOUT_MS)
 
 
+def edit_and_wait(tabs, path, old, new) -> None:
+    """Edit a file, then wait until every open tab has reloaded by itself and reconnected to livereload, so
+    that the next edit cannot arrive while a tab is between two pages."""
+    for page in tabs:
+        page.evaluate("window.beforeEdit = true")
+    edit(path, old, new)
+    for page in tabs:
+        page.wait_for_function("() => !window.beforeEdit && window.LiveReload"
+                               " && window.LiveReload.connector.protocol > 0", timeout=TIMEOUT_MS)
+
+
 def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     url, project, _ = server
     contribution = tab.context.new_page()
     tab.goto(url + "vi/")
     contribution.goto(url + "vi/tham-luan/nevers/")
-    for page in (tab, contribution):
+    tabs = (tab, contribution)
+    for page in tabs:
         wait_for_livereload(page)
 
-    edit(project / "content/pages/talks/nevers.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
+    edit_and_wait(tabs, project / "content/pages/talks/nevers.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
     contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
 
-    edit(project / "templates/talk.html", '<p class="talk__kicker">', '<p class="talk__kicker">Mẫu mới · ')
+    edit_and_wait(tabs, project / "templates/talk.html", '<p class="talk__kicker">',
+                  '<p class="talk__kicker">Mẫu mới · ')
     contribution.wait_for_selector("text=Mẫu mới ·", timeout=TIMEOUT_MS)
 
-    edit(project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"', 'msgstr "Ý chính của phiên"')
+    edit_and_wait(tabs, project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"',
+                  'msgstr "Ý chính của phiên"')
     tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
 
-    edit(project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-15")
+    edit_and_wait(tabs, project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-15")
     tab.wait_for_selector("text=15 tháng 4, 2023", timeout=TIMEOUT_MS)
 
     edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
