@@ -22,6 +22,7 @@ class Config:
     description: dict
     cname: str | None = None
     menu: tuple[str, ...] = ("index",)
+    menu_line: int | None = None   # where the menu is written in site.yaml, for errors
 
     @property
     def default_language(self) -> str:
@@ -83,7 +84,7 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
     return Config(project, languages, final_url, settings["title"],
                   settings.get("description", {lang: "" for lang in languages}), settings.get("cname"),
-                  tuple(settings.get("menu", ("index",))))
+                  tuple(settings.get("menu", ("index",))), where.at(raw, "menu").line if "menu" in raw else None)
 
 
 def _languages(value, where):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -204,6 +204,7 @@ class SourceFile:
     text: str          # the whole file, NFC (emptied once fingerprinted, to keep one copy of the body in memory)
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
     digest: str = ""        # a hash of the exact text: what rendered output is keyed by
+    lines: dict = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)

@@ -12,7 +12,7 @@ from .config import Config
 from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import BuildError, ContentError, ErrorList
 from .text import slugify_path
-from .urls import page_output_path
+from .urls import page_output_path, page_url_path
 
 OK, MISSING, STALE = "ok", "missing", "stale"
 
@@ -82,6 +82,7 @@ class Page:
     state: str = OK
     updated: dt.date | None = None
     source_digest: str = ""      # a hash of the exact text of the file the page comes from
+    slug_line: int = 1           # where its slug is written, or the file's first line (for errors only)
 
     def cache_identity(self) -> tuple:
         """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
@@ -160,7 +161,7 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
-    _check_unique_urls(pages, config, errors)
+    _check_unique_urls(pages, errors)
     errors.raise_if_any()
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
 
@@ -249,11 +250,10 @@ def _program(config: Config, loaded, speakers, page_names: set[str], errors: Err
 
 def _check_menu(config: Config, page_names: set[str], errors: ErrorList) -> None:
     """Every menu entry in site.yaml must name an existing page."""
-    text = read_text(config.content_dir / "site.yaml", config.project)
-    line = next((n for n, l in enumerate(text.split("\n"), 1) if l.startswith("menu:")), None)
     for name in config.menu:
         if name not in page_names:
-            errors.add(ContentError("content/site.yaml", line, None, f"menu names the page {name!r}, which does not exist",
+            errors.add(ContentError("content/site.yaml", config.menu_line, None,
+                                    f"menu names the page {name!r}, which does not exist",
                                     _known("pages", page_names)))
 
 
@@ -381,8 +381,10 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
     # The whole text is needed only for its fingerprint: keep the body, not a second copy of it.
+    lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
     return SourceFile(name, lang, rel, meta, source.body, source.body_line, "",
-                      fingerprints.fingerprint(source.text), hashlib.sha256(source.text.encode()).hexdigest()), []
+                      fingerprints.fingerprint(source.text), hashlib.sha256(source.text.encode()).hexdigest(),
+                      lines), []
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
@@ -439,33 +441,19 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
-                source.digest)
+                source.digest, source.lines.get("slug", 1))
 
 
-def _check_unique_urls(pages: list[Page], config: Config, errors: ErrorList) -> None:
+def _check_unique_urls(pages: list[Page], errors: ErrorList) -> None:
     """Refuse two pages that would be written to the same place, naming both files."""
-
     seen: dict[str, Page] = {}
     for page in pages:
         if page.slug == "" and page.name != "index":
-            errors.add(ContentError(page.path, _slug_line(page.path, config), None,
+            errors.add(ContentError(page.path, page.slug_line, None,
                                     "the slug is empty after transliteration", "write a slug with letters or digits"))
             continue
         other = seen.setdefault(page.output_path, page)
         if other is not page:
-            url = page.output_path[: -len("index.html")]
-            errors.add(ContentError(page.path, _slug_line(page.path, config), None,
-                                    f"the URL /{url} is also used by {other.path}",
+            errors.add(ContentError(page.path, page.slug_line, None,
+                                    f"the URL /{page_url_path(page.lang, page.slug)} is also used by {other.path}",
                                     "give one of the two pages another slug"))
-
-
-def _slug_line(path: str, config: Config) -> int:
-    """The line of a page's slug in its front matter (or of its first line), read again only for the error."""
-    try:
-        text = (config.project / path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 1
-    for number, line in enumerate(text.split("\n")[:50], start=1):
-        if line.startswith("slug:"):
-            return number
-    return 1
