@@ -22,7 +22,7 @@ from .model import Site, SourceCache, load_site
 from .output import atomic_site, fingerprinted_assets
 from .progress import Progress
 from .render import MarkdownCache, Rendered, SiteRenderer
-from .urls import Urls
+from .urls import Urls, calendar_path, feed_path
 
 
 def cache_dir(config: Config) -> Path:
@@ -275,8 +275,8 @@ def site_wide_files(site: Site, renderer: SiteRenderer) -> list[tuple[str, Calla
              ("sitemap.xml", lambda: publish.sitemap(site, urls)),
              ("robots.txt", lambda: publish.robots(urls))]
     for lang in site.config.languages:
-        files.append((publish.feed_path(lang), functools.partial(publish.atom_feed, site, urls, lang)))
-        files.append((publish.calendar_path(lang), functools.partial(publish.calendar, site, urls, lang)))
+        files.append((feed_path(lang), functools.partial(publish.atom_feed, site, urls, lang)))
+        files.append((calendar_path(lang), functools.partial(publish.calendar, site, urls, lang)))
     files.append((".nojekyll", lambda: ""))   # GitHub Pages must not run Jekyll, which drops folders starting with _
     if site.config.cname:
         files.append(("CNAME", lambda: site.config.cname + "\n"))

@@ -30,11 +30,6 @@ class Config:
         return self.languages[0]
 
     @property
-    def base_path(self) -> str:
-        """The URL path the site lives under: "/" at a domain root, "/repo/" on a project page."""
-        return urlsplit(self.base_url).path
-
-    @property
     def content_dir(self) -> Path:
         return self.project / "content"
 

@@ -156,7 +156,8 @@ def _refuse_alias_bombs(root, name: str, line_offset: int = 0) -> None:
         node = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            raise ContentError(name, node.start_mark.line + 1 + line_offset, None, "the YAML expands to too many values",
+            raise ContentError(name, node.start_mark.line + 1 + line_offset, None,
+                               "the YAML expands to too many values",
                                "remove the anchors (&) and aliases (*) that repeat large parts")
         if isinstance(node.value, list):
             for child in node.value:

@@ -7,12 +7,14 @@ Everything is built from the model and the URL builder, never written by hand, a
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+from urllib.parse import urlsplit
 
 from . import i18n
 from .model import Page, Site
 from .text import slugify
-from .urls import Urls
+from .urls import Urls, calendar_path, feed_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -21,23 +23,13 @@ SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no dayl
 
 
 def escape(text: str) -> str:
-    """XML character data (as xml.sax.saxutils.escape, whose module pulls in urllib, http and ssl at start-up)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML character data."""
+    return html.escape(text, quote=False)
 
 
 def quoteattr(value: str) -> str:
-    """An XML attribute value in double quotes (saxutils' own is slow on thousands of links)."""
-    return '"' + value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;") + '"'
-
-
-def calendar_path(lang: str) -> str:
-    """Where a language's iCalendar file is written."""
-    return f"{lang}/event.ics"
-
-
-def feed_path(lang: str) -> str:
-    """Where a language's Atom feed is written."""
-    return f"{lang}/feed.xml"
+    """An XML attribute value in double quotes."""
+    return '"' + html.escape(value) + '"'
 
 
 def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
@@ -126,7 +118,7 @@ def _ics_fold(line: str) -> str:
 def calendar(site: Site, urls: Urls, lang: str) -> str:
     """An iCalendar file for the session: an all-day event, since the report gives no hour."""
     event = site.event
-    host = urls.base_url.split("/")[2]
+    host = urlsplit(urls.base_url).netloc
     uid = f"{slugify(event.title[site.config.default_language])}-{event.date:%Y%m%d}@{host}"
     place = f"{event.city[lang]}, {i18n.country_name(event.country, lang)}"
     description = f"{event.conference[lang]}\n{urls.home(lang, absolute=True)}"

@@ -13,10 +13,10 @@ from .content import read_text, relative
 from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
-from .publish import calendar_path, event_json_ld, feed_path, page_alternates
+from .publish import event_json_ld, page_alternates
 from .stamp import is_editor_junk
 from .text import french_spacing_html
-from .urls import Urls, page_url_path
+from .urls import Urls, calendar_path, feed_path, page_url_path
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,16 @@ class Urls:
         return self.path("static/" + self.assets.get(name, name), absolute)
 
 
+def feed_path(lang: str) -> str:
+    """Where a language's Atom feed is written."""
+    return f"{lang}/feed.xml"
+
+
+def calendar_path(lang: str) -> str:
+    """Where a language's iCalendar file is written."""
+    return f"{lang}/event.ics"
+
+
 def resolve_relative(current_url_path: str, href: str) -> str:
     """Resolve a relative link against the URL path of the page that contains it."""
     base = current_url_path if current_url_path.endswith("/") else posixpath.dirname(current_url_path) + "/"

@@ -193,6 +193,8 @@ class SiteServer:
 def served_real_site(real_site):
     """The real site, built for its base URL, served under its base path on 127.0.0.1."""
     from microsite.config import load_config
-    server = SiteServer(real_site, load_config(ROOT).base_path)
+    from microsite.urls import Urls
+
+    server = SiteServer(real_site, Urls(load_config(ROOT).base_url, {}).base_path)
     yield server
     server.stop()
