@@ -83,6 +83,7 @@ class Page:
     updated: dt.date | None = None
     source_digest: str = ""      # a hash of the exact text of the file the page comes from
     slug_line: int = 1           # where its slug is written, or the file's first line (for errors only)
+    fingerprint: str = ""        # the translation fingerprint of its file's text (what --confirm records)
 
     def cache_identity(self) -> tuple:
         """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
@@ -115,6 +116,7 @@ class Site:
     program: tuple[Contribution, ...]
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
+    records: dict = field(default_factory=dict, compare=False, repr=False)   # content/translations.yaml
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -163,7 +165,7 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
     _check_unique_urls(pages, errors)
     errors.raise_if_any()
-    return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings))
+    return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings), records)
 
 
 def _load_data(config: Config, name: str, spec) -> tuple:
@@ -407,8 +409,7 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
                 state = _state(name, lang, files[lang], source_lang, records, config)
                 pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
                 if state == STALE:
-                    why = ("the source page changed since it was confirmed" if lang in records.get(name, {})
-                           else "it was never confirmed against the source page")
+                    why = stale_reason(records, name, lang)
                     warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
@@ -416,6 +417,13 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
                 warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
                                 f"{original.lang} text; create content/pages/{name}.{lang}.md")
     return pages, warnings
+
+
+def stale_reason(records: dict, name: str, lang: str) -> str:
+    """Why a translation is stale: its source changed since it was confirmed, or it never was."""
+    if lang in records.get(name, {}):
+        return "the source page changed since it was confirmed"
+    return "it was never confirmed against the source page"
 
 
 def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, records: dict, config: Config) -> str:
@@ -441,7 +449,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
         template = meta.get("template", default)
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
-                source.digest, source.lines.get("slug", 1))
+                source.digest, source.lines.get("slug", 1), source.fingerprint)
 
 
 def _check_unique_urls(pages: list[Page], errors: ErrorList) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fingerprints, i18n
-from .content import read_text, relative
+from .content import relative
 from .errors import ContentError
-from .model import MISSING, OK, STALE, Site
+from .model import MISSING, OK, STALE, Site, stale_reason
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,10 @@ def report(site: Site) -> list[Row]:
     """Every page and catalog of the site, with its translation state."""
     config = site.config
     rows = []
-    records = fingerprints.load(config.content_dir, config.project)
     for page in site.pages:
         path = page.path if not page.is_fallback else f"content/pages/{page.name}.{page.lang}.md"
-        stale = (f"{config.default_language} text changed since it was confirmed" if page.lang in
-                 records.get(page.name, {}) else f"never confirmed against the {config.default_language} text")
-        detail = {MISSING: f"shows the {page.content_lang} text", STALE: stale}.get(page.state, "")
+        detail = {MISSING: f"shows the {page.content_lang} text",
+                  STALE: stale_reason(site.records, page.name, page.lang)}.get(page.state, "")
         rows.append(Row("page", page.name, page.lang, page.state, path, detail))
     for lang in config.languages:
         rows.append(_catalog_row(site, lang))
@@ -93,7 +91,7 @@ def format_table(rows: list[Row]) -> str:
 def confirm(site: Site, names: list[str]) -> list[str]:
     """Record that the translations of these pages match their current source text; return what was confirmed."""
     config = site.config
-    records = fingerprints.load(config.content_dir, config.project)
+    records = {name: dict(langs) for name, langs in site.records.items()}
     known = sorted({p.name for p in site.pages})
     confirmed = []
     for name in names:
@@ -105,11 +103,10 @@ def confirm(site: Site, names: list[str]) -> list[str]:
             raise ContentError(f"content/pages/{name}.{config.default_language}.md", None, None,
                                "the source page is missing, so there is nothing to confirm against",
                                "write the source page first")
-        text = read_text(config.project / source.path, config.project)
         for lang in config.languages[1:]:
             page = site.page(name, lang)
             if page is not None and not page.is_fallback:
-                records.setdefault(name, {})[lang] = fingerprints.fingerprint(text)
+                records.setdefault(name, {})[lang] = source.fingerprint
                 confirmed.append(f"{name} ({lang})")
     fingerprints.save(config.content_dir, records)
     return confirmed
