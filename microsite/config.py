@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 from . import schema
 from .content import load_yaml_file, relative
 from .errors import BuildError, ContentError
+from .stamp import file_stats
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class Config:
     @property
     def templates_dir(self) -> Path:
         return self.project / "templates"
+
+    @functools.cached_property
+    def template_names(self) -> frozenset[str]:
+        """Every template file, by its path under templates/ (listed once: a new or deleted template means a
+        new Config, which the preview makes when templates/ changes)."""
+        return frozenset(file_stats(self.templates_dir, skip_junk=True))
 
     @property
     def static_dir(self) -> Path:

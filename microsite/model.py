@@ -282,8 +282,7 @@ class SourceCache:
         keys = {}
         if self.store is not None:
             from .dependencies import digest
-            templates = sorted(p.relative_to(config.templates_dir).as_posix()
-                               for p in config.templates_dir.rglob("*") if p.is_file())
+            templates = sorted(config.template_names)
             for path, _, _ in todo:
                 try:
                     own = self.file_hashes.get(str(path)) or path.read_bytes()
@@ -379,7 +378,7 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if problems:
         return None, problems
     template = meta.get("template")
-    if template and not (config.templates_dir / template).is_file():
+    if template and template not in config.template_names:
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
     # The whole text is needed only for its fingerprint: keep the body, not a second copy of it.
@@ -399,7 +398,7 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
         errors.add(ContentError("content/pages", None, None, "the home page is missing",
                                 f"create content/pages/index.{config.default_language}.md"))
     pages, warnings = [], []
-    templates = {p.name for p in config.templates_dir.glob("*.html")}
+    templates = {name for name in config.template_names if "/" not in name and name.endswith(".html")}
     for name in sorted(by_name):
         files = by_name[name]
         original = next(files[lang] for lang in config.languages if lang in files)

@@ -14,7 +14,6 @@ from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
 from .publish import event_json_ld, page_alternates
-from .stamp import is_editor_junk
 from .text import french_spacing_html
 from .urls import Urls, calendar_path, feed_path, page_url_path
 
@@ -58,7 +57,7 @@ class SiteRenderer:
     def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None,
                  bytecode_dir: Path | None = None):
         config = site.config
-        check_templates(config.templates_dir, config.project)
+        check_templates(config)
         self.site, self.urls = site, urls
         self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
                              for lang in config.languages}
@@ -169,15 +168,14 @@ class MarkdownCache:
             self.version, self.entries = version, {}
 
 
-def check_templates(templates_dir: Path, project: Path) -> None:
+def check_templates(config) -> None:
     """Refuse template files that are not UTF-8, each named with its line (Jinja's own error names no file)."""
     errors = []
-    for path in sorted(templates_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and not is_editor_junk(path.name):
-            try:
-                read_text(path, project)
-            except ContentError as exc:
-                errors.append(exc)
+    for name in sorted(config.template_names):
+        try:
+            read_text(config.templates_dir / name, config.project)
+        except ContentError as exc:
+            errors.append(exc)
     if errors:
         raise BuildError(errors)
 
