@@ -53,17 +53,22 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
                 raise BuildError(problems)
         out = Path(out) if out else config.project / "site"
         refuse_unsafe_output(out, config)
-        meter = Progress({lang: len(site.pages_in(lang)) for lang in config.languages}) if progress else None
+        meter = Progress(_page_counts(site)) if progress else None
         cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold)
         if cache is not None:
             cache.close(prune=True)
     finally:
         if cache is not None:
             cache.close()
-    pages = {lang: len(site.pages_in(lang)) for lang in config.languages}
+    pages = _page_counts(site)
     if use_cache:
         stamp.save(project, out, inputs.digest, {"pages": pages, "warnings": list(site.warnings)}, keys)
     return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
+
+
+def _page_counts(site: Site) -> dict[str, int]:
+    """How many pages each language has."""
+    return {lang: len(site.pages_in(lang)) for lang in site.config.languages}
 
 
 def refuse_unsafe_output(out: Path, config: Config) -> None:
@@ -101,16 +106,18 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
     with atomic_site(out) as writer:
         for path in sorted(on_disk & pages):
             writer.link(out / path, path)
-        for page in site.pages:
-            if page.output_path in on_disk:
-                _advance(progress, page)
+        if progress:
+            for page in site.pages:
+                if page.output_path in on_disk:
+                    progress.advance(page.lang)
         fresh = []
         for page, html, problems, markdown in render_pages(renderer, todo, jobs, parallel_threshold, cache):
             errors.extend(problems)
             if html is not None:
                 writer.write_text(page.output_path, html)
                 fresh.append((page, html, markdown))
-            _advance(progress, page)
+            if progress:
+                progress.advance(page.lang)
             if len(fresh) >= 256:
                 _store(cache, fresh)
         _store(cache, fresh)
@@ -130,12 +137,6 @@ def _batches(items: list, size: int) -> Iterator[list]:
     """Consecutive slices of a list."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _advance(progress: Progress | None, page) -> None:
-    """Count one page done."""
-    if progress:
-        progress.advance(page.lang)
 
 
 def _store(cache: BuildCache | None, fresh: list) -> None:

@@ -19,9 +19,9 @@ class Progress:
         self.last = 0.0
         self.shown = False
 
-    def advance(self, lang: str, count: int = 1) -> None:
-        """Note pages done; redraw at most ten times a second (every few seconds without a terminal)."""
-        self.done[lang] = self.done.get(lang, 0) + count
+    def advance(self, lang: str) -> None:
+        """Note one page done; redraw at most ten times a second (every few seconds without a terminal)."""
+        self.done[lang] = self.done.get(lang, 0) + 1
         now = time.monotonic()
         if now - self.started < self.delay or now - self.last < (0.1 if self.tty else 3.0):
             return

@@ -54,22 +54,15 @@ def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None)
     parsed pages by it)."""
     from .cache import generator_salt   # the generator's code and its libraries' versions
     sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
-    for folder in [project / part for part in INPUTS] + [Path(__file__).parent]:
-        base = str(folder.parent if folder.parent == project else folder) + os.sep
-        for name in sorted(_files(folder)):
+    base = str(project) + os.sep
+    for folder in [project / part for part in INPUTS]:   # the generator's own code is in the salt
+        for name in sorted(os.path.join(folder, rel) for rel in file_stats(folder, skip_junk=True)):
             with open(name, "rb") as fp:
                 own = hashlib.sha256(fp.read()).hexdigest()
             if file_hashes is not None:
                 file_hashes[name] = own
             sha.update(name[len(base):].encode() + b"\0" + own.encode() + b"\0")
     return sha.hexdigest()
-
-
-def _files(folder: Path) -> list[str]:
-    """Every input file below a folder, as strings (for the generator: its Python files)."""
-    if folder == Path(__file__).parent:
-        return [str(p) for p in folder.glob("*.py")]
-    return [os.path.join(folder, rel) for rel in file_stats(folder, skip_junk=True)]
 
 
 def file_stats(top: Path, skip_junk: bool) -> dict[str, tuple[int, int]]:
