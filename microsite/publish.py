@@ -42,12 +42,16 @@ def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
     return links + [{"hreflang": "x-default", "href": default}]
 
 
+def root_alternates(site: Site, urls: Urls) -> list[dict]:
+    """hreflang alternates of the bilingual landing page at the root: those of the home pages."""
+    return page_alternates(site, site.page("index", site.config.default_language), urls)
+
+
 def sitemap(site: Site, urls: Urls) -> str:
     """sitemap.xml: every real page with its hreflang alternates (fallbacks are not announced)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    home = site.page("index", site.config.default_language)
-    entries = [(urls.root(absolute=True), page_alternates(site, home, urls) if home else [])]
+    entries = [(urls.root(absolute=True), root_alternates(site, urls))]
     entries += [(urls.page(p, absolute=True), page_alternates(site, p, urls))
                 for p in site.pages if not p.is_fallback]
     for loc, alternates in entries:

@@ -13,7 +13,7 @@ from .content import read_text, relative
 from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
-from .publish import event_json_ld, page_alternates
+from .publish import event_json_ld, page_alternates, root_alternates
 from .text import french_spacing_html
 from .urls import Urls, calendar_path, feed_path, page_url_path
 
@@ -110,15 +110,15 @@ class SiteRenderer:
 
     def render_landing(self) -> Rendered:
         """The bilingual page at the site root that links every language's home."""
-        home = self.site.page("index", self.site.config.default_language)
         context = self._multilingual_context("partials/welcome.html")
-        context["sections"] = [section["html"] for section in context["sections"]]
-        context["alternates"] = page_alternates(self.site, home, self.urls) if home else []
+        context["alternates"] = root_alternates(self.site, self.urls)
         return Rendered("index.html", self._template(self.site.config.default_language, "landing.html", context))
 
     def render_not_found(self) -> Rendered:
         """The bilingual 404 page GitHub Pages serves for any missing URL (links are absolute paths)."""
         context = self._multilingual_context("partials/not-found.html")
+        for section in context["sections"]:
+            section["title"] = self.translations[section["lang"]].gettext("Page not found")
         return Rendered("404.html", self._template(self.site.config.default_language, "404.html", context))
 
     def _multilingual_context(self, partial: str) -> dict:
@@ -126,8 +126,7 @@ class SiteRenderer:
         sections = []
         for lang in self.site.config.languages:
             html = finish(self._template(lang, partial, common_context(self.site, self.urls, lang, None)), lang)
-            title = self.translations[lang].gettext("Page not found")
-            sections.append({"lang": lang, "html": Markup(html), "title": title})
+            sections.append({"lang": lang, "html": Markup(html)})
         context = common_context(self.site, self.urls, self.site.config.default_language, None)
         context["sections"] = sections
         return context
