@@ -438,14 +438,11 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
     """Make the Page for one language from one source file."""
     meta = source.meta
     slug = "" if name == "index" else slugify_path(meta.get("slug") or name)
-    if name == "index":
-        template = meta.get("template", "home.html")
-    elif name in contribution_pages:
+    if name in contribution_pages:
         template = meta.get("template", "talk.html")
-    else:
+    else:   # the template named after the page (index.html for the home, program.html...), else page.html
         named = name.replace("/", "-") + ".html"
-        default = named if named in templates else "page.html"
-        template = meta.get("template", default)
+        template = meta.get("template", named if named in templates else "page.html")
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
                 source.digest, source.lines.get("slug", 1), source.fingerprint)

@@ -41,7 +41,7 @@ BREAKAGES = [
      "content/pages/talks/da-nang.vi.md:3", "the URL /vi/tham-luan/da-nang/ is also used by content/pages/notes.vi.md"),
     ("content/pages/notes.vi.md", "title: Ghi chú", 'title: Ghi chú\n# đường dẫn\nslug: "«»"',
      "content/pages/notes.vi.md:4", "the slug is empty after transliteration"),
-    ("templates/home.html", "{% for item in program %}", "{% for item in program %", "templates/home.html:3",
+    ("templates/index.html", "{% for item in program %}", "{% for item in program %", "templates/index.html:3",
      "template syntax error"),
     ("templates/talk.html", "contribution.speaker.name", "contribution.speaker.nam", "templates/talk.html:2",
      "template error"),
