@@ -202,7 +202,6 @@ class SourceFile:
     meta: dict
     body: str
     body_line: int     # line number of the body's first line in the file
-    text: str          # the whole file, NFC (emptied once fingerprinted, to keep one copy of the body in memory)
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
     digest: str = ""        # a hash of the exact text: what rendered output is keyed by
     lines: dict = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
@@ -226,7 +225,7 @@ def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
         raise ContentError(path, 2, 1, "the front matter must be a set of 'key: value' lines",
                            'write for example "title: My page"')
     body_line = text.count("\n", 0, match.end()) + 1
-    return SourceFile(name, lang, path, meta, text[match.end():], body_line, text)
+    return SourceFile(name, lang, path, meta, text[match.end():], body_line)
 
 
 def page_files(pages_dir: Path) -> list[tuple[Path, str, str]]:

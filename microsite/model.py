@@ -371,7 +371,8 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
         return None, [ContentError(rel, None, None, "the file name does not end with a site language",
                                    f"name it <page>.{'.md or <page>.'.join(config.languages)}.md")]
     try:
-        source = parse_page(read_text(path, config.project), name, lang, rel)
+        text = read_text(path, config.project)
+        source = parse_page(text, name, lang, rel)
     except ContentError as exc:
         return None, [exc]
     meta, problems = schema.validate(source.meta, schema.FRONT_MATTER, schema.Where(rel, 2, 1, config.languages))
@@ -381,11 +382,9 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if template and template not in config.template_names:
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
-    # The whole text is needed only for its fingerprint: keep the body, not a second copy of it.
     lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
-    return SourceFile(name, lang, rel, meta, source.body, source.body_line, "",
-                      fingerprints.fingerprint(source.text), hashlib.sha256(source.text.encode()).hexdigest(),
-                      lines), []
+    return SourceFile(name, lang, rel, meta, source.body, source.body_line, fingerprints.fingerprint(text),
+                      hashlib.sha256(text.encode()).hexdigest(), lines), []
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
