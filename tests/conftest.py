@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny sites and copies of the real site in tmp_path, and a way to run the CLI."""
+"""Shared fixtures: tiny sites and copies of the event fixture (real templates, made-up content) in tmp_path, and a way to run the CLI."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from microsite.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
+EVENT = ROOT / "tests" / "fixtures" / "event"   # made-up content, built with the project's real templates
 PROJECT_PARTS = ("content", "templates", "locales", "static", "babel.cfg")
 
 
@@ -82,16 +83,25 @@ def tiny(tmp_path) -> Path:
     return copy_project(TINY, tmp_path / "tiny")
 
 
+def event_project(target: Path) -> Path:
+    """A project made of the event fixture's content and the generator's real templates, catalogs and static
+    files: the templates are tested, the real content/ never is (CI checks it with the build's own gates)."""
+    copy_project(ROOT, target)
+    shutil.rmtree(target / "content")
+    shutil.copytree(EVENT / "content", target / "content")
+    return target
+
+
 @pytest.fixture
-def real(tmp_path) -> Path:
-    """A fresh copy of the real microsite's inputs."""
-    return copy_project(ROOT, tmp_path / "real")
+def event(tmp_path) -> Path:
+    """A fresh copy of the event fixture project."""
+    return event_project(tmp_path / "event")
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The real microsite, built once with --strict, read-only for the tests that share it."""
-    project = copy_project(ROOT, tmp_path_factory.mktemp("real") / "project")
+def event_site(tmp_path_factory) -> Path:
+    """The event fixture, built once with --strict, read-only for the tests that share it."""
+    project = event_project(tmp_path_factory.mktemp("event") / "project")
     result = run_cli(project, "--strict")
     assert result.code == 0, result.err
     return project / "site"
@@ -190,11 +200,11 @@ class SiteServer:
 
 
 @pytest.fixture(scope="session")
-def served_real_site(real_site):
-    """The real site, built for its base URL, served under its base path on 127.0.0.1."""
+def served_event_site(event_site):
+    """The event fixture, built for its base URL, served under its base path on 127.0.0.1."""
     from microsite.config import load_config
     from microsite.urls import Urls
 
-    server = SiteServer(real_site, Urls(load_config(ROOT).base_url, {}).base_path)
+    server = SiteServer(event_site, Urls(load_config(event_site.parent).base_url, {}).base_path)
     yield server
     server.stop()

@@ -15,7 +15,7 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGES = {  # name -> (vi path, fr path)
     "home": ("vi/", "fr/"),
     "program": ("vi/chuong-trinh/", "fr/programme/"),
-    "contribution": ("vi/tham-luan/nevers/", "fr/interventions/nevers/"),
+    "contribution": ("vi/bai-noi/hue/", "fr/exposes/hue/"),
     "speakers": ("vi/dien-gia/", "fr/intervenants/"),
 }
 WIDTHS = (320, 375, 1280)
@@ -38,11 +38,11 @@ def open_page(context, url, width, scheme="light"):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES) + ["404"])
-def test_no_horizontal_overflow_and_a_screenshot(served_real_site, browser_context, name, width):
+def test_no_horizontal_overflow_and_a_screenshot(served_event_site, browser_context, name, width):
     SHOTS.mkdir(parents=True, exist_ok=True)
     paths = PAGES[name] if name != "404" else ("vi/trang-khong-co/", "fr/page-absente/")
     for lang, path in zip(("vi", "fr"), paths):
-        page, response = open_page(browser_context, served_real_site.url + path, width)
+        page, response = open_page(browser_context, served_event_site.url + path, width)
         assert response.status == (404 if name == "404" else 200)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
@@ -51,9 +51,9 @@ def test_no_horizontal_overflow_and_a_screenshot(served_real_site, browser_conte
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_the_switcher_leads_to_the_same_page_in_the_other_language(served_real_site, browser_context, name):
+def test_the_switcher_leads_to_the_same_page_in_the_other_language(served_event_site, browser_context, name):
     vi_path, fr_path = PAGES[name]
-    page, _ = open_page(browser_context, served_real_site.url + vi_path, 1280)
+    page, _ = open_page(browser_context, served_event_site.url + vi_path, 1280)
     link = page.locator('nav.switcher a[hreflang="fr"]')
     assert link.inner_text() == "Français" and link.get_attribute("lang") == "fr"
     link.click()
@@ -68,8 +68,8 @@ def test_the_switcher_leads_to_the_same_page_in_the_other_language(served_real_s
     page.close()
 
 
-def test_skip_link_and_focus_are_visible(served_real_site, browser_context):
-    page, _ = open_page(browser_context, served_real_site.url + "fr/", 375)
+def test_skip_link_and_focus_are_visible(served_event_site, browser_context):
+    page, _ = open_page(browser_context, served_event_site.url + "fr/", 375)
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert focused == "skip-link"
@@ -85,41 +85,41 @@ def test_skip_link_and_focus_are_visible(served_real_site, browser_context):
     page.close()
 
 
-def test_the_dark_scheme_applies(served_real_site, browser_context):
+def test_the_dark_scheme_applies(served_event_site, browser_context):
     colours = {}
     for scheme in ("light", "dark"):
-        page, _ = open_page(browser_context, served_real_site.url + "vi/", 1280, scheme)
+        page, _ = open_page(browser_context, served_event_site.url + "vi/", 1280, scheme)
         colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         page.close()
     assert colours["light"] == "rgb(251, 250, 247)" and colours["dark"] == "rgb(17, 20, 23)"
 
 
-def test_reduced_motion_and_print(served_real_site, chromium):
+def test_reduced_motion_and_print(served_event_site, chromium):
     context = chromium.new_context(reduced_motion="reduce")
     page = context.new_page()
-    page.goto(served_real_site.url + "vi/")
+    page.goto(served_event_site.url + "vi/")
     assert page.evaluate("getComputedStyle(document.querySelector('.button')).transitionDuration") == "0s"
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "none"
     context.close()
 
 
-def test_the_site_works_with_javascript_off(served_real_site, chromium):
+def test_the_site_works_with_javascript_off(served_event_site, chromium):
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(served_real_site.url + "fr/")
-    assert page.locator("h1").inner_text() == "Ville intelligente – Numérisation"
+    page.goto(served_event_site.url + "fr/")
+    assert page.locator("h1").inner_text() == "Ville verte – Mobilité propre"
     page.locator("nav.menu a", has_text="Programme").click()
     page.wait_for_load_state()
-    assert page.locator("ol.program > li").count() == 6
+    assert page.locator("ol.program > li").count() == 3   # the contributions of the event fixture
     context.close()
 
 
-def test_home_page_weight_and_requests(real_site):
+def test_home_page_weight_and_requests(event_site):
     for lang in ("vi", "fr"):
-        html = (real_site / lang / "index.html").read_bytes()
+        html = (event_site / lang / "index.html").read_bytes()
         sheets = re.findall(rb'<link rel="stylesheet" href="[^"]*/(static/[^"]+)"', html)
         assert len(sheets) == 1, "one stylesheet, nothing else render-blocking"
         assert b"<script src" not in html
-        css = (real_site / sheets[0].decode()).read_bytes()
+        css = (event_site / sheets[0].decode()).read_bytes()
         assert len(html) + len(css) < 50_000, f"{lang} home with its CSS weighs {len(html) + len(css)} bytes"

@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, SiteServer, copy_project, missing, run_cli
+from conftest import ROOT, SiteServer, event_project, missing, run_cli
 
-PAGES = ["vi/", "fr/", "vi/tham-luan/le-havre/", "fr/interventions/le-havre/"]
+PAGES = ["vi/", "fr/", "vi/bai-noi/grenoble/", "fr/exposes/grenoble/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --disable-background-networking "
          "--disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage")
@@ -17,13 +17,13 @@ FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --disable-bac
 
 @pytest.fixture(scope="module")
 def site_for_lighthouse(tmp_path_factory):
-    """The real site, served on 127.0.0.1 and built for that very address (so canonical URLs match)."""
+    """The event site, served on 127.0.0.1 and built for that very address (so canonical URLs match)."""
     lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
     if not lighthouse.exists() or not os.path.exists("/usr/bin/chromium"):
         missing("needs npm ci (lighthouse) and Debian's chromium")
-    project = copy_project(ROOT, tmp_path_factory.mktemp("lighthouse") / "project")
+    project = event_project(tmp_path_factory.mktemp("lighthouse") / "project")
     (project / "site").mkdir()
-    server = SiteServer(project / "site", "/microsite/")
+    server = SiteServer(project / "site", "/event/")
     result = run_cli(project, "--no-cache", "--base-url", server.url)
     assert result.code == 0, result.err
     yield lighthouse, server, tmp_path_factory.mktemp("reports")

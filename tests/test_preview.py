@@ -7,8 +7,8 @@ from microsite.serve import Preview, error_page
 
 
 @pytest.fixture
-def preview(real, tmp_path):
-    preview = Preview(real, tmp_path / "served")
+def preview(event, tmp_path):
+    preview = Preview(event, tmp_path / "served")
     report = preview.rebuild(set())
     assert not report.errors, report.errors
     return preview
@@ -19,115 +19,115 @@ def p(project, rel):
 
 
 EDITS = {
-    "markdown body": [("content/pages/talks/nevers.vi.md", "Nevers", "Nevers (Pháp)")],
+    "markdown body": [("content/pages/talks/hue.vi.md", "kinh thành", "kinh thành Huế")],
     "menu page title": [("content/pages/about.fr.md", "title: ", "title: Présentation – ")],
     "slug": [("content/pages/about.fr.md", "slug: ", "slug: qui-sommes-nous-")],
     "talk template": [("templates/talk.html", "talk__kicker", "talk__kicker talk__kicker--new")],
     "base template": [("templates/base.html", '<main id="main"', '<main data-edited id="main"')],
     "partial": [("templates/partials/speaker.html", "speaker__name", "speaker__name speaker__name--x")],
     "catalog": [("locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')],
-    "event date": [("content/event.yaml", "date: 2023-04-14", "date: 2023-04-13")],
-    "speaker role": [("content/speakers.yaml", "Phó Chủ tịch UBND thành phố Hải Phòng",
-                      "Phó Chủ tịch Ủy ban nhân dân thành phố Hải Phòng")],
-    "program title": [("content/program.yaml", "Thành phố cảng thông minh", "Đô thị cảng thông minh")],
+    "event date": [("content/event.yaml", "date: 2024-10-03", "date: 2024-10-02")],
+    "speaker role": [("content/speakers.yaml", "Chuyên gia quy hoạch thử nghiệm",
+                      "Chuyên gia quy hoạch đô thị thử nghiệm")],
+    "program title": [("content/program.yaml", "Grenoble và xe đạp công cộng", "Grenoble và xe đạp dùng chung")],
     "stylesheet": [("static/style.css", "--brand: #0d4c73;", "--brand: #0d4c74;")],
     "menu": [("content/site.yaml", "menu: [index, program, speakers, about]", "menu: [index, about, program]")],
 }
 
 
 @pytest.mark.parametrize("kind", EDITS)
-def test_incremental_rebuild_equals_full_build(preview, real, tmp_path, kind):
+def test_incremental_rebuild_equals_full_build(preview, event, tmp_path, kind):
     changed = set()
     for rel, old, new in EDITS[kind]:
-        edit(p(real, rel), old, new)
-        changed.add(p(real, rel))
+        edit(p(event, rel), old, new)
+        changed.add(p(event, rel))
     report = preview.rebuild(changed)
     assert not report.errors, report.errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
-def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, real, tmp_path):
+def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, event, tmp_path):
     before = snapshot(preview.out)
-    page = p(real, "content/pages/talks/nevers.vi.md")
+    page = p(event, "content/pages/talks/hue.vi.md")
     page.write_text(page.read_text(encoding="utf-8") + "\nMột câu mới trong phần nội dung.\n", encoding="utf-8")
-    report = preview.rebuild({p(real, "content/pages/talks/nevers.vi.md")})
+    report = preview.rebuild({p(event, "content/pages/talks/hue.vi.md")})
     after = snapshot(preview.out)
     changed = {name for name in after if after[name] != before.get(name)}
     # The page itself, and its French counterpart, now stale: its notice appears. Not the feeds: no title or
     # summary changed.
-    assert changed == {"vi/tham-luan/nevers/index.html", "fr/interventions/nevers/index.html"}
+    assert changed == {"vi/bai-noi/hue/index.html", "fr/exposes/hue/index.html"}
     assert report.rendered == 2
 
 
-def test_a_french_catalog_edit_rerenders_only_french_pages(preview, real):
+def test_a_french_catalog_edit_rerenders_only_french_pages(preview, event):
     before = snapshot(preview.out)
-    edit(p(real, "locales/fr/LC_MESSAGES/messages.po"), 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')
-    report = preview.rebuild({p(real, "locales/fr/LC_MESSAGES/messages.po")})
-    assert report.rendered == 10
+    edit(p(event, "locales/fr/LC_MESSAGES/messages.po"), 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')
+    report = preview.rebuild({p(event, "locales/fr/LC_MESSAGES/messages.po")})
+    assert report.rendered == 7   # the French pages of the event fixture
     after = snapshot(preview.out)
     changed = {path for path in after if before.get(path) != after[path]}
     assert changed and all(path.startswith("fr/") for path in changed), changed
 
 
-def test_page_added_deleted_and_renamed(preview, real, tmp_path):
-    pages = real / "content" / "pages"
+def test_page_added_deleted_and_renamed(preview, event, tmp_path):
+    pages = event / "content" / "pages"
     (pages / "notes.vi.md").write_text("---\ntitle: Ghi chú\n---\nMới.\n", encoding="utf-8")
     (pages / "notes.fr.md").write_text("---\ntitle: Notes\n---\nNouveau.\n", encoding="utf-8")
     assert not preview.rebuild({pages / "notes.vi.md", pages / "notes.fr.md"}).errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "added")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "added")
     (pages / "notes.fr.md").rename(pages / "remarques.fr.md")
     (pages / "notes.vi.md").rename(pages / "remarques.vi.md")
     assert not preview.rebuild({pages / n for n in ("notes.fr.md", "notes.vi.md", "remarques.fr.md",
                                                     "remarques.vi.md")}).errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "renamed")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "renamed")
     (pages / "remarques.fr.md").unlink()
     assert not preview.rebuild({pages / "remarques.fr.md"}).errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "deleted")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "deleted")
     assert not (preview.out / "fr" / "notes").exists()
 
 
-def test_confirming_a_translation_removes_the_stale_notice(preview, real, tmp_path):
-    edit(p(real, "content/pages/about.vi.md"), "---\n", "---\n", )
-    edit(p(real, "content/pages/about.vi.md"), "\n\n", "\n\nMột câu mới.\n\n")
-    preview.rebuild({p(real, "content/pages/about.vi.md")})
-    assert run_cli(real, "translations", "--confirm", "about").code == 0
-    assert not preview.rebuild({p(real, "content/translations.yaml")}).errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
+def test_confirming_a_translation_removes_the_stale_notice(preview, event, tmp_path):
+    edit(p(event, "content/pages/about.vi.md"), "---\n", "---\n", )
+    edit(p(event, "content/pages/about.vi.md"), "\n\n", "\n\nMột câu mới.\n\n")
+    preview.rebuild({p(event, "content/pages/about.vi.md")})
+    assert run_cli(event, "translations", "--confirm", "about").code == 0
+    assert not preview.rebuild({p(event, "content/translations.yaml")}).errors
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
-def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(preview, real, tmp_path):
+def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(preview, event, tmp_path):
     good = snapshot(preview.out)
-    event = p(real, "content/event.yaml")
-    edit(event, "date: 2023-04-14", "date: 2023-04-31")
-    report = preview.rebuild({event})
+    data = p(event, "content/event.yaml")
+    edit(data, "date: 2024-10-03", "date: 2024-09-31")
+    report = preview.rebuild({data})
     assert report.errors and preview.error
     assert "content/event.yaml:" in preview.error[0] and "impossible date" in preview.error[0]
     assert snapshot(preview.out) == good   # the last good site stays on disk
     page = error_page(preview.error)
     assert "content/event.yaml:" in page and "</head>" in page
-    edit(event, "date: 2023-04-31", "date: 2023-04-15")
-    assert not preview.rebuild({event}).errors and preview.error is None
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
+    edit(data, "date: 2024-09-31", "date: 2024-10-04")
+    assert not preview.rebuild({data}).errors and preview.error is None
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
-def test_a_page_error_then_fix_in_the_page_itself(preview, real, tmp_path):
-    page = p(real, "content/pages/talks/ha-noi.fr.md")
+def test_a_page_error_then_fix_in_the_page_itself(preview, event, tmp_path):
+    page = p(event, "content/pages/talks/grenoble.fr.md")
     edit(page, "title: ", "titre: ")
     assert preview.rebuild({page}).errors
     edit(page, "titre: ", "title: ")
     assert not preview.rebuild({page}).errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
-def test_a_missing_template_error_clears_once_the_template_exists(preview, real, tmp_path):
-    page = p(real, "content/pages/about.fr.md")
+def test_a_missing_template_error_clears_once_the_template_exists(preview, event, tmp_path):
+    page = p(event, "content/pages/about.fr.md")
     edit(page, "title: ", "template: special.html\ntitle: ")
     assert preview.rebuild({page}).errors
-    template = p(real, "templates/special.html")
+    template = p(event, "templates/special.html")
     template.write_text('{% extends "page.html" %}\n', encoding="utf-8")
     report = preview.rebuild({template})
     assert not report.errors, report.errors
-    assert snapshot(preview.out) == clean_build(real, tmp_path / "full")
+    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
 def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):

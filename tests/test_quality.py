@@ -1,4 +1,4 @@
-"""Quality gates on the real built site: the Nu HTML Checker and axe-core, and proof that each gate can fail."""
+"""Quality gates on the built event fixture: the Nu HTML Checker and axe-core, and proof that each gate can fail."""
 
 import shutil
 import subprocess
@@ -21,8 +21,8 @@ def vnu(folder: Path) -> subprocess.CompletedProcess:
                            str(folder)], capture_output=True, text=True, timeout=300)
 
 
-def test_every_page_passes_the_nu_html_checker(real_site):
-    result = vnu(real_site)
+def test_every_page_passes_the_nu_html_checker(event_site):
+    result = vnu(event_site)
     assert result.returncode == 0, result.stderr + result.stdout
 
 
@@ -55,17 +55,17 @@ def require_axe() -> None:
         missing("needs axe-playwright-python: pip install -e '.[test]'")
 
 
-def test_no_serious_accessibility_violation_on_any_page(served_real_site, real_site, chromium):
+def test_no_serious_accessibility_violation_on_any_page(served_event_site, event_site, chromium):
     require_axe()
     context = chromium.new_context()
     page = context.new_page()
     problems = {}
-    paths = site_pages(real_site)
+    paths = site_pages(event_site)
     assert any(p.startswith("vi/") for p in paths) and any(p.startswith("fr/") for p in paths)
     for path in paths:
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
-            page.goto(served_real_site.url + path)
+            page.goto(served_event_site.url + path)
             found = axe_violations(page)
             if found:
                 problems[f"{path} ({scheme})"] = found

@@ -22,10 +22,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(real):
-    """`python build.py serve` on a copy of the real site, on 127.0.0.1; stopped after the test."""
+def server(event):
+    """`python build.py serve` on a copy of the event site, on 127.0.0.1; stopped after the test."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(real), "serve",
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(event), "serve",
                                 "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 20
@@ -36,7 +36,7 @@ def server(real):
             assert time.monotonic() < deadline, "the server did not start"
         else:
             pytest.fail("the server exited before serving")
-        yield url, real, port
+        yield url, event, port
     finally:
         process.terminate()
         try:
@@ -67,7 +67,7 @@ def listening_addresses(port: int) -> list[str]:
 
 def test_server_binds_loopback_and_serves_under_the_base_path(server):
     url, _, port = server
-    assert url == f"http://127.0.0.1:{port}/microsite/"
+    assert url == f"http://127.0.0.1:{port}/event/"
     deadline = time.monotonic() + 10
     while not listening_addresses(port):   # "Serving" is printed just before the server listens
         assert time.monotonic() < deadline, "nothing listens on the printed port"
@@ -96,12 +96,12 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     url, project, _ = server
     contribution = tab.context.new_page()
     tab.goto(url + "vi/")
-    contribution.goto(url + "vi/tham-luan/nevers/")
+    contribution.goto(url + "vi/bai-noi/hue/")
     tabs = (tab, contribution)
     for page in tabs:
         wait_for_livereload(page)
 
-    edit_and_wait(tabs, project / "content/pages/talks/nevers.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
+    edit_and_wait(tabs, project / "content/pages/talks/hue.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
     contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
 
     edit_and_wait(tabs, project / "templates/talk.html", '<p class="talk__kicker">',
@@ -112,8 +112,8 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
                   'msgstr "Ý chính của phiên"')
     tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
 
-    edit_and_wait(tabs, project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-15")
-    tab.wait_for_selector("text=15 tháng 4, 2023", timeout=TIMEOUT_MS)
+    edit_and_wait(tabs, project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-04")
+    tab.wait_for_selector("text=4 tháng 10, 2024", timeout=TIMEOUT_MS)
 
     edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
     tab.wait_for_function(
@@ -125,12 +125,12 @@ def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server,
     url, project, _ = server
     tab.goto(url + "fr/")
     wait_for_livereload(tab)
-    edit(project / "content/event.yaml", "date: 2023-04-14", "date: 2023-04-14\n\tbroken: yes")
+    edit(project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-03\n\tbroken: yes")
     tab.wait_for_selector("text=La construction du site a échoué", timeout=TIMEOUT_MS)
     errors = tab.inner_text(".build-errors")
     assert "content/event.yaml:7" in errors and "tab" in errors
     edit(project / "content/event.yaml", "\n\tbroken: yes", "")
-    tab.wait_for_selector("text=vendredi 14 avril 2023", timeout=TIMEOUT_MS)
+    tab.wait_for_selector("text=jeudi 3 octobre 2024", timeout=TIMEOUT_MS)
 
 
 def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):
@@ -138,7 +138,7 @@ def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):
     response = tab.goto(url + "fr/nulle-part/")
     assert response.status == 404
     assert "Page introuvable" in tab.content() and "Không tìm thấy trang" in tab.content()
-    for raw in ("/microsite/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/../", "/microsite/../build.py"):
+    for raw in ("/event/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/../", "/event/../build.py"):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", raw)
         answer = connection.getresponse()
@@ -148,8 +148,8 @@ def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):
         connection.close()
 
 
-def test_the_built_site_has_no_livereload_script(real):
+def test_the_built_site_has_no_livereload_script(event):
     from conftest import run_cli
-    assert run_cli(real).code == 0
-    for page in (real / "site").rglob("*.html"):
+    assert run_cli(event).code == 0
+    for page in (event / "site").rglob("*.html"):
         assert "livereload" not in page.read_text(encoding="utf-8")
