@@ -137,7 +137,9 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, name, first_line - 1, text) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + first_line
+        # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
+        before = text.encode("utf-8")[:exc.position] if _BaseLoader is not yaml.SafeLoader else text[:exc.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + first_line
         raise ContentError(name, line, None, f"the character U+{exc.character:04X} is not allowed in YAML",
                            "delete it (it is invisible in most editors)") from None
     except yaml.YAMLError as exc:
