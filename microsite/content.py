@@ -169,6 +169,8 @@ def _refuse_alias_bombs(root, name: str, line_offset: int = 0) -> None:
 def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) -> ContentError:
     """Turn PyYAML's multi-line complaint into one line an editor can act on."""
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark   # an unclosed quote or bracket: point where it was opened, not at the file's end
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
     problem = " ".join((exc.problem or exc.context or "invalid YAML").split())

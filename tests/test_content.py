@@ -30,7 +30,7 @@ def test_read_text_normalises_nfd_files_to_nfc(tmp_path):
 
 @pytest.mark.parametrize("source, line, words", [
     ("title: a\n\tsummary: b\n", 2, "tab"),
-    ("title: 'unclosed\n", 2, "invalid YAML"),
+    ("title: 'unclosed\n", 1, "invalid YAML"),   # where the quote opens, not the end of the file
     ("a:\n  b: 1\n c: 2\n", 3, "invalid YAML"),
     ("title: a\ntitle: b\n", 2, "duplicate key"),
     ("date: 2023-02-30\n", 1, "impossible date"),
@@ -47,7 +47,8 @@ def test_front_matter_errors_carry_the_file_line():
     text = "---\ntitle: ok\nsummary: 'open\n---\nbody\n"
     with pytest.raises(ContentError) as caught:
         parse_page(text, "about", "fr", "content/pages/about.fr.md")
-    assert caught.value.line >= 3
+    # The quote was opened on line 3, column 10: that is where the editor must look, not the end of the file.
+    assert (caught.value.line, caught.value.column) == (3, 10)
     assert str(caught.value).startswith("content/pages/about.fr.md:")
 
 

@@ -46,6 +46,18 @@ def test_no_horizontal_overflow_and_a_screenshot(served_event_site, browser_cont
         assert response.status == (404 if name == "404" else 200)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} at {width}px scrolls sideways by {overflow}px"
+        # What a person would see at a glance in the screenshot: the styles applied (the header has its colour,
+        # the text is not the browser's serif), and a visible heading that fits the screen.
+        looks = page.evaluate("""() => {
+            const header = getComputedStyle(document.querySelector('.site-header'));
+            const h1 = document.querySelector('h1').getBoundingClientRect();
+            return {header: header.backgroundColor, font: getComputedStyle(document.body).fontFamily,
+                    h1: [h1.left, h1.right, h1.height]};
+        }""")
+        assert looks["header"] not in ("rgba(0, 0, 0, 0)", "transparent"), f"{path}: the stylesheet did not apply"
+        assert "serif" != looks["font"].split(",")[-1].strip() and "Times" not in looks["font"], looks["font"]
+        left, right, height = looks["h1"]
+        assert height > 0 and left >= 0 and right <= width, f"{path} at {width}px: the heading is cut off"
         page.screenshot(path=str(SHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
         page.close()
 

@@ -53,9 +53,12 @@ def test_a_cached_rebuild_equals_a_clean_build(event, tmp_path, kind):
     again = build(event, tmp_path / "site")
     assert again.cached == len(list((tmp_path / "site").glob("*/**/index.html")))
     sitemap = (tmp_path / "site/sitemap.xml").stat()
+    before = snapshot(tmp_path / "site")
     EDITS[kind](event)
     result = build(event, tmp_path / "site")
-    assert snapshot(tmp_path / "site") == clean_build(event, tmp_path / "clean")
+    after = snapshot(tmp_path / "site")
+    assert after == clean_build(event, tmp_path / "clean")
+    assert after != before   # the edit shows: a mistake made on both sides cannot hide behind the equality
     if kind == "markdown":
         # Only the edited page, and its French counterpart if it just became stale, are rendered again;
         # the sitemap and feeds, which show no page's text, are taken as they were.

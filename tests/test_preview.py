@@ -37,13 +37,17 @@ EDITS = {
 
 @pytest.mark.parametrize("kind", EDITS)
 def test_incremental_rebuild_equals_full_build(preview, event, tmp_path, kind):
+    before = snapshot(preview.out)
     changed = set()
     for rel, old, new in EDITS[kind]:
         edit(p(event, rel), old, new)
         changed.add(p(event, rel))
     report = preview.rebuild(changed)
     assert not report.errors, report.errors
-    assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
+    after = snapshot(preview.out)
+    # Equal to a full build, and the edit shows: a mistake made on both sides cannot hide behind the equality.
+    assert after == clean_build(event, tmp_path / "full")
+    assert after != before and report.rendered + len(set(after) ^ set(before)) > 0
 
 
 def test_a_markdown_edit_rerenders_the_page_and_what_shows_it(preview, event, tmp_path):
