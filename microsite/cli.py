@@ -210,7 +210,15 @@ def run_i18n(args) -> int:
         return 0
     languages = load_config(project).languages
     action = i18n.update if args.action == "update" else i18n.compile_catalogs
-    for path in action(project, languages):
+    try:
+        written = action(project, languages)
+    except BuildError as exc:   # every problem of the catalogs, one line each (no site was being built)
+        if args.debug:
+            traceback.print_exc()
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {path.relative_to(project)}")
     return 0
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale
 from babel.core import get_global
@@ -18,7 +20,7 @@ from babel.support import Translations
 
 from . import __version__
 from .content import read_text, relative
-from .errors import ContentError
+from .errors import BuildError, ContentError
 
 DOMAIN = "messages"
 
@@ -31,22 +33,49 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
 def read_catalog(locales_dir: Path, lang: str, project: Path):
     """Parse one .po file into a Babel catalog, with errors that name the line."""
     path = catalog_path(locales_dir, lang)
-    name = relative(path, project)
     if not path.is_file():
-        raise ContentError(name, None, None, f"the {lang} interface catalog is missing",
+        raise ContentError(relative(path, project), None, None, f"the {lang} interface catalog is missing",
                            "run `python build.py i18n update` to create it")
+    return read_po_file(path, project, lang)
+
+
+def read_po_file(path: Path, project: Path, lang: str | None = None):
+    """Parse a .po or .pot file, refusing what Babel would garble or fail on later (bad lines, header, charset)."""
+    name = relative(path, project)
     text = read_text(path, project)   # a located error when the file is not UTF-8
     _check_po_syntax(text, name)
     try:
         catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
         catalog.plural_expr   # a malformed Plural-Forms header fails here, not half-way through a build
-        return catalog
     except PoFileError as exc:
         raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
                            "check the quotes of this msgid/msgstr") from None
     except (ValueError, SyntaxError) as exc:
         raise ContentError(name, None, None, f"invalid catalog header: {exc}",
                            'check the "Plural-Forms" line near the top of the file') from None
+    _check_charset(catalog.charset, text, name)
+    return catalog
+
+
+def _check_charset(charset: str, text: str, name: str) -> None:
+    """Refuse a header naming a charset other than UTF-8: the file was read as UTF-8, and Babel would write and
+    compile it in the charset the header names (an unknown one fails; another one garbles Vietnamese)."""
+    try:
+        utf8 = codecs.lookup(charset).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if not utf8:
+        raise ContentError(name, _line_of(text, '"Content-Type:'), None,
+                           f"the header names the charset {charset!r}, but catalogs are UTF-8",
+                           'write "Content-Type: text/plain; charset=utf-8\\n" in the header')
+
+
+def _line_of(text: str, needle: str, containing: str = "") -> int | None:
+    """The number of the first line that starts with `needle` (and holds `containing`), if any."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith(needle) and containing in line:
+            return number
+    return None
 
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
@@ -64,6 +93,9 @@ def _check_po_syntax(text: str, name: str) -> None:
 def load_translations(locales_dir: Path, lang: str, project: Path) -> Translations:
     """Compile a language's catalog in memory; fuzzy entries are left out, as gettext does."""
     catalog = read_catalog(locales_dir, lang, project)
+    problems = placeholder_errors(catalog, catalog_path(locales_dir, lang), project)
+    if problems:
+        raise BuildError(problems)
     buffer = io.BytesIO()
     try:
         write_mo(buffer, catalog, use_fuzzy=False)
@@ -73,6 +105,76 @@ def load_translations(locales_dir: Path, lang: str, project: Path) -> Translatio
         raise ContentError(relative(catalog_path(locales_dir, lang), project), None, None,
                            f"the catalog cannot be compiled: {exc}",
                            'check the "Plural-Forms" line near the top of the file') from None
+
+
+# --- placeholders: Jinja's newstyle gettext formats every msgstr with `%`, so each one must be well formed ---
+
+# A placeholder as the templates pass them: %(name)s, with optional flags, width and precision (but no space
+# flag: in "%(number) sur" the space is a typo, and Python would format it as "3ur"). "%%" is a literal %.
+_PLACEHOLDER = re.compile(r"%(?:%|\(([A-Za-z_]\w*)\)[#0+-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
+
+_MALFORMED = re.compile(r"%(?:\([^)]*\))?.{0,2}", re.DOTALL)   # what to quote of a broken one: "%(number) s"
+
+
+class Placeholders(NamedTuple):
+    """The placeholders of one string, and the % signs in it that start none."""
+
+    found: frozenset[str]
+    malformed: tuple[str, ...]
+
+
+def placeholders(text: str) -> Placeholders:
+    """Find the %(name)s placeholders of a string, and every % that is neither one of them nor %%."""
+    found, malformed, position = set(), [], text.find("%")
+    while position != -1:
+        match = _PLACEHOLDER.match(text, position)
+        if match and match.group(1):
+            found.add(match.group(0))
+        elif not match:
+            malformed.append(_MALFORMED.match(text, position).group(0))
+        position = text.find("%", match.end() if match else position + 1)
+    return Placeholders(frozenset(found), tuple(malformed))
+
+
+def placeholder_errors(catalog, path: Path, project: Path) -> list[ContentError]:
+    """Every published msgstr whose placeholders differ from its msgid's or are malformed, located in the .po."""
+    found = []   # (msgid line, plural form or None, msgid, problems)
+    for message in catalog:
+        if not message.id or message.fuzzy:   # the header, and entries never published
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        expected = [placeholders(text).found for text in ids]
+        allowed, required = frozenset.union(*expected), frozenset.intersection(*expected)
+        for index, string in enumerate(strings):
+            problems = _placeholder_problems(placeholders(string), allowed, required) if string else []
+            if problems:
+                found.append((message.lineno, index if len(ids) > 1 else None, ids[0], problems))
+    if not found:
+        return []
+    name, lines = relative(path, project), read_text(path, project).split("\n")
+    return [ContentError(name, _msgstr_line(lines, lineno, index), None,
+                         f"the translation of {msgid!r} " + "; ".join(problems),
+                         "keep every %(name)s of the msgid exactly as it is, and write a literal % as %%")
+            for lineno, index, msgid, problems in found]
+
+
+def _placeholder_problems(found: Placeholders, allowed: frozenset, required: frozenset) -> list[str]:
+    """What is wrong with one msgstr's placeholders, in words."""
+    problems = [f"lacks {p}" for p in sorted(required - found.found)]
+    problems += [f"has {p}, which the msgid has not" for p in sorted(found.found - allowed)]
+    return problems + [f"has a malformed placeholder {m!r}" for m in found.malformed]
+
+
+def _msgstr_line(lines: list[str], msgid_line: int | None, index: int | None) -> int | None:
+    """The line of a message's msgstr (or msgstr[index]), searched from its msgid's line."""
+    if msgid_line is None:
+        return None
+    keyword = "msgstr" if index is None else f"msgstr[{index}]"
+    for number in range(msgid_line, len(lines) + 1):
+        if lines[number - 1].startswith(keyword + " ") or lines[number - 1].startswith(keyword + '"'):
+            return number
+    return msgid_line
 
 
 @lru_cache(maxsize=None)
@@ -120,25 +222,71 @@ _HEADER = ("# Interface strings of the microsite's templates and code.\n"
 def extract(project: Path) -> Path:
     """Collect every interface string of the templates and code into locales/messages.pot."""
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
     from babel.messages.pofile import write_po
 
-    with (project / "babel.cfg").open(encoding="utf-8") as fp:
-        method_map, options_map = parse_mapping_cfg(fp)
     catalog = Catalog(project="microsite", version=__version__, charset="utf-8", fuzzy=False,
                       header_comment=_HEADER)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(project), method_map, options_map, comment_tags=("Translators:",), strip_comment_tags=True):
+    for filename, lineno, message, comments, context in _extracted(project):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    if not len(catalog):
+        # An empty template would turn every translation into an obsolete entry at the next update.
+        raise ContentError("babel.cfg", None, None, "no interface strings were found in the files it names",
+                           "name the templates in it: [jinja2: templates/**.html]; locales/messages.pot was kept")
     pot = project / "locales" / f"{DOMAIN}.pot"
-    pot.parent.mkdir(parents=True, exist_ok=True)
-    _write_catalog(pot, catalog, write_po)
+    _write_catalog(pot, catalog, write_po, project)
     return pot
 
 
+def _extracted(project: Path) -> list[tuple]:
+    """Every message of the files babel.cfg names, as Babel extracts them; a bad babel.cfg is a located error."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map, options_map = _read_mapping(project)
+    current = ["babel.cfg"]   # the file being read, to name it if extraction fails
+    try:
+        return list(extract_from_dir(
+            str(project), method_map, options_map, comment_tags=("Translators:",), strip_comment_tags=True,
+            callback=lambda filename, method, options: current.__setitem__(0, filename)))
+    except (ValueError, LookupError, ImportError, AttributeError, SyntaxError, OSError) as exc:
+        raise ContentError(current[0], None, None, f"cannot extract interface strings: {exc}",
+                           "check the section of babel.cfg that names this file") from None
+
+
+def _read_mapping(project: Path) -> tuple[list, dict]:
+    """babel.cfg's extraction methods and options, checked before any file is read."""
+    from configparser import Error as ConfigError
+
+    from babel.messages.frontend import parse_mapping_cfg
+
+    path = project / "babel.cfg"
+    hint = "it needs a section such as [jinja2: templates/**.html] with encoding = utf-8"
+    if not path.is_file():
+        raise ContentError("babel.cfg", None, None, "babel.cfg, which names the files that hold interface strings, "
+                           "is missing or not a file", "restore it from version control; " + hint)
+    text = read_text(path, project)
+    try:
+        method_map, options_map = parse_mapping_cfg(io.StringIO(text), "babel.cfg")
+    except ConfigError as exc:
+        errors = getattr(exc, "errors", None)   # a ParsingError lists (line, text) pairs
+        line = errors[0][0] if errors else getattr(exc, "lineno", None)
+        what = ("this line is neither a [section] nor a key = value" if errors
+                else re.sub(r"^While reading .*?: ", "", str(exc).splitlines()[0]))
+        raise ContentError("babel.cfg", line, None, f"invalid: {what}", hint) from None
+    except ValueError:   # a section without "method: pattern"
+        raise ContentError("babel.cfg", None, None, "invalid: each section is [method: pattern]", hint) from None
+    for pattern, options in options_map.items():
+        try:
+            codecs.lookup(options.get("encoding", "utf-8"))
+        except LookupError:
+            raise ContentError("babel.cfg", _line_of(text, "encoding", options["encoding"]), None,
+                               f"unknown encoding {options['encoding']!r} for {pattern}",
+                               "write encoding = utf-8") from None
+    return method_map, options_map
+
+
 def update(project: Path, languages) -> list[Path]:
-    """Merge messages.pot into each language's catalog, keeping translations and never guessing new ones."""
+    """Merge messages.pot into each language's catalog, keeping translations and never guessing new ones; every
+    file is checked before any is written."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
@@ -146,38 +294,55 @@ def update(project: Path, languages) -> list[Path]:
     if not pot.is_file():
         raise ContentError(f"locales/{DOMAIN}.pot", None, None, "there is no template to update the catalogs from",
                            "run `python build.py i18n extract` first")
-    with pot.open("rb") as fp:
-        template = read_po(fp)
-    written = []
+    template = read_po_file(pot, project)
+    if not len(template):
+        # Merging an empty template would make every translation obsolete.
+        raise ContentError(f"locales/{DOMAIN}.pot", None, None, "the template holds no interface strings",
+                           "run `python build.py i18n extract` to rebuild it; no catalog was changed")
+    catalogs = {}
     for lang in languages:
         path = catalog_path(project / "locales", lang)
-        if path.exists():
-            catalog = read_catalog(project / "locales", lang, project)
-        else:
-            catalog = Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8", fuzzy=False,
-                              header_comment=_HEADER)
+        catalogs[path] = (read_catalog(project / "locales", lang, project) if path.exists() else
+                          Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8",
+                                  fuzzy=False, header_comment=_HEADER))
+    for path, catalog in catalogs.items():
         # A fuzzy guess copied from a similar string is worse than an honest gap.
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_catalog(path, catalog, write_po)
-        written.append(path)
-    return written
+        _write_catalog(path, catalog, write_po, project)
+    return list(catalogs)
 
 
 def compile_catalogs(project: Path, languages) -> list[Path]:
     """Write .mo files beside the catalogs, for tools that want them (the build compiles in memory)."""
-    written = []
-    for lang in languages:
-        catalog = read_catalog(project / "locales", lang, project)
-        path = catalog_path(project / "locales", lang).with_suffix(".mo")
-        with path.open("wb") as fp:
-            write_mo(fp, catalog, use_fuzzy=False)
-        written.append(path)
-    return written
+    catalogs, problems = {}, []
+    for lang in languages:   # every catalog checked before any file is written
+        path = catalog_path(project / "locales", lang)
+        catalogs[path.with_suffix(".mo")] = catalog = read_catalog(project / "locales", lang, project)
+        problems += placeholder_errors(catalog, path, project)
+    problems += [ContentError(relative(path, project), None, None, "cannot write the compiled catalog: a folder "
+                              "stands in its place", "remove or rename that folder")
+                 for path in catalogs if path.exists() and not path.is_file()]
+    if problems:
+        raise BuildError(problems)
+    for path, catalog in catalogs.items():
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        _write_file(path, buffer.getvalue(), project)
+    return list(catalogs)
 
 
-def _write_catalog(path: Path, catalog, write_po) -> None:
+def _write_catalog(path: Path, catalog, write_po, project: Path) -> None:
     """Write a catalog without the line numbers that make every template edit a catalog diff."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, include_lineno=False, sort_output=True)
-    path.write_bytes(buffer.getvalue())
+    _write_file(path, buffer.getvalue(), project)
+
+
+def _write_file(path: Path, data: bytes, project: Path) -> None:
+    """Write a file of the catalogs, or say in one line what stands in the way."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ContentError(relative(path, project), None, None, f"cannot write the file ({exc.strerror})",
+                           "remove what stands in its place (a folder of that name?) or make it writable") from None

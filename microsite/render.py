@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import i18n
 from .content import read_text, relative
@@ -40,7 +40,7 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
         # Compiled templates kept in the build cache; Jinja checks each against its template's source.
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
     )
-    env.install_gettext_translations(translations, newstyle=True)
+    env.install_gettext_callables(**escaped_gettext(translations), newstyle=True)
     env.filters.update(
         date=lambda value, format="long": i18n.format_date(value, lang, format),
         number=lambda value: i18n.format_number(value, lang),
@@ -49,6 +49,19 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
         capfirst=lambda text: text[:1].upper() + text[1:],
     )
     return env
+
+
+def escaped_gettext(translations) -> dict:
+    """The catalog's gettext functions, returning escaped text: a msgstr is text like any other, never markup.
+
+    Jinja's newstyle gettext wraps what they return in Markup under autoescaping, so a raw msgstr would be printed
+    as HTML; escaped here, the msgstr stays text, and Markup's `%` still escapes the variables put into it."""
+    return {
+        "gettext": lambda message: escape(translations.gettext(message)),
+        "ngettext": lambda singular, plural, n: escape(translations.ngettext(singular, plural, n)),
+        "pgettext": lambda context, message: escape(translations.pgettext(context, message)),
+        "npgettext": lambda context, singular, plural, n: escape(translations.npgettext(context, singular, plural, n)),
+    }
 
 
 class SiteRenderer:
