@@ -22,6 +22,7 @@ EPILOG = """commands (default: build):
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
   deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message)
+  check                  the gates before publishing: strict build, links, hreflang, HTML checker, msgfmt
   clean                  delete the build cache (.cache/) and the output (site/)
   schema                 print the reference of every content file's keys
 
@@ -92,6 +93,9 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
+
+    gates = commands.add_parser("check", help="strict build, then check links, hreflang, HTML and catalogs")
+    _common(gates, suppress=True)
 
     clean = commands.add_parser("clean", help="delete the build cache (.cache/) and the output (site/)")
     _common(clean, suppress=True)
@@ -231,6 +235,20 @@ def run_deploy(args) -> int:
     return 0
 
 
+def run_check(args) -> int:
+    """check: the gates any content must pass before it is published; exit 1 on any problem."""
+    from .check import check
+
+    report = check(args.project, args.base_url)
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    for name in report.skipped:
+        print(f"skipped: {name} (not installed here; CI installs it)")
+    print(f"{len(report.passed)} checks passed ({', '.join(report.passed)}), {len(report.problems)} problem"
+          f"{'s' * (len(report.problems) != 1)}")
+    return 1 if report.problems else 0
+
+
 def run_clean(args) -> int:
     """clean: delete the build cache and the output folder."""
     import shutil
@@ -252,5 +270,5 @@ def run_schema(args) -> int:
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
-            "i18n": run_i18n, "deploy": run_deploy, "clean": run_clean,
+            "i18n": run_i18n, "deploy": run_deploy, "check": run_check, "clean": run_clean,
             "schema": run_schema}

@@ -308,6 +308,9 @@ def update(project: Path, languages) -> list[Path]:
     for path, catalog in catalogs.items():
         # A fuzzy guess copied from a similar string is worse than an honest gap.
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+        for key in [key for key in catalog.obsolete if key in catalog]:
+            # An obsolete entry that repeats a live msgid makes GNU msgfmt (and Poedit, Weblate) refuse the file.
+            del catalog.obsolete[key]
         _write_catalog(path, catalog, write_po, project)
     return list(catalogs)
 

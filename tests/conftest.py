@@ -7,11 +7,11 @@ import io
 import os
 import shutil
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from microsite.check import PageLinks, parse_page
 from microsite.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,31 +112,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-class LinkParser(HTMLParser):
-    """Collects links, assets, hreflang alternates and the lang attribute of an HTML page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, dict]] = []   # (url, attributes) of a[href], link[href], img/script[src]
-        self.lang = None
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "html":
-            self.lang = attributes.get("lang")
-        if "id" in attributes:
-            self.ids.add(attributes["id"])
-        url = attributes.get("href") if tag in ("a", "link") else attributes.get("src")
-        if url is not None:
-            self.links.append((url, {"tag": tag, **attributes}))
-
-
-def parse_html(path: Path) -> LinkParser:
-    """Parse one built page."""
-    parser = LinkParser()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+# One parser of built pages, shared with `build.py check`.
+LinkParser, parse_html = PageLinks, parse_page
 
 
 def resolve_site_url(site: Path, base_path: str, url: str) -> Path | None:
