@@ -1,0 +1,107 @@
+"""Options and commands that used to end in a traceback or a wrong action: each is one line and exit 1 now."""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, edit, run_cli, write
+from microsite.config import normalise_base_url
+
+
+def build_py(project: Path, *args: str, timeout: float = 60, prefix: tuple = ()) -> subprocess.CompletedProcess:
+    """Run `build.py` in its own process; a command that should have stopped at once but keeps running fails."""
+    try:
+        return subprocess.run([*prefix, sys.executable, str(ROOT / "build.py"), "--project", str(project), *args],
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"build.py {' '.join(args)} was still running after {timeout} s: {exc.stdout!r}")
+
+
+def one_error_line(stderr: str) -> str:
+    """The only line of stderr, which must be an error and no traceback."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    return lines[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- --jobs, --port: checked as they are parsed --------------------------------------------------------------
+
+def test_jobs_beyond_the_cpus_is_capped_with_a_warning(tiny):
+    result = run_cli(tiny, "--jobs", "1000")
+    assert result.code == 0, result.err
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert f"warning: --jobs 1000: this machine has {cpus} CPU" in result.err
+    assert f"rendering with {cpus} process" in result.err
+    assert (tiny / "site" / "vi" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_below_one_or_not_a_number_is_refused(tiny, jobs):
+    result = run_cli(tiny, "--jobs", jobs)
+    assert result.code == 1
+    line = one_error_line(result.err)
+    assert "--jobs" in line and "build.py --help" in line
+    assert not (tiny / "site").exists()
+
+
+def test_help_says_what_jobs_accepts():
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True)
+    assert "1 or more, at most one per CPU" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "0", "-1", "http"])
+def test_a_port_outside_1_to_65535_is_refused(tiny, port):
+    result = build_py(tiny, "serve", "--port", port, timeout=30)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert "--port" in line and "1 to 65535" in line
+    assert "Serving" not in result.stdout
+
+
+# --- expected OS errors ---------------------------------------------------------------------------------------
+
+def _without_root_powers() -> tuple:
+    """A command prefix that makes file permissions apply (root ignores them unless its powers are dropped)."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("running as root without setpriv: file permissions cannot be made to apply")
+    powers = "-dac_override,-dac_read_search,-fowner"
+    return (setpriv, f"--inh-caps={powers}", f"--bounding-set={powers}")
+
+
+@pytest.mark.parametrize("args", [(), ("--no-cache",), ("new", "x"), ("translations", "--confirm", "index")])
+def test_a_read_only_project_is_one_line_naming_the_path(tiny, args):
+    for path in [tiny, *tiny.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        result = build_py(tiny, *args, prefix=_without_root_powers())
+        debug = build_py(tiny, "--debug", *args, prefix=_without_root_powers())
+    finally:
+        for path in [tiny, *tiny.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr.replace(_cache_warning(result.stderr), ""))
+    assert ": permission denied — check that you may read and write it" in line
+    assert not line.split(": ")[1].startswith("/")   # the path as seen from the project
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "PermissionError" in debug.stderr
+
+
+def _cache_warning(stderr: str) -> str:
+    """A warning the cache may print before the failure (not this test's concern)."""
+    return "".join(line + "\n" for line in stderr.splitlines() if line.startswith("warning: .cache"))
