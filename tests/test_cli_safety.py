@@ -72,6 +72,74 @@ def test_a_port_outside_1_to_65535_is_refused(tiny, port):
     assert "Serving" not in result.stdout
 
 
+# --- serve: a busy port, an unknown host ---------------------------------------------------------------------
+
+def test_serve_on_a_busy_port_is_one_line_before_serving(tiny):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = build_py(tiny, "serve", "--port", str(port), timeout=60)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert line.startswith(f"error: --port {port}: ") and "already in use" in line and "--port" in line.split("—")[1]
+    assert "Serving" not in result.stdout
+
+
+def test_serve_on_an_unknown_host_is_one_line_before_serving(tiny):
+    result = build_py(tiny, "serve", "--host", "no-such-host.invalid", "--port", str(free_port()), timeout=60)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert line.startswith("error: --host no-such-host.invalid: ") and "--host 127.0.0.1" in line
+    assert "Serving" not in result.stdout
+
+
+def test_a_busy_port_with_debug_shows_the_traceback(tiny):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = build_py(tiny, "--debug", "serve", "--port", str(taken.getsockname()[1]), timeout=60)
+    assert result.returncode == 1 and "Traceback" in result.stderr and "already in use" in result.stderr
+
+
+# --- the preview server: malformed URLs -----------------------------------------------------------------------
+
+@pytest.fixture
+def preview_url(tiny):
+    """`build.py serve` on the tiny site, in its own process on 127.0.0.1."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "serve",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        for line in process.stdout:
+            if line.startswith("Serving "):
+                break
+            assert time.monotonic() < deadline, "the server did not start"
+        else:
+            pytest.fail("the server exited before serving")
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.parametrize("path", ["/repo/%00", "/repo/vi/%00/", "/repo/a%00b.html", "/repo/static/%00.css",
+                                  "/repo/..%00", "/%00", "/livereload.js%00", "/repo/%ff", "/repo/%c3%28"])
+def test_nul_and_undecodable_urls_are_404_not_500(preview_url, path):
+    connection = http.client.HTTPConnection("127.0.0.1", preview_url, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 404
+    finally:
+        connection.close()
+
+
 # --- expected OS errors ---------------------------------------------------------------------------------------
 
 def _without_root_powers() -> tuple:
