@@ -140,6 +140,37 @@ def test_nul_and_undecodable_urls_are_404_not_500(preview_url, path):
         connection.close()
 
 
+# --- the base URL ---------------------------------------------------------------------------------------------
+
+BAD_BASE_URLS = ["https://x.org/a b/", 'https://x.org/"onmouseover=x/', "https://x.org/'x/", "https://x.org/<b>/",
+                 "https://x.org\\repo/", "https://user:secret@x.org/repo/", "https://token@x.org/",
+                 "https://x.org:99999/", "https://x.org:0/", "https://x.org:http/", "javascript:alert(1)", ""]
+
+
+@pytest.mark.parametrize("bad", BAD_BASE_URLS)
+def test_a_bad_base_url_option_is_one_line_naming_the_option(tiny, bad):
+    result = run_cli(tiny, "--base-url", bad)
+    assert result.code == 1
+    line = one_error_line(result.err)
+    assert line.startswith("error: --base-url: invalid base URL") and "https://user.github.io/repo/" in line
+    assert not (tiny / "site").exists()
+
+
+@pytest.mark.parametrize("bad", BAD_BASE_URLS[:10])
+def test_a_bad_base_url_in_site_yaml_is_located(tiny, bad):
+    edit(tiny / "content/site.yaml", "base_url: https://tiny.example/repo/", f"base_url: {json.dumps(bad)}")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.startswith("error: content/site.yaml:2:11: invalid base URL"), result.err
+
+
+@pytest.mark.parametrize("good, normal", [("https://x.org:8080/repo", "https://x.org:8080/repo/"),
+                                          ("http://[::1]:8000/", "http://[::1]:8000/"),
+                                          ("https://x.org/%C3%A9t%C3%A9/", "https://x.org/%C3%A9t%C3%A9/")])
+def test_plain_base_urls_still_pass(good, normal):
+    assert normalise_base_url(good) == normal
+
+
 # --- expected OS errors ---------------------------------------------------------------------------------------
 
 def _without_root_powers() -> tuple:
