@@ -171,6 +171,38 @@ def test_plain_base_urls_still_pass(good, normal):
     assert normalise_base_url(good) == normal
 
 
+# --- slugs ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("length", [101, 256, 300])
+def test_a_slug_over_the_limit_is_located_at_its_line(tiny, length):
+    edit(tiny / "content/pages/notes.vi.md", "title: Ghi chú\n", f"title: Ghi chú\nslug: {'a' * length}\n")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.startswith(f"error: content/pages/notes.vi.md:3:7: the slug is {length} characters long; "
+                                 "the limit is 100 — "), result.err
+    assert "Traceback" not in result.err and not (tiny / "site").exists()
+
+
+def test_a_slug_of_100_characters_builds(tiny):
+    edit(tiny / "content/pages/notes.vi.md", "title: Ghi chú\n", f"title: Ghi chú\nslug: {'a' * 100}\n")
+    assert run_cli(tiny).code == 0
+    assert (tiny / "site" / "vi" / ("a" * 100) / "index.html").is_file()
+
+
+def test_a_file_name_giving_a_slug_over_the_limit_is_named(tiny):
+    name = "b" * 150
+    write(tiny / f"content/pages/{name}.vi.md", "---\ntitle: B\n---\nB.\n")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.startswith(f"error: content/pages/{name}.vi.md: the slug is 150 characters long; "
+                                 "the limit is 100 (it comes from the file name)"), result.err
+
+
+def test_the_schema_reference_states_the_slug_limit():
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "schema"], capture_output=True, text=True)
+    assert "at most 100 characters" in result.stdout
+
+
 # --- expected OS errors ---------------------------------------------------------------------------------------
 
 def _without_root_powers() -> tuple:
