@@ -203,6 +203,35 @@ def test_the_schema_reference_states_the_slug_limit():
     assert "at most 100 characters" in result.stdout
 
 
+# --- new ------------------------------------------------------------------------------------------------------
+
+def test_new_under_a_file_is_one_line_and_writes_nothing(tiny):
+    write(tiny / "content/pages/guide", "not a folder\n")
+    for name in ("guide/intro", "guide/part/intro"):
+        result = run_cli(tiny, "new", name)
+        assert result.code == 1
+        line = one_error_line(result.err)
+        assert line.startswith("error: content/pages/guide: a file stands where the page's folder would go")
+    assert (tiny / "content/pages/guide").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_new_under_a_broken_link_is_one_line(tiny):
+    (tiny / "content/pages/gone").symlink_to(tiny / "nowhere")
+    result = run_cli(tiny, "new", "gone/intro")
+    assert result.code == 1
+    assert one_error_line(result.err).startswith("error: content/pages/gone: ")
+    assert not (tiny / "nowhere").exists()
+
+
+@pytest.mark.parametrize("name", ["..", "../x", "a/../../b", "/etc/x", "", "about.vi.md/x", "x" * 101])
+def test_new_refuses_names_that_leave_the_pages_or_cannot_be_files(tiny, name):
+    before = sorted(p for p in tiny.rglob("*"))
+    result = run_cli(tiny, "new", name)
+    assert result.code == 1
+    assert one_error_line(result.err).startswith("error: content/pages: ")
+    assert sorted(p for p in tiny.rglob("*")) == before
+
+
 # --- expected OS errors ---------------------------------------------------------------------------------------
 
 def _without_root_powers() -> tuple:
