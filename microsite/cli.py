@@ -233,10 +233,10 @@ def os_error_line(exc: OSError, project: Path) -> str:
 def _shown(name, project: Path) -> str:
     """A path as the user knows it: relative to the project when it lies inside."""
     path = Path(os.fsdecode(name)).absolute()
-    try:
-        return path.relative_to(Path(project).absolute()).as_posix()
-    except ValueError:
-        return str(path)
+    for top in (Path(project).absolute(), Path(project).resolve()):   # the engine works on the resolved path
+        if path.is_relative_to(top):
+            return path.relative_to(top).as_posix()
+    return str(path)
 
 
 def _stop_cleanly_on_sigterm():
