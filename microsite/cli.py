@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import os
 import signal
 import sys
@@ -29,6 +30,58 @@ EPILOG = """commands (default: build):
 Run `python build.py COMMAND --help` for a command's options."""
 
 
+class UsageError(Exception):
+    """A command line that cannot be run as written: one line, exit 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line and exit 1 like every other bad input, not usage text and exit 2."""
+
+    def error(self, message):
+        raise UsageError(f"{message} — see `{self.prog} --help`")
+
+
+def _jobs(value: str) -> int:
+    """--jobs: a whole number of processes, at least 1 (capped at the CPUs when the build starts)."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes: write e.g. --jobs 2") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value} processes: write 1 or more (1 renders in this process)")
+    return jobs
+
+
+def _port(value: str) -> int:
+    """--port: a TCP port, 1–65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: choose one from 1 to 65535, e.g. 8000")
+    return port
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine's when a container or taskset limits it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _worker_count(jobs: int | None) -> int:
+    """--jobs capped at the usable CPUs (their number by default): more processes than CPUs only cost memory."""
+    cpus = usable_cpus()
+    if jobs is None:
+        return cpus
+    if jobs > cpus:
+        print(f"warning: --jobs {jobs}: this machine has {cpus} CPU{'s' * (cpus != 1)}; rendering with {cpus} "
+              f"process{'es' * (cpus != 1)}", file=sys.stderr)
+        return cpus
+    return jobs
+
+
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options every command takes; subcommands leave them unset so the top-level value stands."""
     default = argparse.SUPPRESS if suppress else None
@@ -49,13 +102,14 @@ def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--no-cache", dest="use_cache", action="store_false",
                         default=argparse.SUPPRESS if suppress else True,
                         help="neither read nor write the build cache in .cache/")
-    parser.add_argument("--jobs", type=int, default=argparse.SUPPRESS if suppress else None, metavar="N",
-                        help="render with N processes (default: one per core; 1 renders in this process)")
+    parser.add_argument("--jobs", type=_jobs, default=argparse.SUPPRESS if suppress else None, metavar="N",
+                        help="render with N processes, 1 or more, at most one per CPU (default: one per CPU; "
+                             "1 renders in this process)")
 
 
 def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     """The argument parser of `python build.py`."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="build.py", description="Build the bilingual conference microsite from content/ into site/.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(parser, suppress=False)
@@ -71,7 +125,7 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="preview the site with live reload")
     _common(serve, suppress=True)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port, 1–65535 (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
     report = commands.add_parser("translations", help="report the state of every translation")
@@ -107,7 +161,11 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, default_project: Path | None = None) -> int:
     """Run one command; expected failures print one line per problem and return 1."""
-    args = make_parser(default_project).parse_args(argv)
+    try:
+        args = make_parser(default_project).parse_args(argv)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     command = args.command or "build"
     previous = _stop_cleanly_on_sigterm()
     try:
@@ -132,9 +190,57 @@ def main(argv: list[str] | None = None, default_project: Path | None = None) -> 
         # The reader went away (`build.py translations | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        if not _expected(exc):
+            raise
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {os_error_line(exc, args.project)}", file=sys.stderr)
+        return 1
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+# What the machine can refuse us (permissions, a full or read-only disk, a name too long, a path changed under
+# our feet); any other OSError is a bug in the generator and keeps its traceback.
+_OS_HINTS = {
+    errno.EACCES: "check that you may read and write it",
+    errno.EPERM: "check that you may read and write it",
+    errno.EROFS: "the file system is read-only: build in a writable copy of the project",
+    errno.ENOSPC: "the disk is full: free some space and build again",
+    errno.EDQUOT: "your disk quota is used up: free some space and build again",
+    errno.ENAMETOOLONG: "the name is longer than the file system allows: choose a shorter one",
+    errno.ENOTDIR: "a file stands where a folder is needed: rename or remove it",
+    errno.EISDIR: "a folder stands where a file is needed: rename or remove it",
+    errno.ELOOP: "a symbolic link points back to itself: fix or remove it",
+    errno.EMFILE: "too many files are open: close some programs and run it again",
+    errno.ENFILE: "too many files are open: close some programs and run it again",
+    errno.EIO: "the disk reported an input/output error: check the disk",
+    errno.EBUSY: "another program is using it: close it and run the command again",
+}
+
+
+def _expected(exc: OSError) -> bool:
+    """True for an OSError the machine caused rather than the generator."""
+    return exc.errno in _OS_HINTS
+
+
+def os_error_line(exc: OSError, project: Path) -> str:
+    """One line for an expected OSError: the path it concerns (from the project when inside), what, what to do."""
+    what = exc.strerror or str(exc)
+    paths = [_shown(name, project) for name in (exc.filename, exc.filename2) if name is not None]
+    where = " -> ".join(paths) + ": " if paths else ""
+    return f"{where}{what[:1].lower()}{what[1:]} — {_OS_HINTS[exc.errno]}"
+
+
+def _shown(name, project: Path) -> str:
+    """A path as the user knows it: relative to the project when it lies inside."""
+    path = Path(os.fsdecode(name)).absolute()
+    for top in (Path(project).absolute(), Path(project).resolve()):   # the engine works on the resolved path
+        if path.is_relative_to(top):
+            return path.relative_to(top).as_posix()
+    return str(path)
 
 
 def _stop_cleanly_on_sigterm():
@@ -160,7 +266,7 @@ def run_build(args) -> int:
         from .builder import build   # Jinja, Markdown and Babel load only when there is something to build
 
         result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
-                       jobs=args.jobs, progress=True, inputs=inputs)
+                       jobs=_worker_count(args.jobs), progress=True, inputs=inputs)
     result = dataclasses.replace(result, seconds=time.perf_counter() - started)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

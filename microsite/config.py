@@ -54,13 +54,38 @@ class Config:
         return self.project / "locales"
 
 
+# Characters that cannot stand in a URL as written: they would break out of an href="..." or be rewritten by
+# browsers (a backslash becomes a slash), so the links of the whole site would differ from what was written.
+_NOT_IN_URL = set(" \t\r\n\"'<>\\`{}|^")
+
+
 def normalise_base_url(value: str) -> str:
-    """Give a base URL exactly one trailing slash and refuse what is not http(s)."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"invalid base URL {value!r}: write it like https://user.github.io/repo/")
-    path = parts.path.rstrip("/") + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    """Give a base URL exactly one trailing slash; refuse what is not a plain http(s) URL."""
+    value = value.strip()
+    parts = urlsplit(value)
+    bad = sorted({c for c in value if c in _NOT_IN_URL or ord(c) < 32 or ord(c) == 127})
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "it is not an http(s) URL"
+    elif bad:
+        problem = f"it contains {' '.join(repr(c) for c in bad)}, which a URL cannot hold as written"
+    elif "@" in parts.netloc:
+        problem = "it holds a user name or password (user:pass@), which would be published in every page"
+    elif parts.query or parts.fragment:
+        problem = "it has a ?query or a #fragment"
+    elif not _valid_port(parts):
+        problem = "its port is not a number from 1 to 65535"
+    else:
+        path = parts.path.rstrip("/") + "/"
+        return f"{parts.scheme}://{parts.netloc}{path}"
+    raise ValueError(f"invalid base URL {value!r}: {problem} — write it like https://user.github.io/repo/")
+
+
+def _valid_port(parts) -> bool:
+    """True when a URL names no port or a port from 1 to 65535."""
+    try:
+        return parts.port is None or parts.port >= 1
+    except ValueError:   # urllib's own words: "Port out of range 0-65535", "Port could not be cast..."
+        return False
 
 
 def load_config(project: Path, base_url: str | None = None) -> Config:
@@ -80,10 +105,10 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
     if errors:
         raise BuildError(errors)
     try:
-        final_url = normalise_base_url(base_url or settings["base_url"])
+        final_url = normalise_base_url(settings["base_url"] if base_url is None else base_url)
     except ValueError as exc:
-        if base_url:
-            raise
+        if base_url is not None:
+            raise ValueError(f"--base-url: {exc}") from None
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
     return Config(project, languages, final_url, settings["title"],
                   settings.get("description", {lang: "" for lang in languages}), settings.get("cname"),

@@ -11,7 +11,7 @@ from . import fingerprints, schema
 from .config import Config
 from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import BuildError, ContentError, ErrorList
-from .text import slugify_path
+from .text import MAX_SLUG_LENGTH, slugify_path
 from .urls import page_output_path, page_url_path
 
 OK, MISSING, STALE = "ok", "missing", "stale"
@@ -382,9 +382,24 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if template and template not in config.template_names:
         return None, [schema.locate(source.meta, "template", rel).error(
             f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
+    too_long = _slug_length_error(meta, source.meta, name, rel)
+    if too_long:
+        return None, [too_long]
     lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
     return SourceFile(name, lang, rel, meta, source.body, source.body_line, fingerprints.fingerprint(text),
                       hashlib.sha256(text.encode()).hexdigest(), lines), []
+
+
+def _slug_length_error(meta: dict, raw, name: str, rel: str) -> ContentError | None:
+    """A slug longer than MAX_SLUG_LENGTH, located at its `slug:` line, or at the file when the name gives it."""
+    slug = _slug(name, meta)
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return None
+    what = f"the slug is {len(slug)} characters long; the limit is {MAX_SLUG_LENGTH}"
+    if "slug" in meta:
+        return schema.locate(raw, "slug", rel).error(what, "write a shorter slug")
+    return ContentError(rel, None, None, f"{what} (it comes from the file name)",
+                        "rename the file, or give the page a shorter 'slug:' in its front matter")
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
@@ -436,7 +451,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
           state: str, default_date: dt.date) -> Page:
     """Make the Page for one language from one source file."""
     meta = source.meta
-    slug = "" if name == "index" else slugify_path(meta.get("slug") or name)
+    slug = _slug(name, meta)
     if name in contribution_pages:
         template = meta.get("template", "talk.html")
     else:   # the template named after the page (index.html for the home, program.html...), else page.html
@@ -445,6 +460,11 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
     return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
                 source.digest, source.lines.get("slug", 1), source.fingerprint)
+
+
+def _slug(name: str, meta: dict) -> str:
+    """A page's slug: its front matter's `slug:`, else its name, transliterated; the home page has none."""
+    return "" if name == "index" else slugify_path(meta.get("slug") or name)
 
 
 def _check_unique_urls(pages: list[Page], errors: ErrorList) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import ContentError
+from .text import MAX_SLUG_LENGTH
 
 _NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 
@@ -17,7 +18,16 @@ def create_page(project: Path, name: str) -> list[str]:
     if not _NAME.match(name):
         raise ContentError("content/pages", None, None, f"invalid page name {name!r}",
                            "use lowercase letters, digits, hyphens and / for folders, e.g. talks/lyon")
-    paths = [config.content_dir / "pages" / f"{name}.{lang}.md" for lang in config.languages]
+    if len(name) > MAX_SLUG_LENGTH:
+        raise ContentError("content/pages", None, None, f"the page name is {len(name)} characters long; "
+                           f"the limit is {MAX_SLUG_LENGTH}", "choose a shorter name")
+    pages = config.content_dir / "pages"
+    for folder in [pages, *(pages / parent for parent in reversed(Path(name).parents) if parent != Path("."))]:
+        if (folder.exists() or folder.is_symlink()) and not folder.is_dir():   # a file, or a broken link
+            raise ContentError(folder.relative_to(config.project).as_posix(), None, None,
+                               "a file stands where the page's folder would go; nothing was written",
+                               "rename or move that file, or choose another page name")
+    paths = [pages / f"{name}.{lang}.md" for lang in config.languages]
     existing = [p for p in paths if p.exists()]
     if existing:
         rel = existing[0].relative_to(config.project).as_posix()

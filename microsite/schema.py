@@ -15,6 +15,7 @@ from typing import Any, Callable
 from babel import Locale, UnknownLocaleError
 
 from .errors import BuildError, ContentError
+from .text import MAX_SLUG_LENGTH
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,8 @@ PROGRAM = ListOf(CONTRIBUTION, doc="content/program.yaml: the contributions, in 
 
 FRONT_MATTER = Mapping((
     Field("title", text, "the page's title"),
-    Field("slug", text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> chuong-trinh",
+    Field("slug", text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> chuong-trinh; "
+          f"at most {MAX_SLUG_LENGTH} characters",
           required=False),
     Field("summary", text, "one or two sentences for cards, feeds and search engines", required=False),
     Field("updated", date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date",

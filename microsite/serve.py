@@ -6,10 +6,12 @@ reload. A failed rebuild is shown in the browser instead of the site, and the ne
 
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -250,7 +252,16 @@ class PreviewHandler(StaticFileHandler):
         super().initialize(path=path, default_filename=default_filename)
         self.preview = preview
 
+    def decode_argument(self, value, name=None):
+        """A URL that is not UTF-8 once decoded (%ff) names no file: 404 like any other missing page, not 400."""
+        try:
+            return super().decode_argument(value, name)
+        except web.HTTPError:
+            raise web.HTTPError(404) from None
+
     async def get(self, path, include_body=True):
+        if "\0" in path:   # %00 names no file, and the file system functions refuse it with a ValueError
+            raise web.HTTPError(404)
         if self.preview.error is not None and _is_page_request(path):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -319,9 +330,19 @@ pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
 class PreviewServer(Server):
     """livereload's server with our handler, our watcher and quiet logs."""
 
-    def __init__(self, preview: Preview, watcher: ProjectWatcher):
+    def __init__(self, preview: Preview, watcher: ProjectWatcher, on_listening=lambda url: None):
         super().__init__(watcher=watcher)
         self.preview = preview
+        self.on_listening = on_listening
+
+    def application(self, port, host, **options):
+        """Listen; a busy port or a host that is not this machine is one line naming the option, not a traceback."""
+        try:
+            super().application(port, host, **options)
+        except OSError as exc:
+            raise listen_error(exc, host, port) from exc
+        shown = f"[{host}]" if ":" in host else host   # an IPv6 address is bracketed in a URL
+        self.on_listening(f"http://{shown}:{port}{self.preview.base_path}")
 
     def get_web_handlers(self, script):
         return [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
@@ -340,18 +361,40 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: st
         preview = Preview(project, root, base_url)
         first = preview.rebuild(set())
         print(first.line(), flush=True)
-        url = f"http://{host}:{port}{preview.base_path}"
-        print(f"Serving {url} — edits to content/, templates/, locales/ and static/ reload the page. "
-              "Ctrl-C stops.", flush=True)
         # livereload drops a reload that comes within 3 s of the previous one: editors save more often than that.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = PreviewServer(preview, ProjectWatcher(preview, log=lambda line: print(line, flush=True)))
-        if open_browser:
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        server = PreviewServer(preview, ProjectWatcher(preview, log=lambda line: print(line, flush=True)),
+                               on_listening=lambda url: _announce(url, open_browser))
         server.serve(port=port, host=host, root=str(root), live_css=False, restart_delay=0)
         return 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _announce(url: str, open_browser: bool) -> None:
+    """Say where the preview is, once the port is ours (never before: it may be taken)."""
+    print(f"Serving {url} — edits to content/, templates/, locales/ and static/ reload the page. "
+          "Ctrl-C stops.", flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+
+
+def listen_error(exc: OSError, host: str, port: int) -> ContentError:
+    """Why the preview cannot listen on host:port, located at the option to change."""
+    if exc.errno == errno.EADDRINUSE:
+        return ContentError(f"--port {port}", None, None, f"port {port} on {host} is already in use",
+                            "stop the program that uses it, or choose another port with --port, e.g. --port 8001")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ContentError(f"--port {port}", None, None, f"this user may not listen on port {port}",
+                            "choose a port above 1023 with --port, e.g. --port 8000")
+    if isinstance(exc, socket.gaierror):
+        return ContentError(f"--host {host}", None, None, f"cannot find the address of {host!r} ({exc.strerror})",
+                            "use an address of this machine, e.g. --host 127.0.0.1")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ContentError(f"--host {host}", None, None, f"{host} is not an address of this machine",
+                            "use an address of this machine, e.g. --host 127.0.0.1")
+    return ContentError(f"--host {host} --port {port}", None, None, f"cannot listen there ({exc.strerror or exc})",
+                        "choose another address with --host or another port with --port")
 
 
 if __name__ == "__main__":  # pragma: no cover

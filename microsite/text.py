@@ -12,6 +12,10 @@ _TRANSLITERATIONS = str.maketrans({
     "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
 })
 
+# The longest slug a page may have, in characters (ASCII once transliterated, so also bytes): a URL people can
+# still read, and far inside the 255 bytes a file system allows one folder name (the slug becomes folders).
+MAX_SLUG_LENGTH = 100
+
 
 def nfc(text: str) -> str:
     """Return text in Unicode NFC, the form fonts, search and slugs expect."""
