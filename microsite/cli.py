@@ -92,6 +92,9 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
+    deploy.add_argument("--allow-dirty", action="store_true",
+                        help="deploy even if content/, templates/, locales/ or static/ has uncommitted changes "
+                             "(the commit message says so)")
 
     clean = commands.add_parser("clean", help="delete the build cache (.cache/) and the output (site/)")
     _common(clean, suppress=True)
@@ -219,7 +222,7 @@ def run_deploy(args) -> int:
     """deploy: build strictly and publish to a gh-pages branch."""
     from .deploy import deploy
 
-    print(deploy(args.project, args.remote, args.branch, args.message, args.base_url))
+    print(deploy(args.project, args.remote, args.branch, args.message, args.base_url, args.allow_dirty))
     return 0
 
 
