@@ -21,7 +21,8 @@ EPILOG = """commands (default: build):
   new NAME               create content/pages/NAME.<lang>.md for every language
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
-  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message)
+  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message,
+                         --allow-dirty)
   clean                  delete the build cache (.cache/) and the output (site/)
   schema                 print the reference of every content file's keys
 
