@@ -6,9 +6,12 @@ branch backwards, pushes without force, and leaves everything as it was when the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,18 +198,37 @@ def _commit_site(project: Path, site: Path, remote: str, branch: str, message: s
     here = os.getcwd()
     os.chdir(project)   # ghp-import runs git in the current folder
     try:
-        ghp_import.ghp_import(str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False,
-                              nojekyll=True, cname=cname)
+        with _git_stderr() as said:
+            ghp_import.ghp_import(str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False,
+                                  nojekyll=True, cname=cname)
     except ghp_import.GhpError as exc:
         raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {exc.message}",
                            "check the repository with `git status` and `git fsck`") from None
     except TypeError:
         # ghp-import 2.1 reports a failed `git fast-import` by writing bytes to sys.stdout, which raises this.
-        raise ContentError(f"branch {branch}", None, None, "committing site/ failed: git fast-import failed",
-                           f"check that no other git command holds .git/refs/heads/{branch}.lock") from None
+        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {said() or 'git fast-import'}",
+                           "check that no other git command is running in this repository") from None
     finally:
         os.chdir(here)
     _check_parent(project, branch, previous)
+
+
+@contextlib.contextmanager
+def _git_stderr():
+    """Catch what ghp-import's git commands write to stderr (they inherit it), so a failure stays one line."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        first_line = []
+        try:
+            yield lambda: first_line[0] if first_line else ""
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            lines = [line.strip() for line in caught.read().decode(errors="replace").splitlines() if line.strip()]
+            first_line.extend(re.sub(r"^(error|fatal): ", "", line) for line in lines[:1])
 
 
 def _check_parent(project: Path, branch: str, previous: str | None) -> None:

@@ -1,10 +1,11 @@
 """Deploy never harms the sources: real repositories, a real bare remote, a real pre-receive hook."""
 
 import subprocess
+import sys
 
 import pytest
 
-from conftest import run_cli, write
+from conftest import ROOT, Result, run_cli, write
 
 
 def git(cwd, *args, check=True):
@@ -253,3 +254,15 @@ def test_a_tag_named_like_the_branch_cannot_put_the_sources_in_its_history(proje
     line = one_line(run_cli(tiny, "deploy"))
     assert "nothing was published" in line
     assert tip(remote, "refs/heads/gh-pages") is None and tip(tiny, "refs/heads/gh-pages") is None
+
+
+def test_a_locked_branch_is_one_line(project):
+    tiny, remote = project
+    (tiny / ".git/refs/heads").mkdir(parents=True, exist_ok=True)
+    (tiny / ".git/refs/heads/gh-pages.lock").write_text("")   # left by a git that crashed
+    # A real process: git's own messages go to the process's stderr, which run_cli does not see.
+    ran = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "deploy"],
+                         capture_output=True, text=True)
+    line = one_line(Result(ran.returncode, ran.stdout, ran.stderr))
+    assert "committing site/ failed: cannot lock ref 'refs/heads/gh-pages'" in line and "gh-pages.lock" in line
+    assert tip(remote, "refs/heads/gh-pages") is None
