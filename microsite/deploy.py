@@ -31,7 +31,11 @@ class RemoteBranch:
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run git in the project's repository."""
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    except OSError as exc:
+        raise ContentError("git", None, None, f"cannot run git: {exc.strerror}",
+                           "install git and make sure it is on your PATH") from None
     if check and result.returncode != 0:
         raise ContentError(".", None, None, f"git {' '.join(args)} failed: {_last_line(result)}",
                            "check the remote's name or URL and your access to it")
@@ -54,6 +58,8 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
            base_url: str | None = None, allow_dirty: bool = False) -> str:
     """Build strictly, then commit site/ on top of the remote branch and push it; return a one-line summary."""
     project = Path(project).resolve()
+    if not project.is_dir():
+        raise ContentError(str(project), None, None, "no such folder", "pass --project the folder holding content/")
     _check_names(project, remote, branch)
     if _git(project, "rev-parse", "--show-toplevel", check=False).returncode != 0:
         raise ContentError(".", None, None, "the project is not a git repository",

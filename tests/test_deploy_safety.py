@@ -45,7 +45,6 @@ def project(tiny, tmp_path):
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
     git(tiny, "init", "--quiet", "-b", "main")
-    write(tiny / ".gitignore", "/site/\n.cache/\n*.mo\n")
     git(tiny, "add", "-A")
     git(tiny, "commit", "--quiet", "-m", "sources")
     git(tiny, "remote", "add", "origin", str(remote))
@@ -266,3 +265,8 @@ def test_a_locked_branch_is_one_line(project):
     line = one_line(Result(ran.returncode, ran.stdout, ran.stderr))
     assert "committing site/ failed: cannot lock ref 'refs/heads/gh-pages'" in line and "gh-pages.lock" in line
     assert tip(remote, "refs/heads/gh-pages") is None
+
+
+def test_a_missing_project_folder_is_one_line(tmp_path):
+    line = one_line(run_cli(tmp_path / "nowhere", "deploy"))
+    assert "nowhere: no such folder" in line
