@@ -22,7 +22,8 @@ EPILOG = """commands (default: build):
   new NAME               create content/pages/NAME.<lang>.md for every language
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
-  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message)
+  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message,
+                         --allow-dirty)
   check                  the gates before publishing: strict build, links, hreflang, HTML checker, msgfmt
   clean                  delete the build cache (.cache/) and the output (site/)
   schema                 print the reference of every content file's keys
@@ -147,6 +148,9 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
+    deploy.add_argument("--allow-dirty", action="store_true",
+                        help="deploy even if content/, templates/, locales/ or static/ has uncommitted changes "
+                             "(the commit message says so)")
 
     gates = commands.add_parser("check", help="strict build, then check links, hreflang, HTML and catalogs")
     _common(gates, suppress=True)
@@ -337,7 +341,7 @@ def run_deploy(args) -> int:
     """deploy: build strictly and publish to a gh-pages branch."""
     from .deploy import deploy
 
-    print(deploy(args.project, args.remote, args.branch, args.message, args.base_url))
+    print(deploy(args.project, args.remote, args.branch, args.message, args.base_url, args.allow_dirty))
     return 0
 
 

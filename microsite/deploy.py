@@ -1,60 +1,281 @@
-"""Publishing site/ to a gh-pages branch with ghp-import, keeping the branch's history and its custom domain."""
+"""Publishing site/ to a gh-pages branch with ghp-import, keeping the branch's history and its custom domain.
+
+A deploy never harms the sources: it refuses any branch that is or shares history with them, never moves a local
+branch backwards, pushes without force, and leaves everything as it was when the remote refuses the push.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .builder import build
 from .errors import ContentError
+from .stamp import INPUTS
+
+
+@dataclass(frozen=True)
+class RemoteBranch:
+    """What the remote holds: its default branch (if it says) and the deploy branch's tip (if it exists)."""
+
+    default: str | None
+    tip: str | None
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run git in the project's repository."""
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    except OSError as exc:
+        raise ContentError("git", None, None, f"cannot run git: {exc.strerror}",
+                           "install git and make sure it is on your PATH") from None
     if check and result.returncode != 0:
-        raise ContentError(".", None, None, f"git {' '.join(args)} failed: {result.stderr.strip() or result.stdout}",
+        raise ContentError(".", None, None, f"git {' '.join(args)} failed: {_last_line(result)}",
                            "check the remote's name or URL and your access to it")
     return result
 
 
+def _last_line(result: subprocess.CompletedProcess) -> str:
+    """git's own explanation, on one line."""
+    lines = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit code {result.returncode}"
+
+
+def _commit(repo: Path, rev: str) -> str | None:
+    """The commit a revision names, or None if there is none."""
+    found = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
+    return found.stdout.strip() or None if found.returncode == 0 else None
+
+
 def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", message: str | None = None,
-           base_url: str | None = None) -> str:
+           base_url: str | None = None, allow_dirty: bool = False) -> str:
     """Build strictly, then commit site/ on top of the remote branch and push it; return a one-line summary."""
     project = Path(project).resolve()
-    for name, value in (("--remote", remote), ("--branch", branch)):
-        if not value or value.startswith("-"):
-            raise ContentError(".", None, None, f"invalid {name} {value!r}", "name a git remote, a URL or a branch")
+    if not project.is_dir():
+        raise ContentError(str(project), None, None, "no such folder", "pass --project the folder holding content/")
+    _check_names(project, remote, branch)
     if _git(project, "rev-parse", "--show-toplevel", check=False).returncode != 0:
         raise ContentError(".", None, None, "the project is not a git repository",
                            "run `git init` and add a remote, or publish with the GitHub Actions workflow")
+    dirty = _uncommitted_inputs(project)
+    if dirty and not allow_dirty:
+        more = f" (and {len(dirty) - 1} more input files)" if len(dirty) > 1 else ""
+        raise ContentError(dirty[0], None, None, f"differs from the last commit{more}",
+                           "commit the changes so the deployed site matches a commit, or deploy with --allow-dirty")
+    there = _remote_branch(project, remote, branch)
+    _refuse_source_branch(project, remote, branch, there)
+    previous = _bring_local_branch_up(project, remote, branch, there.tip)
     result = build(project, strict=True, base_url=base_url)
-    deployed_cname = _sync_branch(project, remote, branch)
-    source = _git(project, "rev-parse", "--short", "HEAD", check=False).stdout.strip() or "an uncommitted tree"
+    message = _commit_message(project, message, dirty)
+    _commit_site(project, result.out, remote, branch, message, _kept_cname(project, branch, result.out), previous)
+    _push(project, remote, branch, previous)
+    return f"{result.summary()}\nPublished site/ to {remote} {branch}: {message.splitlines()[0]}"
+
+
+def _check_names(project: Path, remote: str, branch: str) -> None:
+    """Refuse a remote that git would take for an option, and anything that is not a plain branch name."""
+    if not remote or remote.startswith("-"):
+        raise ContentError(".", None, None, f"invalid --remote {remote!r}", "name a git remote or a URL")
+    valid = _git(project, "check-ref-format", "--branch", branch, check=False)
+    # check-ref-format also expands @{-1} and accepts refs/heads/x (which would make refs/heads/refs/heads/x).
+    if valid.returncode != 0 or valid.stdout.strip() != branch or branch.startswith(("refs/", "-")):
+        raise ContentError("--branch", None, None, f"{branch!r} is not a plain branch name",
+                           "name the branch GitHub Pages serves, such as gh-pages")
+
+
+def _uncommitted_inputs(project: Path) -> list[str]:
+    """Input files (content/, templates/, locales/, static/) that differ from the last commit, or are new."""
+    status = _git(project, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *INPUTS)
+    entries = iter(status.stdout.split("\0"))
+    changed = []
+    for entry in entries:
+        if entry:
+            changed.append(entry[3:])
+            if entry[0] in "RC":
+                next(entries, None)   # a rename's second name is its old one
+    return sorted(changed)
+
+
+def _remote_branch(project: Path, remote: str, branch: str) -> RemoteBranch:
+    """Ask the remote for its default branch and fetch the deploy branch's tip, if it has one."""
+    listed = _git(project, "ls-remote", "--symref", "--", remote, "HEAD", f"refs/heads/{branch}", check=False)
+    if listed.returncode != 0:
+        raise ContentError(remote, None, None, f"cannot reach the remote: {_last_line(listed)}",
+                           "check the remote's name or URL (git remote -v) and your access to it")
+    default = tip = None
+    for line in listed.stdout.splitlines():
+        value, _, name = line.partition("\t")
+        if value.startswith("ref: refs/heads/") and name == "HEAD":
+            default = value[len("ref: refs/heads/"):]
+        elif name == f"refs/heads/{branch}":
+            tip = value
+    if tip is not None:
+        fetched = _git(project, "fetch", "--quiet", "--no-tags", "--", remote, f"refs/heads/{branch}", check=False)
+        if fetched.returncode != 0:
+            raise ContentError(remote, None, None, f"cannot fetch {branch}: {_last_line(fetched)}",
+                               "check the remote's name or URL (git remote -v) and your access to it")
+        tip = _commit(project, "FETCH_HEAD")
+    return RemoteBranch(default, tip)
+
+
+def _default_branches(project: Path, remote: str, there: RemoteBranch) -> set[str]:
+    """The repository's default branch, as the remote or our origin/HEAD says; main and master when unknown."""
+    known = {there.default} if there.default else set()
+    local = _git(project, "symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD", check=False).stdout.strip()
+    if local.startswith(f"refs/remotes/{remote}/"):
+        known.add(local[len(f"refs/remotes/{remote}/"):])
+    return known or {"main", "master"}
+
+
+def _refuse_source_branch(project: Path, remote: str, branch: str, there: RemoteBranch) -> None:
+    """Refuse the current branch, the default branch, and any branch that shares history with the sources."""
+    hint = "deploy to a branch that holds only the built site, such as gh-pages (the default)"
+    current = _git(project, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).stdout.strip()
+    if branch == current:
+        raise ContentError("--branch", None, None, f"{branch} is the branch you are working on", hint)
+    if branch in _default_branches(project, remote, there):
+        raise ContentError("--branch", None, None, f"{branch} is the default branch of {remote}", hint)
+    head = _commit(project, "HEAD")
+    local = _commit(project, f"refs/heads/{branch}")
+    for where, tip in ((f"{remote}'s {branch}", there.tip), (f"your {branch}", local)):
+        common = _git(project, "merge-base", tip, head, check=False) if tip and head else None
+        if common is not None and common.returncode == 0:
+            raise ContentError("--branch", None, None, f"{where} shares history with your sources "
+                               f"(commit {common.stdout.strip()[:12]})", hint)
+
+
+def _bring_local_branch_up(project: Path, remote: str, branch: str, tip: str | None) -> str | None:
+    """Fast-forward the local branch to the remote's tip, refusing to drop local commits; return where it points."""
+    ref = f"refs/heads/{branch}"
+    local = _commit(project, ref)
+    if local is not None and local != tip:
+        if tip is None or _git(project, "merge-base", "--is-ancestor", local, tip, check=False).returncode != 0:
+            ahead = _git(project, "rev-list", "--count", local, *([f"^{tip}"] if tip else [])).stdout.strip()
+            commits = "1 commit" if ahead == "1" else f"{ahead} commits"
+            raise ContentError(f"branch {branch}", None, None, f"your local {branch} has {commits} that {remote} lacks",
+                               f"push {'it' if ahead == '1' else 'them'} (git push {remote} {branch}) or, if not "
+                               f"needed, delete the local branch (git branch -D {branch}); deploy never drops commits")
+    if tip is not None and local != tip:
+        # The old value makes git refuse if the branch moved meanwhile: this only ever fast-forwards.
+        _git(project, "update-ref", "-m", "deploy: fast-forward to the remote", ref, tip, local or "")
+    _check_tracking_ref(project, remote, branch, tip)
+    return tip
+
+
+def _check_tracking_ref(project: Path, remote: str, branch: str, tip: str | None) -> None:
+    """Refuse a stale REMOTE/BRANCH: ghp-import resets the local branch to it before committing."""
+    tracked = _commit(project, f"{remote}/{branch}")
+    if tracked is not None and tracked != tip:
+        raise ContentError(f"{remote}/{branch}", None, None,
+                           f"points to {tracked[:12]}, not to what {remote} holds ({tip[:12] if tip else 'nothing'})",
+                           f"run `git fetch --prune {remote}`, then deploy again")
+
+
+def _commit_message(project: Path, message: str | None, dirty: list[str]) -> str:
+    """The message given, or one naming the source commit; a dirty tree says so and lists what was uncommitted."""
+    source = (_commit(project, "HEAD") or "")[:7] or "an uncommitted tree"
     message = message or f"Deploy {source} with microsite {__version__}"
-    command = [sys.executable, "-c", "import sys, ghp_import; sys.argv[0] = 'ghp-import'; ghp_import.main()",
-               "--no-jekyll", "--push", "--remote", remote, "--branch", branch, "--message", message]
-    if deployed_cname and not (result.out / "CNAME").exists():
-        # A custom domain set in GitHub's settings lives only in the branch's CNAME: keep it on every deploy.
-        command += ["--cname", deployed_cname]
-    command.append(str(result.out))
-    pushed = subprocess.run(command, cwd=project, capture_output=True, text=True)
-    if pushed.returncode != 0:
-        raise ContentError(".", None, None, f"publishing failed: {pushed.stderr.strip() or pushed.stdout.strip()}",
-                           f"check that you may push to {remote}")
-    return f"{result.summary()}\nPublished site/ to {remote} {branch}: {message}"
+    if not dirty:
+        return message
+    listed = "\n".join(dirty[:20]) + (f"\n… and {len(dirty) - 20} more" if len(dirty) > 20 else "")
+    return f"{message} (with uncommitted changes)\n\nUncommitted input files:\n{listed}"
 
 
-def _sync_branch(project: Path, remote: str, branch: str) -> str | None:
-    """Point the local branch at the remote one, so the new commit extends its history; return its CNAME."""
-    fetched = _git(project, "fetch", "--quiet", "--", remote, f"refs/heads/{branch}", check=False)
-    if fetched.returncode != 0:
-        if "couldn't find remote ref" in fetched.stderr or "could not find remote ref" in fetched.stderr.lower():
-            return None   # the first deploy creates the branch
-        raise ContentError(".", None, None, f"cannot reach {remote}: {fetched.stderr.strip()}",
-                           "check the remote's name or URL (git remote -v)")
-    _git(project, "update-ref", f"refs/heads/{branch}", "FETCH_HEAD")
-    cname = _git(project, "show", "FETCH_HEAD:CNAME", check=False)
+def _kept_cname(project: Path, branch: str, site: Path) -> str | None:
+    """The custom domain set in GitHub's settings (the branch's CNAME), unless the site writes its own."""
+    if (site / "CNAME").exists():
+        return None
+    cname = _git(project, "show", f"refs/heads/{branch}:CNAME", check=False)
     return cname.stdout.strip() or None if cname.returncode == 0 else None
+
+
+def _commit_site(project: Path, site: Path, remote: str, branch: str, message: str, cname: str | None,
+                 previous: str | None) -> None:
+    """Commit site/ on top of the local branch with ghp-import's Python interface (it does not push here)."""
+    import ghp_import
+
+    here = os.getcwd()
+    os.chdir(project)   # ghp-import runs git in the current folder
+    try:
+        with _git_stderr() as said:
+            ghp_import.ghp_import(str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False,
+                                  nojekyll=True, cname=cname)
+    except ghp_import.GhpError as exc:
+        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {exc.message}",
+                           "check the repository with `git status` and `git fsck`") from None
+    except TypeError:
+        # ghp-import 2.1 reports a failed `git fast-import` by writing bytes to sys.stdout, which raises this.
+        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {said() or 'git fast-import'}",
+                           "check that no other git command is running in this repository") from None
+    finally:
+        os.chdir(here)
+    _check_parent(project, branch, previous)
+
+
+@contextlib.contextmanager
+def _git_stderr():
+    """Catch what ghp-import's git commands write to stderr (they inherit it), so a failure stays one line."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        first_line = []
+        try:
+            yield lambda: first_line[0] if first_line else ""
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            lines = [line.strip() for line in caught.read().decode(errors="replace").splitlines() if line.strip()]
+            first_line.extend(re.sub(r"^(error|fatal): ", "", line) for line in lines[:1])
+
+
+def _check_parent(project: Path, branch: str, previous: str | None) -> None:
+    """Make sure the new commit sits right on top of the remote's tip (ghp-import picks the parent by name)."""
+    ref = f"refs/heads/{branch}"
+    new = _commit(project, ref)
+    parents = _git(project, "rev-list", "--parents", "--max-count=1", new or ref, "--", check=False).stdout.split()
+    if new is None or new == previous or parents[1:] != ([previous] if previous else []):
+        if new is not None and new != previous:
+            _restore(project, ref, previous, new)
+        raise ContentError(f"branch {branch}", None, None, "ghp-import did not commit on top of the remote's "
+                           f"{branch}; nothing was published", f"check for a tag or other ref named {branch}")
+
+
+def _push(project: Path, remote: str, branch: str, previous: str | None) -> None:
+    """Push the new commit without force; if the remote refuses, put the local branch back as it was."""
+    ref = f"refs/heads/{branch}"
+    pushed = _git(project, "push", "--porcelain", "--", remote, f"{ref}:{ref}", check=False)
+    if pushed.returncode == 0:
+        return
+    # Only the commit this deploy made is taken back; a later deploy then starts from the remote again.
+    _restore(project, ref, previous, _commit(project, ref))
+    refused = any(line.startswith("!") for line in pushed.stdout.splitlines())
+    raise ContentError(remote, None, None, f"{'refused the push' if refused else 'could not push'} to {branch} "
+                       f"({_push_reason(pushed)}); nothing was published",
+                       f"check that you may push to {branch} on {remote}")
+
+
+def _restore(project: Path, ref: str, previous: str | None, new: str | None) -> None:
+    """Point ref back to where it was before this deploy, only if it still holds the commit the deploy made."""
+    if new is not None and new != previous:
+        undo = ("update-ref", ref, previous, new) if previous else ("update-ref", "-d", ref, new)
+        _git(project, *undo, check=False)
+
+
+def _push_reason(pushed: subprocess.CompletedProcess) -> str:
+    """Why git push failed, on one line: the remote's reason and the first thing its hook said."""
+    said = next((line[len("remote:"):].strip() for line in pushed.stderr.splitlines()
+                 if line.startswith("remote:") and line[len("remote:"):].strip()), "")
+    # --porcelain prints one line per ref on stdout: "!\tLOCAL:REMOTE\t[remote rejected] (reason)".
+    summary = next((line.split("\t")[-1] for line in pushed.stdout.splitlines() if line.startswith("!")), "")
+    found = re.fullmatch(r"\[(.*?)\]\s*(?:\((.*)\))?", summary)
+    reason = (found[2] or found[1]) if found else summary or _last_line(pushed)
+    return f"{reason}: {said}" if said else reason

@@ -41,11 +41,23 @@ _ATTRIBUTES = {
 }
 
 
-def sanitize(html: str) -> str:
-    """Remove scripts, event handlers and javascript: URLs, keeping editors' figures and embeds."""
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel=None, strip_comments=True,
-                     url_schemes={"http", "https", "mailto", "tel"},
-                     filter_style_properties={"text-align"})
+# What `allow_scripts: true` adds, and nothing more: <script> elements with their text, and event handlers.
+_SCRIPT_ATTRIBUTES = {"src", "type", "async", "defer", "nomodule", "crossorigin", "integrity", "referrerpolicy"}
+_RULES = {"link_rel": None, "strip_comments": True, "url_schemes": {"http", "https", "mailto", "tel"},
+          "filter_style_properties": {"text-align"}}
+
+
+def sanitize(html: str, allow_scripts: bool = False) -> str:
+    """Remove scripts, event handlers and javascript: URLs, keeping editors' figures and embeds.
+
+    allow_scripts keeps <script> elements and on* attributes; every other rule stands (no <base>, <meta>,
+    <form>, <object>, <embed>, <style>, srcdoc or javascript: URLs)."""
+    if allow_scripts:
+        # Allowing <script> also keeps its text; <style> must still go with its content, as it does by default.
+        return nh3.clean(html, tags=_TAGS | {"script"}, clean_content_tags={"style"},
+                         attributes={**_ATTRIBUTES, "script": _SCRIPT_ATTRIBUTES},
+                         generic_attribute_prefixes={"on"}, **_RULES)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, **_RULES)
 
 
 @dataclass
@@ -279,4 +291,4 @@ class MarkdownConverter:
             html = self._md.reset().convert(context.page.body)
         finally:
             self._links.context = None
-        return html if context.page.allow_scripts else sanitize(html)
+        return sanitize(html, allow_scripts=context.page.allow_scripts)

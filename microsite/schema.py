@@ -330,8 +330,8 @@ FRONT_MATTER = Mapping((
     Field("updated", date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date",
           required=False),
     Field("template", text, "a template from templates/, e.g. program.html", required=False),
-    Field("allow_scripts", boolean, "true lets raw <script> and event handlers through; off by default",
-          required=False),
+    Field("allow_scripts", boolean,
+          "true lets <script> elements and on* event handlers through, nothing else; off by default", required=False),
 ), doc="the front matter of content/pages/<name>.<lang>.md")
 
 

@@ -91,6 +91,7 @@ def test_cname_in_site_yaml_writes_cname(event):
 def test_deploy_refuses_an_incomplete_site(repo):
     project, remote = repo
     (project / "content/pages/about.fr.md").unlink()
+    git(project, "commit", "--quiet", "-am", "drop the French about page")
     result = run_cli(project, "deploy")
     assert result.code == 1 and "about.fr.md" in result.err and "missing" in result.err
     assert git(remote, "branch", "--list") == ""

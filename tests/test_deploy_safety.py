@@ -1,0 +1,272 @@
+"""Deploy never harms the sources: real repositories, a real bare remote, a real pre-receive hook."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, Result, run_cli, write
+
+
+def git(cwd, *args, check=True):
+    return subprocess.run(["git", *args], cwd=cwd, check=check, capture_output=True, text=True).stdout.strip()
+
+
+def tip(repo, ref):
+    """The commit a ref points to, or None."""
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=repo, capture_output=True, text=True)
+    return found.stdout.strip() or None
+
+
+def one_line(result):
+    """The CLI failed with exit 1 and exactly one line, no traceback; return it."""
+    assert result.code == 1, result.out + result.err
+    assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1, result.err
+    return result.err.strip()
+
+
+@pytest.fixture(autouse=True)
+def identity(monkeypatch, tmp_path):
+    """A git identity of its own, and no user or system git settings."""
+    empty = tmp_path / "gitconfig"
+    empty.write_text("")
+    for key, value in {"GIT_AUTHOR_NAME": "Test Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+                       "GIT_COMMITTER_NAME": "Test Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+                       "GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"}.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def project(tiny, tmp_path):
+    """The tiny site (complete, so --strict passes) committed on main, with a bare remote as origin."""
+    # The fixture's notes page has no French translation, which --strict refuses: give it one.
+    write(tiny / "content/pages/notes.fr.md", "---\ntitle: Notes\n---\nCette page est traduite.\n")
+    assert run_cli(tiny, "translations", "--confirm", "notes").code == 0
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    git(tiny, "init", "--quiet", "-b", "main")
+    git(tiny, "add", "-A")
+    git(tiny, "commit", "--quiet", "-m", "sources")
+    git(tiny, "remote", "add", "origin", str(remote))
+    git(tiny, "push", "--quiet", "origin", "main")
+    return tiny, remote
+
+
+def test_a_deploy_publishes_and_the_next_builds_on_it(project):
+    tiny, remote = project
+    first = run_cli(tiny, "deploy")
+    assert first.code == 0, first.err
+    assert "index.html" in git(remote, "ls-tree", "--name-only", "gh-pages")
+    assert run_cli(tiny, "deploy", "--message", "again").code == 0
+    assert git(remote, "log", "--format=%s", "gh-pages").splitlines()[0] == "again"
+    assert tip(tiny, "refs/heads/gh-pages") == tip(remote, "refs/heads/gh-pages")
+    assert git(tiny, "merge-base", "gh-pages", "main", check=False) == ""   # the site's history is its own
+
+
+def test_deploy_refuses_the_current_branch(project):
+    tiny, remote = project
+    git(tiny, "checkout", "--quiet", "-b", "work")
+    git(tiny, "commit", "--quiet", "--allow-empty", "-m", "unpushed work")
+    before = tip(tiny, "refs/heads/work")
+    line = one_line(run_cli(tiny, "deploy", "--branch", "work"))
+    assert "--branch" in line and "work is the branch you are working on" in line
+    assert tip(tiny, "refs/heads/work") == before and tip(remote, "refs/heads/work") is None
+
+
+def test_deploy_refuses_the_default_branch(project):
+    tiny, remote = project
+    git(tiny, "commit", "--quiet", "--allow-empty", "-m", "unpushed commit on main")
+    unpushed = tip(tiny, "refs/heads/main")
+    git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")   # not on main any more
+    git(tiny, "commit", "--quiet", "-m", "another line of history")
+    line = one_line(run_cli(tiny, "deploy", "--branch", "main", "--allow-dirty"))
+    assert "main is the default branch of origin" in line
+    assert tip(tiny, "refs/heads/main") == unpushed
+    assert git(remote, "log", "--format=%s", "main") == "sources"
+
+
+@pytest.mark.parametrize("branch", ["main", "master"])
+def test_main_and_master_are_refused_when_the_default_is_unknown(project, tmp_path, branch):
+    tiny, _ = project
+    unknown = tmp_path / "unknown.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(unknown))
+    git(unknown, "symbolic-ref", "HEAD", "refs/heads/nothing-yet")   # a remote whose HEAD names no branch
+    git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")
+    git(tiny, "commit", "--quiet", "-m", "another line of history")
+    line = one_line(run_cli(tiny, "deploy", "--remote", str(unknown), "--branch", branch))
+    assert f"{branch} is the default branch" in line
+    assert git(unknown, "for-each-ref") == ""
+
+
+@pytest.mark.parametrize("branch", ["HEAD", "@{-1}", "a..b", "refs/heads/pages", "two words", "pages.lock", "-f"])
+def test_deploy_refuses_what_is_not_a_branch_name(project, branch):
+    tiny, remote = project
+    before = git(tiny, "for-each-ref")
+    line = one_line(run_cli(tiny, "deploy", f"--branch={branch}"))
+    assert line.startswith("error: --branch: ") and "is not a plain branch name" in line
+    assert git(tiny, "for-each-ref") == before and tip(tiny, "refs/heads/HEAD") is None
+    assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
+
+
+def test_deploy_refuses_a_remote_branch_that_shares_history_with_the_sources(project):
+    tiny, remote = project
+    git(tiny, "push", "--quiet", "origin", "main:docs")   # e.g. a docs branch made from the sources
+    line = one_line(run_cli(tiny, "deploy", "--branch", "docs"))
+    assert "origin's docs shares history with your sources" in line
+    assert tip(remote, "refs/heads/docs") == tip(tiny, "refs/heads/main") and tip(tiny, "refs/heads/docs") is None
+
+
+def test_deploy_refuses_a_local_branch_that_shares_history_with_the_sources(project):
+    tiny, remote = project
+    git(tiny, "branch", "feature")
+    git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")
+    git(tiny, "commit", "--quiet", "-m", "another line of history")
+    git(tiny, "checkout", "--quiet", "main")
+    line = one_line(run_cli(tiny, "deploy", "--branch", "feature"))
+    assert "your feature shares history with your sources" in line
+    assert tip(tiny, "refs/heads/feature") == tip(tiny, "refs/heads/main") and tip(remote, "refs/heads/feature") is None
+
+
+def test_local_commits_the_remote_lacks_are_never_dropped(project, tmp_path):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    published = tip(remote, "refs/heads/gh-pages")
+    # Someone commits on the local gh-pages and has not pushed yet.
+    tree = git(tiny, "rev-parse", "gh-pages^{tree}")
+    local = git(tiny, "commit-tree", tree, "-p", "gh-pages", "-m", "a local fix, not pushed")
+    git(tiny, "update-ref", "refs/heads/gh-pages", local)
+    line = one_line(run_cli(tiny, "deploy"))
+    assert "your local gh-pages has 1 commit that origin lacks" in line and "git push origin gh-pages" in line
+    assert tip(tiny, "refs/heads/gh-pages") == local and tip(remote, "refs/heads/gh-pages") == published
+
+
+def test_a_local_branch_the_remote_does_not_have_is_kept(project, tmp_path):
+    tiny, remote = project
+    other = tmp_path / "other.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(other))
+    assert run_cli(tiny, "deploy", "--remote", str(other)).code == 0   # a local gh-pages now exists
+    kept = tip(tiny, "refs/heads/gh-pages")
+    line = one_line(run_cli(tiny, "deploy"))   # origin has no gh-pages
+    assert "has 1 commit that origin lacks" in line
+    assert tip(tiny, "refs/heads/gh-pages") == kept and tip(remote, "refs/heads/gh-pages") is None
+
+
+def test_a_local_branch_behind_the_remote_is_fast_forwarded(project, tmp_path):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone))
+    write(clone / "CNAME", "event.example.org\n")
+    git(clone, "add", "CNAME")
+    git(clone, "commit", "--quiet", "-m", "custom domain")
+    git(clone, "push", "--quiet", "origin", "gh-pages")
+    theirs = tip(remote, "refs/heads/gh-pages")
+    assert run_cli(tiny, "deploy").code == 0
+    assert git(remote, "rev-parse", "gh-pages^") == theirs
+    assert git(remote, "show", "gh-pages:CNAME") == "event.example.org"
+    assert tip(tiny, "refs/heads/gh-pages") == tip(remote, "refs/heads/gh-pages")
+
+
+@pytest.mark.parametrize("change", ["edit", "new", "delete"])
+def test_uncommitted_inputs_are_refused_unless_allowed(project, change):
+    tiny, remote = project
+    page = tiny / "content/pages/index.fr.md"
+    if change == "edit":
+        page.write_text(page.read_text(encoding="utf-8") + "\nPas encore commité.\n", encoding="utf-8")
+        name = "content/pages/index.fr.md"
+    elif change == "new":
+        write(tiny / "static/extra.txt", "not committed\n")
+        name = "static/extra.txt"
+    else:
+        (tiny / "static/style.css").unlink()
+        name = "static/style.css"
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line.startswith(f"error: {name}: differs from the last commit") and "--allow-dirty" in line
+    assert tip(remote, "refs/heads/gh-pages") is None and tip(tiny, "refs/heads/gh-pages") is None
+    result = run_cli(tiny, "deploy", "--allow-dirty")
+    assert result.code == 0, result.err
+    subject, _, body = git(remote, "log", "-1", "--format=%s%n%b", "gh-pages").partition("\n")
+    assert subject.endswith("(with uncommitted changes)") and name in body
+    assert "(with uncommitted changes)" in result.out
+
+
+def test_output_and_cache_do_not_make_the_tree_dirty(project):
+    tiny, remote = project
+    assert run_cli(tiny).code == 0   # site/ and .cache/ exist now
+    result = run_cli(tiny, "deploy")
+    assert result.code == 0, result.err
+    assert "uncommitted" not in git(remote, "log", "-1", "--format=%B", "gh-pages")
+
+
+@pytest.fixture
+def refusing(project):
+    """The remote's pre-receive hook refuses every push."""
+    tiny, remote = project
+    hook = remote / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'deploys are frozen until Monday' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    return tiny, remote
+
+
+def test_a_rejected_first_push_is_one_line_and_leaves_nothing_behind(refusing):
+    tiny, remote = refusing
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line.startswith("error: origin: refused the push to gh-pages")
+    assert "pre-receive hook declined" in line and "deploys are frozen until Monday" in line
+    assert tip(tiny, "refs/heads/gh-pages") is None and tip(remote, "refs/heads/gh-pages") is None
+    (remote / "hooks/pre-receive").unlink()
+    assert run_cli(tiny, "deploy").code == 0   # nothing left over blocks the next deploy
+    assert len(git(remote, "log", "--format=%s", "gh-pages").splitlines()) == 1
+
+
+def test_a_rejected_later_push_puts_the_local_branch_back(project):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    published = tip(remote, "refs/heads/gh-pages")
+    hook = remote / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    line = one_line(run_cli(tiny, "deploy", "--message", "blocked"))
+    assert "refused the push to gh-pages (pre-receive hook declined)" in line
+    assert tip(tiny, "refs/heads/gh-pages") == published == tip(remote, "refs/heads/gh-pages")
+
+
+def test_a_rejected_push_shows_the_traceback_with_debug(refusing):
+    tiny, _ = refusing
+    result = run_cli(tiny, "deploy", "--debug")
+    assert result.code == 1 and "Traceback" in result.err
+
+
+def test_a_stale_remote_tracking_branch_is_refused(project):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    git(remote, "branch", "-D", "gh-pages")   # deleted on the remote; origin/gh-pages still names it here
+    git(tiny, "branch", "-D", "gh-pages")
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line.startswith("error: origin/gh-pages: points to") and "git fetch --prune origin" in line
+    assert tip(remote, "refs/heads/gh-pages") is None and tip(tiny, "refs/heads/gh-pages") is None
+
+
+def test_a_tag_named_like_the_branch_cannot_put_the_sources_in_its_history(project):
+    tiny, remote = project
+    git(tiny, "tag", "gh-pages")   # ghp-import finds the parent by name: the tag (a source commit) comes first
+    line = one_line(run_cli(tiny, "deploy"))
+    assert "nothing was published" in line
+    assert tip(remote, "refs/heads/gh-pages") is None and tip(tiny, "refs/heads/gh-pages") is None
+
+
+def test_a_locked_branch_is_one_line(project):
+    tiny, remote = project
+    (tiny / ".git/refs/heads").mkdir(parents=True, exist_ok=True)
+    (tiny / ".git/refs/heads/gh-pages.lock").write_text("")   # left by a git that crashed
+    # A real process: git's own messages go to the process's stderr, which run_cli does not see.
+    ran = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "deploy"],
+                         capture_output=True, text=True)
+    line = one_line(Result(ran.returncode, ran.stdout, ran.stderr))
+    assert "committing site/ failed: cannot lock ref 'refs/heads/gh-pages'" in line and "gh-pages.lock" in line
+    assert tip(remote, "refs/heads/gh-pages") is None
+
+
+def test_a_missing_project_folder_is_one_line(tmp_path):
+    line = one_line(run_cli(tmp_path / "nowhere", "deploy"))
+    assert "nowhere: no such folder" in line
