@@ -49,6 +49,44 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(project: Path, timeout: float = 30):
+    """`python build.py serve` on a project, in its own process on 127.0.0.1; yields (url, port), then stops it."""
+    import re
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve",
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + timeout
+        for line in process.stdout:
+            if line.startswith("Serving "):
+                url = re.search(r"(http://\S+)", line).group(1)
+                break
+            assert time.monotonic() < deadline, "the server did not start"
+        else:
+            pytest.fail("the server exited before serving")
+        yield url, port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def missing(message: str):
     """A tool a test needs is not installed: a failure under CI=true (CI installs them all), a skip elsewhere."""
     if os.environ.get("CI") == "true":

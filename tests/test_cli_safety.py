@@ -7,12 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit, run_cli, write
+from conftest import ROOT, edit, free_port, run_cli, serving, write
 from microsite.config import normalise_base_url
 
 
@@ -31,11 +30,6 @@ def one_error_line(stderr: str) -> str:
     assert len(lines) == 1 and lines[0].startswith("error: "), stderr
     return lines[0]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- --jobs, --port: checked as they are parsed --------------------------------------------------------------
@@ -107,24 +101,8 @@ def test_a_busy_port_with_debug_shows_the_traceback(tiny):
 @pytest.fixture
 def preview_url(tiny):
     """`build.py serve` on the tiny site, in its own process on 127.0.0.1."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "serve",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        for line in process.stdout:
-            if line.startswith("Serving "):
-                break
-            assert time.monotonic() < deadline, "the server did not start"
-        else:
-            pytest.fail("the server exited before serving")
+    with serving(tiny) as (_, port):
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.mark.parametrize("path", ["/repo/%00", "/repo/vi/%00/", "/repo/a%00b.html", "/repo/static/%00.css",

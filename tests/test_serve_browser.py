@@ -1,48 +1,21 @@
 """End to end: `build.py serve` in a real process, a real Chromium tab, real edits of the files."""
 
 import http.client
-import re
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit
+from conftest import edit, serving
 
 TIMEOUT_MS = 10_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(event):
     """`python build.py serve` on a copy of the event site, on 127.0.0.1; stopped after the test."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(event), "serve",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 20
-        for line in process.stdout:
-            if line.startswith("Serving "):
-                url = re.search(r"(http://\S+)", line).group(1)
-                break
-            assert time.monotonic() < deadline, "the server did not start"
-        else:
-            pytest.fail("the server exited before serving")
+    with serving(event, timeout=20) as (url, port):
         yield url, event, port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture
