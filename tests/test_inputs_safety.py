@@ -1,11 +1,13 @@
 """Nothing from outside the project is read, no file name breaks the build, and no input makes it work without end."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import edit, run_cli, snapshot, write
+from conftest import ROOT, edit, run_cli, snapshot, write
 
 
 def secret_outside(tmp_path: Path) -> Path:
@@ -30,7 +32,8 @@ def test_a_link_to_a_file_outside_the_project_is_refused(tiny, tmp_path, link, c
     (tiny / link).symlink_to(secret)
     result = run_cli(tiny, *(["--no-cache"] if cache == "no-cache" else []))
     assert result.code == 1
-    assert f"error: {link}: a link to {os.path.realpath(secret)}, outside the project — copy it into the project" in result.err
+    shown = os.path.realpath(secret)
+    assert f"error: {link}: a link to {shown}, outside the project — copy it into the project" in result.err
     assert "Traceback" not in result.err
     assert snapshot(tiny / "site") == before
     assert "not for the web" not in "".join(p.read_text(errors="replace") for p in (tiny / "site").rglob("*.*"))
@@ -119,6 +122,62 @@ def test_a_file_name_that_is_not_utf8_is_named(tiny, folder):
         assert f"error: {folder}/{shown}: the file name is not valid UTF-8 " \
                "— rename the file" in result.err
         assert "surrogates" not in result.err
+
+
+# Bodies of about 20 KB that make Python-Markdown quadratic or worse, or nest deeply.
+N = 20_000
+HOSTILE = {
+    "open brackets": "[" * N,
+    "open brackets and spaces": "[ " * (N // 2),
+    "open image brackets": "![" * (N // 2),
+    "nested brackets": "[" * (N // 2) + "]" * (N // 2),
+    "links without end": "[a](" * (N // 4),
+    "links to an unclosed <": "[a](<" * (N // 5),
+    "cdata": "<![CDATA[" * (N // 9),
+    "unclosed tags": "<a " * (N // 3),
+    "unclosed attributes": "<a b=" * (N // 5),
+    "unclosed tags on lines": "<a\n" * (N // 3),
+    "autolinks": "<http://" * (N // 8),
+    "equal headings": "a\n=\n" * (N // 4),
+    "attribute lists": "# a {: " * (N // 7),
+    "quote markers": ">" * N,
+    "nested lists": "".join("    " * i + "- x\n" for i in range(100)),
+    "nested quotes": "".join("> " * i + "x\n" for i in range(140)),
+    "emphasis": "*_" * (N // 2),
+    "backticks": "`a" * (N // 2),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_page_of_20_kb_builds_or_fails_in_bounded_time(tiny, name):
+    write(tiny / "content" / "pages" / "notes.vi.md", "---\ntitle: Ghi chú\n---\n" + HOSTILE[name] + "\n")
+    try:   # a bound far above the deadline of a page's conversion, far below the minutes these bodies took
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--jobs", "1"],
+                                capture_output=True, text=True, timeout=15)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"building a 20 KB page of {name} took more than 15 s")
+    if result.returncode != 0:
+        assert result.returncode == 1
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert errors and all(line.startswith("error: content/pages/notes.vi.md:") for line in errors), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("body, where", [("[" * N, ":4:1:"), ("Text [a link](notes.md).\n\n" + "[ " * 5000, ":6:1:"),
+                                         ("x " + "[a](" * 5000, ":4:6:")])
+def test_runs_of_open_brackets_are_refused_where_they_start(tiny, body, where):
+    write(tiny / "content" / "pages" / "notes.vi.md", "---\ntitle: Ghi chú\n---\n" + body + "\n")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert f"error: content/pages/notes.vi.md{where} too many brackets [ or ( left open" in result.err
+    assert "write \\[ for a bracket that is only text" in result.err
+
+
+def test_escaped_and_closed_brackets_are_not_refused(tiny):
+    body = "\\[" * 5000 + "\n\n" + "[a](notes.md) " * 500 + "\n\n" + "[x] " * 2000
+    write(tiny / "content" / "pages" / "notes.vi.md", "---\ntitle: Ghi chú\n---\n" + body + "\n")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
 
 
 def test_an_edit_in_a_linked_template_folder_is_rebuilt(tiny):
