@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from . import schema
 from .content import load_yaml_file, relative
 from .errors import BuildError, ContentError
-from .stamp import file_stats
+from .stamp import input_files
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class Config:
     @functools.cached_property
     def template_names(self) -> frozenset[str]:
         """Every template file, by its path under templates/ (listed once: a new or deleted template means a
-        new Config, which the preview makes when templates/ changes)."""
-        return frozenset(file_stats(self.templates_dir, skip_junk=True))
+        new Config, which the preview makes when templates/ changes); a link leading out of the project is a
+        BuildError."""
+        return frozenset(input_files(self.templates_dir, self.project))
 
     @property
     def static_dir(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError
+from .stamp import input_files, link_problem
 from .text import nfc
 
 try:  # libyaml's parser is ten times faster; the constructor stays ours either way.
@@ -104,6 +104,9 @@ def relative(path: Path, project: Path) -> str:
 def read_text(path: Path, project: Path) -> str:
     """Read a UTF-8 text file as NFC with \\n line ends, or fail naming the bad byte's line."""
     name = relative(path, project)
+    outside = link_problem(path, project)   # a link to /etc/hostname or .git/config is never read
+    if outside is not None:
+        raise outside
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -144,6 +147,20 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
                            "delete it (it is invisible in most editors)") from None
     except yaml.YAMLError as exc:
         raise ContentError(name, first_line, None, "invalid YAML: " + " ".join(str(exc).split())) from None
+    finally:
+        loader.dispose()
+
+
+def parse_plain_yaml(text: str, name: str):
+    """Parse YAML into plain values, without positions (libyaml's constructor: several times faster), under the
+    same alias guard as parse_yaml; a YAML error is PyYAML's own (parse_yaml then says where it is)."""
+    loader = _BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_alias_bombs(node, name)
+        return loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -232,18 +249,13 @@ def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
     return SourceFile(name, lang, path, meta, text[match.end():], body_line)
 
 
-def page_files(pages_dir: Path) -> list[tuple[Path, str, str]]:
-    """List (file, page name, language) for every Markdown page, in a stable order."""
+def page_files(pages_dir: Path, project: Path | None = None) -> list[tuple[Path, str, str]]:
+    """List (file, page name, language) for every Markdown page, in a stable order; hidden files and folders
+    are left out, links inside the project are followed and any other link is refused (a BuildError)."""
     found = []
-    top = str(pages_dir)
-    for directory, folders, names in os.walk(top):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        prefix = os.path.relpath(directory, top).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for file_name in names:
-            if file_name.endswith(".md") and not file_name.startswith("."):
-                rel = prefix + file_name
-                match = _PAGE_FILE.match(rel)
-                name, lang = (match.group("name"), match.group("lang")) if match else (rel[:-3], "")
-                found.append((pages_dir / rel, name, lang))
+    for rel in input_files(pages_dir, project or pages_dir.parent.parent):
+        if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
+            match = _PAGE_FILE.match(rel)
+            name, lang = (match.group("name"), match.group("lang")) if match else (rel[:-3], "")
+            found.append((pages_dir / rel, name, lang))
     return sorted(found, key=lambda item: str(item[0]))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import load_yaml_file, read_text
+from .content import load_yaml_file, parse_plain_yaml, read_text, relative
 from .errors import ContentError
 
 FILE_NAME = "translations.yaml"
@@ -26,12 +26,12 @@ def fingerprint(source_text: str) -> str:
 def load(content_dir: Path, project: Path) -> dict[str, dict[str, str]]:
     """Read the recorded fingerprints: {page name: {language: fingerprint}}."""
     path = content_dir / FILE_NAME
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):   # a broken link is an error, said by read_text
         return {}
+    text = read_text(path, project)   # a located error if the file is not UTF-8
     try:   # a plain, fast parse: this file is written by a command, so its lines need no error positions
-        text = read_text(path, project)   # a located error if the file is not UTF-8
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    except yaml.YAMLError:
+        data = parse_plain_yaml(text, relative(path, project)) or {}
+    except (yaml.YAMLError, RecursionError):
         data = load_yaml_file(path, project)   # the located loader says where the damage is
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ContentError(f"content/{FILE_NAME}", 1, 1, "expected 'page: {language: fingerprint}' lines",

@@ -6,6 +6,10 @@ import difflib
 import html
 import re
 import posixpath
+import signal
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -285,10 +289,104 @@ class MarkdownConverter:
             self._md.treeprocessors.register(_GatedInlineProcessor(self._md, gate), "inline", 20)
 
     def convert(self, context: LinkContext) -> str:
-        """Render one page's Markdown; broken links end up in context.errors."""
+        """Render one page's Markdown; broken links end up in context.errors, a page that Markdown cannot
+        convert in bounded time is a located error."""
+        page = context.page
+        refuse_runaway_brackets(page)
         self._links.context = context
+        limit = MAX_SECONDS + len(page.body) / 100_000
         try:
-            html = self._md.reset().convert(context.page.body)
+            with deadline(limit):
+                html = self._md.reset().convert(page.body)
+        except TooSlow:
+            raise ContentError(page.path, page.body_line, None,
+                               f"converting the Markdown took more than {limit:.1f} s, so it was stopped",
+                               "look for a long run of one markup character ([ < > * _ `) or very deep nesting, "
+                               "and delete it or escape each character with \\") from None
+        except RecursionError:
+            raise ContentError(page.path, page.body_line, None, "the Markdown is nested too deeply to convert",
+                               "use fewer levels of lists, quotes or brackets inside each other") from None
         finally:
             self._links.context = None
-        return sanitize(html, allow_scripts=context.page.allow_scripts)
+        return sanitize(html, allow_scripts=page.allow_scripts)
+
+
+# Python-Markdown is quadratic on some inputs (its link patterns on unclosed [, the standard library's HTML
+# parser on unclosed tags, heading ids on thousands of equal headings): a page of 20 KB may take minutes. Runs of
+# [ are refused by a linear check that says where they start; the deadline stops any other such page.
+MAX_SECONDS = 1.5          # a page of 20 KB converts in about 30 ms; a page of 1 MB gets 11.5 s
+MAX_LINK_SCAN = 500_000    # characters the link patterns may scan in one page (about 0.3 s)
+_BRACKETS = re.compile(r"\\.|[][()]", re.DOTALL)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+class TooSlow(Exception):
+    """A conversion went past its deadline."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise TooSlow inside the block once it has run for `seconds` (in the main thread, where signals arrive;
+    elsewhere the block runs unbounded). A timer set by someone else is put back as it was."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    started = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))
+
+
+def refuse_runaway_brackets(page) -> None:
+    """Refuse square brackets left open or nested so deeply that Markdown's link patterns would take minutes.
+
+    For each [ those patterns scan character by character for the ] that closes it, to the end of the paragraph
+    when none does, and after "](" for the closing ): a run of unclosed [ is quadratic (12 KB take 47 s). The
+    scans' length is summed here in linear time, brackets escaped with a backslash left out as Markdown does."""
+    body = page.body
+    if "[" not in body:
+        return
+    work, worst = 0, (0, 0)
+    start = 0
+    for end in [m.start() for m in _BLANK_LINE.finditer(body)] + [len(body)]:
+        for opened, closed in _bracket_spans(body, start, end):
+            work += closed - opened
+            worst = max(worst, (closed - opened, -opened))
+        start = end
+    if work > MAX_LINK_SCAN:
+        position = -worst[1]
+        line = page.body_line + body.count("\n", 0, position)
+        column = position - body.rfind("\n", 0, position)
+        raise ContentError(page.path, line, column, "too many brackets [ or ( left open or nested in each other "
+                           "from here (converting them would take minutes)",
+                           "close each [ with ] and each ( with ), or write \\[ for a bracket that is only text")
+
+
+def _bracket_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(opening, closing) of each [ ] pair and each ( ) after "]" in one paragraph; an unclosed one ends with it."""
+    squares, rounds, spans = [], [], []
+    for match in _BRACKETS.finditer(body, start, end):
+        char, at = match.group(), match.start()
+        if char == "[":
+            squares.append(at)
+        elif char == "]":
+            if squares:
+                spans.append((squares.pop(), at))
+        elif char == "(":
+            rounds.append((at, at > start and body[at - 1] == "]"))
+        elif char == ")" and rounds:
+            opened, after_link = rounds.pop()
+            if after_link:
+                spans.append((opened, at))
+    spans += [(at, end) for at in squares] + [(at, end) for at, after_link in rounds if after_link]
+    return spans

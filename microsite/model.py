@@ -347,7 +347,7 @@ def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[
                                 "create content/pages/ with index.<lang>.md for each language"))
         return sources, names
     if cache.listing is None:
-        cache.listing = page_files(pages_dir)
+        cache.listing = page_files(pages_dir, config.project)
     cache.read(config, cache.listing)
     for path, name, lang in cache.listing:
         names.add(name)

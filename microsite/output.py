@@ -8,17 +8,16 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from .stamp import is_editor_junk
+from .stamp import input_files
 
 
-def fingerprinted_assets(static_dir: Path) -> dict[str, str]:
-    """Map each static file to a name carrying its content hash: style.css -> style.3f2a9c1e.css."""
+def fingerprinted_assets(static_dir: Path, project: Path | None = None) -> dict[str, str]:
+    """Map each static file to a name carrying its content hash: style.css -> style.3f2a9c1e.css.
+
+    A link inside the project is published as the file it leads to; any other link fails the build."""
     assets = {}
-    if not static_dir.is_dir():
-        return assets
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file() and not is_editor_junk(p.name)):
-        rel = path.relative_to(static_dir).as_posix()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    for rel in sorted(input_files(static_dir, project or static_dir.parent), key=lambda rel: rel.split("/")):
+        digest = hashlib.sha256((static_dir / rel).read_bytes()).hexdigest()[:10]
         stem, dot, ext = rel.rpartition(".")
         assets[rel] = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{rel}.{digest}"
     return assets

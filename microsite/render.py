@@ -29,7 +29,8 @@ class Rendered:
 def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        # followlinks: templates in a linked folder are listed (for their dependency keys) as they are loaded
+        loader=jinja2.FileSystemLoader(str(templates_dir), followlinks=True),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
