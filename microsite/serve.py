@@ -35,7 +35,7 @@ from .errors import BuildError, ContentError, ErrorList
 from .model import SourceCache, Site, load_site
 from .output import fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
-from .stamp import INPUTS, file_stats
+from .stamp import INPUTS, file_stats, input_files
 from .urls import Urls
 
 POLL_MS = 100
@@ -217,7 +217,11 @@ class ProjectWatcher:
         found = {}
         for part in INPUTS:
             top = self.preview.project / part
-            found.update((top / rel, stats) for rel, stats in file_stats(top, skip_junk=True).items())
+            try:   # links inside the project count as the files they lead to, as in a build
+                files = input_files(top, self.preview.project)
+            except BuildError:   # a bad link: the rebuild reports it in the browser; watch the rest meanwhile
+                files = file_stats(top, skip_junk=True)
+            found.update((top / rel, stats) for rel, stats in files.items())
         return found
 
     def watch(self, *args, **kwargs) -> None:

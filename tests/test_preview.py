@@ -145,3 +145,18 @@ def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
     report = preview.rebuild({tiny / "content/site.yaml"})
     # The data files did not change, but each text in them now lacks its English version.
     assert any(e.startswith("content/event.yaml:") and "'en'" in e for e in report.errors), report.errors
+
+
+def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
+    from conftest import write
+    from microsite.serve import ProjectWatcher
+
+    write(tiny / "shared" / "print.css", "body { color: black }\n")
+    (tiny / "static" / "print.css").symlink_to("../shared/print.css")
+    preview = Preview(tiny, tmp_path / "served")
+    assert not preview.rebuild(set()).errors
+    watcher = ProjectWatcher(preview, log=lambda line: None)
+    write(tiny / "shared" / "print.css", "body { color: navy }\n")   # the target changes, the link does not
+    watcher.examine()
+    [published] = preview.out.glob("static/print.*.css")
+    assert published.read_text() == "body { color: navy }\n"
