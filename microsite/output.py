@@ -176,11 +176,11 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def _write_error(exc: OSError, out: Path) -> ContentError:
-    """One line for a failed write: the file, what went wrong, and that site/ was left as it was."""
-    where = exc.filename or str(out)
+    """One line for a failed write: where, what went wrong, and that the site was left as it was."""
     if exc.errno == errno.ENOSPC:
-        return ContentError(str(where), None, None, "the disk is full; the site was left as it was",
+        return ContentError(str(out), None, None, "the disk is full; the site was left as it was",
                             "free some disk space and build again")
+    where = exc.filename2 or exc.filename or out   # a copy names its target second
     return ContentError(str(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
                         "left as it was", "check the folder's permissions and free space, then build again")
 

@@ -151,7 +151,7 @@ def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None
     _make_folder(cache)
     record = {"out": str(out.resolve()), "inputs": digest,
               "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
-    tmp = cache / (FILE_NAME + ".tmp")
+    tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
     _remove(tmp)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     with open(fd, "w", encoding="utf-8") as fp:
