@@ -113,7 +113,7 @@ def _replaceable(folder: Path, project: Path) -> bool:
 
 def _refuse(shown: str, why: str, hint: str):
     """Stop before anything is written: the output folder is replaced whole."""
-    raise ContentError(shown, None, None, f"refusing to write the site into this folder: {why}", hint)
+    raise ContentError(shown, None, None, f"refusing to write the site there: {why}", hint)
 
 
 def _make_world_readable(root: Path) -> None:
