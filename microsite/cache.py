@@ -125,8 +125,8 @@ class BuildCache:
         try:
             self._prepare_folder()
         except OSError as exc:
-            self.warn(f"warning: {self.path.parent.name}/: the build cache cannot be kept there ({exc.strerror or exc});"
-                      " building without it")
+            self.warn(f"warning: {self.path.parent.name}/: the build cache cannot be kept there "
+                      f"({exc.strerror or exc}); building without it")
             return None
         try:
             db = self._connect()
@@ -206,7 +206,8 @@ class BuildCache:
         if not keys:
             return
         if not self._warned_damage:
-            self.warn(f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped and rebuilt")
+            self.warn(f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped "
+                      "and rebuilt")
             self._warned_damage = True
         if self.read_only:
             return   # a worker: the main process rewrites what it renders

@@ -76,13 +76,21 @@ class SiteWriter:
 
 def check_output(out: Path, project: Path) -> Path:
     """The real folder a build may replace for `out`, or a ContentError saying why not (nothing is touched)."""
+    try:
+        return _check_output(out, project)
+    except OSError as exc:
+        _refuse(str(out), f"it cannot be examined ({exc.strerror or exc})", "choose a folder you can read and write")
+
+
+def _check_output(out: Path, project: Path) -> Path:
+    """check_output() itself; file system errors go up to it."""
     shown = str(out)
     real = Path(os.path.realpath(out))
     project = Path(os.path.realpath(project))
     package = Path(os.path.realpath(Path(__file__).parent))
     ancestor = next(p for p in [real, *real.parents] if os.path.lexists(p))
     if not ancestor.is_dir():
-        _refuse(shown, f"{ancestor} is a file, not a folder", "choose a folder for the output, such as site/")
+        _refuse(shown, f"{ancestor} is not a folder", "choose a folder for the output, such as site/")
     if project.is_relative_to(real):
         _refuse(shown, "it holds the project itself", "choose an output folder of its own, such as site/ (the default)")
     if real.is_relative_to(package) or package.is_relative_to(real):
@@ -187,16 +195,22 @@ def _write_error(exc: OSError, out: Path) -> ContentError:
 
 @contextmanager
 def _swap_lock(folder: Path):
-    """Hold an exclusive lock on the output's parent folder: two builds never swap or recover at once."""
-    if fcntl is None:
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
+    """Hold an exclusive lock on the output's parent folder: two builds never swap or recover at once (where the
+    file system has no locks, builds go unserialised, as before)."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        fd = None
+    try:
+        if fd is not None and fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
         yield
     finally:
-        os.close(fd)   # releases the lock
+        if fd is not None:
+            os.close(fd)   # releases the lock
 
 
 def recover(out: Path) -> None:
