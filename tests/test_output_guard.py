@@ -2,6 +2,7 @@
 leaves a temporary folder behind, and leaves site/ as it was when it cannot finish (a full disk, a racing build)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -187,6 +188,28 @@ def test_a_full_disk_is_one_line_and_leaves_the_site(tiny, small_disk):
     (small_disk / "filler").unlink()
     assert run_cli(tiny, "--out", str(out)).code == 0
     assert "Chào!" in (out / "vi/index.html").read_text(encoding="utf-8")
+
+
+def test_a_record_that_cannot_be_written_after_the_swap_leaves_a_whole_build(tiny):
+    assert run_cli(tiny).code == 0
+    shutil.rmtree(tiny / ".cache")
+    (tiny / ".cache").mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(tiny / ".cache")],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs (needs root): {done.stderr.decode().strip()}")
+    try:
+        edit(tiny / "content/pages/index.vi.md", "Xin chào!", "Chào!")
+        result = run_cli(tiny, "--jobs", "1")
+        assert result.code == 0 and "Traceback" not in result.err, result.err
+        assert "build record could not be written" in result.err
+        assert "Chào!" in (tiny / "site/vi/index.html").read_text(encoding="utf-8")
+        assert leftovers(tiny) == []
+    finally:
+        subprocess.run(["umount", str(tiny / ".cache")], check=True)
+    again = run_cli(tiny)
+    assert again.code == 0 and again.out.startswith("Built"), "no record of the last site: the next build builds"
+    assert run_cli(tiny).out.startswith("Up to date")
 
 
 def test_builds_racing_on_the_final_rename_leave_a_whole_site(tiny, tmp_path):
