@@ -100,6 +100,9 @@ def _check_output(out: Path, project: Path) -> Path:
             _refuse(shown, f"it lies in the project's {part}/", "choose an output folder of its own, such as site/")
     if ".git" in real.parts:
         _refuse(shown, "it lies in a git repository's own folder", "choose an output folder of its own, such as site/")
+    if os.path.lexists(real / ".git"):
+        _refuse(shown, "it holds a git repository (.git), which replacing the folder would delete",
+                "choose an output folder of its own, such as site/")
     if real.exists() and not _replaceable(real, project):
         _refuse(shown, f"the folder is not empty and was not made by this generator (it has no {MARKER} file)",
                 "choose an empty or new folder, or empty this one yourself")

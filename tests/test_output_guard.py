@@ -81,6 +81,16 @@ def test_a_folder_the_build_did_not_make_is_refused(tmp_path, target):
     assert tree(tmp_path) == before, "nothing was written or deleted"
 
 
+def test_a_site_folder_holding_a_repository_is_refused(tiny):
+    # Even the default site/: a checkout of the gh-pages branch there would lose its history.
+    assert run_cli(tiny, "--no-cache").code == 0
+    subprocess.run(["git", "init", "-q", str(tiny / "site")], check=True)
+    before = tree(tiny / "site")
+    result = run_cli(tiny, "--no-cache")
+    assert result.code == 1 and "holds a git repository" in result.err
+    assert tree(tiny / "site") == before
+
+
 def test_the_generators_own_code_is_refused():
     # Through the guard itself: a build into the package would delete the code running this test if it failed.
     from microsite.output import check_output
