@@ -17,7 +17,6 @@ import io
 import os
 import pickle
 import re
-import shutil
 import sqlite3
 import sys
 import zlib
@@ -25,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .stamp import delete
 
 FORMAT = "3"
 FILE_NAME = "build.sqlite3"
@@ -153,12 +153,12 @@ class BuildCache:
             self.warn(f"warning: {folder.name} was not a folder; it was replaced by the build cache")
             folder.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-        _delete(folder / "jinja")
+        delete(folder / "jinja")
         for suffix in ("", "-wal", "-shm"):
             path = Path(str(self.path) + suffix)
             if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
                 self.warn(f"warning: {folder.name}/{path.name} was not a file; it was discarded")
-                _delete(path)
+                delete(path)
 
     def _connect(self) -> sqlite3.Connection:
         """Connect and make sure the tables exist."""
@@ -178,7 +178,7 @@ class BuildCache:
         if why:
             self.warn(f"note: the build cache was discarded: {why}")
         for suffix in ("", "-wal", "-shm"):
-            _delete(Path(str(self.path) + suffix))
+            delete(Path(str(self.path) + suffix))
 
     def get_many(self, table: str, keys: list[str]) -> dict[str, object]:
         """The stored values of those keys that are present; an unreadable value counts as absent."""
@@ -276,11 +276,3 @@ class BuildCache:
             except sqlite3.DatabaseError as exc:
                 self.warn(f"warning: the build cache could not be saved ({exc})")
             self.db = None
-
-
-def _delete(path: Path) -> None:
-    """Delete a file, a link (never what it points to) or a folder, if there is one."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif os.path.lexists(path):
-        path.unlink()

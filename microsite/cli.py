@@ -225,7 +225,7 @@ def run_deploy(args) -> int:
 
 def run_clean(args) -> int:
     """clean: delete the build cache and the output folder; a link in their place is removed, never followed."""
-    import shutil
+    from .stamp import delete
 
     project = Path(args.project).resolve()
     for path in (project / ".cache", project / "site"):
@@ -233,10 +233,7 @@ def run_clean(args) -> int:
             continue
         folder = path.is_dir() and not path.is_symlink()
         try:
-            if folder:
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+            delete(path)
         except OSError as exc:
             raise ContentError(str(path), None, None, f"cannot delete it ({exc.strerror or exc})",
                                "check its permissions, or delete it yourself") from None

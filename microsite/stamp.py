@@ -152,18 +152,23 @@ def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None
     record = {"out": str(out.resolve()), "inputs": digest,
               "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
     tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
-    _remove(tmp)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    with open(fd, "w", encoding="utf-8") as fp:
-        json.dump(record, fp)
-    _remove(cache / FILE_NAME)
-    os.replace(tmp, cache / FILE_NAME)
+    delete(tmp)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with open(fd, "w", encoding="utf-8") as fp:
+            json.dump(record, fp)
+        if (cache / FILE_NAME).is_dir() and not (cache / FILE_NAME).is_symlink():
+            delete(cache / FILE_NAME)   # a file or a link is replaced by the rename itself
+        os.replace(tmp, cache / FILE_NAME)
+    except BaseException:
+        delete(tmp)
+        raise
 
 
 def forget(project: Path) -> None:
     """Delete the build record, so that the next build builds everything (best effort)."""
     try:
-        _remove(project / ".cache" / FILE_NAME)
+        delete(project / ".cache" / FILE_NAME)
     except OSError:
         pass
 
@@ -175,8 +180,8 @@ def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _remove(path: Path) -> None:
-    """Delete a file, link or folder if there is one."""
+def delete(path: Path) -> None:
+    """Delete a file, a link (never what it points to) or a folder, if there is one."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif os.path.lexists(path):
