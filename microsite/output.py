@@ -144,7 +144,8 @@ def atomic_site(out: Path, after_swap: Callable[[], None] | None = None):
     """Yield a SiteWriter; swap its folder in for `out` only if the block finishes without an exception.
 
     `out` is a folder check_output() accepted. `after_swap` runs right after the swap, while no other build can
-    swap (it writes the build record, which must describe the site on disk)."""
+    swap (it writes the build record, which must describe the site on disk); it must not fail, since the new
+    site is in place by then."""
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
