@@ -19,7 +19,7 @@ from .cache import BuildCache
 from .dependencies import (Versions, catalog_versions, digest, listing_key, page_keys, site_version,
                            template_versions, url_version)
 from .model import Site, SourceCache, load_site
-from .output import atomic_site, fingerprinted_assets
+from .output import atomic_site, check_output, fingerprinted_assets
 from .progress import Progress
 from .render import MarkdownCache, Rendered, SiteRenderer
 from .urls import Urls, calendar_path, feed_path
@@ -43,27 +43,42 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         inputs = stamp.read_inputs(project, base_url, strict)
     file_hashes = inputs.file_hashes if inputs else {}
     config = load_config(project, base_url)
+    out = refuse_unsafe_output(Path(out) if out else config.project / "site", config)   # before anything is written
     cache = BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
-        site = load_site(config, SourceCache(store=cache, file_hashes=file_hashes))
+        sources = SourceCache(store=cache, file_hashes=file_hashes)
+        site = load_site(config, sources)
         if strict:
             from .translations import strict_problems  # the translation report is only needed in strict mode
             problems = strict_problems(site)
             if problems:
                 raise BuildError(problems)
-        out = Path(out) if out else config.project / "site"
-        refuse_unsafe_output(out, config)
         meter = Progress(_page_counts(site)) if progress else None
-        cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold)
+        summary = {"pages": _page_counts(site), "warnings": list(site.warnings)}
+        # An input edited since its hash was taken was built as it is now: the record would pair the site with
+        # the older inputs, so there is none, and the next build builds.
+        record = functools.partial(_record, project, out, inputs.digest, summary) if use_cache else None
+        if sources.edited:
+            record = functools.partial(_forget_record, project)
+        cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
+                                  record)
         if cache is not None:
             cache.close(prune=True)
     finally:
         if cache is not None:
             cache.close()
-    pages = _page_counts(site)
-    if use_cache:
-        stamp.save(project, out, inputs.digest, {"pages": pages, "warnings": list(site.warnings)}, keys)
-    return BuildResult(out, pages, site.warnings, time.perf_counter() - started, cached)
+    return BuildResult(out, summary["pages"], site.warnings, time.perf_counter() - started, cached)
+
+
+def _record(project: Path, out: Path, digest: str, summary: dict, keys: dict) -> None:
+    """Write the build record of the site just swapped in; if that fails the site stands, and the next build,
+    finding no record of it, builds again."""
+    try:
+        stamp.save(project, out, digest, summary, keys)
+    except OSError as exc:
+        _warn(f"warning: .cache/{stamp.FILE_NAME}: the build record could not be written ({exc.strerror or exc}); "
+              "the next build will build everything again")
+        stamp.forget(project)
 
 
 def _page_counts(site: Site) -> dict[str, int]:
@@ -71,16 +86,15 @@ def _page_counts(site: Site) -> dict[str, int]:
     return {lang: len(site.pages_in(lang)) for lang in site.config.languages}
 
 
-def refuse_unsafe_output(out: Path, config: Config) -> None:
-    """Never replace the project or its inputs: the output folder is swapped out whole."""
-    out = out.resolve()
-    inputs = [config.project] + [config.project / part for part in stamp.INPUTS]
-    for folder in inputs:
-        folder = folder.resolve()
-        if out == folder or folder.is_relative_to(out) or (folder != config.project and out.is_relative_to(folder)):
-            raise ContentError(str(out), None, None, "refusing to write the site there: the build replaces that "
-                               "folder whole, and it holds the project's own files",
-                               "choose an output folder of its own, such as site/ (the default)")
+def _forget_record(project: Path, keys: dict) -> None:
+    """Leave no build record (the site just swapped in was built from inputs edited during the build)."""
+    stamp.forget(project)
+
+
+def refuse_unsafe_output(out: Path, config: Config) -> Path:
+    """The real folder to write the site into; a ContentError when the build may not replace it (the output
+    folder is swapped out whole, so only a folder the build made, or an empty one, may be)."""
+    return check_output(out, config.project)
 
 
 def _warn(message: str) -> None:
@@ -89,21 +103,23 @@ def _warn(message: str) -> None:
 
 
 def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None = None, jobs: int = 1,
-               progress: Progress | None = None, parallel_threshold: int = 200) -> tuple[int, dict]:
+               progress: Progress | None = None, parallel_threshold: int = 200,
+               record: Callable[[dict], None] | None = None) -> tuple[int, dict]:
     """Render every page and write the whole site atomically, or nothing at all.
 
-    Pages stream to disk as they are rendered, so memory does not grow with the site. Returns how many pages
-    were taken unchanged from the previous site, and each page's input key (for the next build)."""
+    Pages stream to disk as they are rendered, so memory does not grow with the site. `record` is given each
+    page's input key right after the new site is swapped in. Returns how many pages were taken unchanged from
+    the previous site, and each page's input key (for the next build)."""
     assets = fingerprinted_assets(config.static_dir)
     urls = Urls(config.base_url, assets)
-    renderer = SiteRenderer(site, urls, MarkdownCache(), cache_dir(config) / "jinja" if cache is not None else None)
+    renderer = SiteRenderer(site, urls, MarkdownCache())
     keys = _page_cache_keys(site, config, renderer, cache) if cache is not None else {}
     # Pages the site on disk already holds with the same inputs are linked into the new site, not rewritten.
     on_disk = stamp.unchanged_outputs(config.project, out, keys) if cache is not None else set()
     errors = ErrorList()
     todo = [p for p in site.pages if p.output_path not in on_disk]
     pages = {p.output_path for p in site.pages}
-    with atomic_site(out) as writer:
+    with atomic_site(out, functools.partial(record, keys) if record else None) as writer:
         for path in sorted(on_disk & pages):
             writer.link(out / path, path)
         if progress:

@@ -3,11 +3,17 @@
 Every entry is keyed by a hash of everything its output depends on (see dependencies.py) salted with the
 generator's own source code, so a stale entry can never be found. A cache that is corrupt, or was written by
 another version of the generator, is detected, reported and replaced, never trusted.
+
+The cache may come from elsewhere (CI restores .cache/ from a shared store), so nothing read from it may run
+code: values are unpickled by an unpickler that knows only plain data types and the few records of this
+package that are stored (a pickle naming anything else is refused as damaged).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -18,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
+from .stamp import delete
 
 FORMAT = "3"
 FILE_NAME = "build.sqlite3"
@@ -45,10 +52,30 @@ def _pack(value) -> bytes:
 
 
 def _unpack(blob: bytes):
-    """A stored value, or ValueError when its bytes are not the ones written."""
-    if len(blob) < 4 or zlib.crc32(blob[4:]).to_bytes(4, "big") != blob[:4]:
+    """A stored value, or ValueError / UnpicklingError when its bytes are not the ones written."""
+    if not isinstance(blob, bytes) or len(blob) < 4 or zlib.crc32(blob[4:]).to_bytes(4, "big") != blob[:4]:
         raise ValueError("checksum mismatch")
-    return pickle.loads(blob[4:])
+    return _PlainUnpickler(io.BytesIO(blob[4:])).load()
+
+
+@lru_cache(maxsize=None)
+def _stored_types() -> dict[tuple[str, str], type]:
+    """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
+    from .content import LocatedDict, LocatedList, SourceFile
+    from .errors import ContentError
+    types = [LocatedDict, LocatedList, SourceFile, ContentError, datetime.date, datetime.datetime, datetime.time,
+             datetime.timedelta, datetime.timezone, set, frozenset, bytearray, complex]
+    return {(t.__module__, t.__qualname__): t for t in types}
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles plain data and the package's own records, and refuses every other class or function."""
+
+    def find_class(self, module: str, name: str):
+        allowed = _stored_types()
+        if (module, name) not in allowed:
+            raise pickle.UnpicklingError(f"the stored value names {module}.{name}, which is not plain data")
+        return allowed[(module, name)]
 
 
 def installed_versions() -> dict[str, str]:
@@ -80,6 +107,8 @@ class BuildCache:
         self.warn = warn
         self.used: dict[str, set] = {table: set() for table in self.TABLES}
         self._released = False   # closed around a fork, to be reopened
+        self._warned_damage = False
+        self.read_only = read_only
         self.db = self._open_read_only() if read_only else self._open()
 
     def _open_read_only(self) -> sqlite3.Connection | None:
@@ -92,8 +121,13 @@ class BuildCache:
             return None
 
     def _open(self) -> sqlite3.Connection | None:
-        """Open the cache, or start a new one when the old is unreadable or foreign."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Open the cache, or start a new one when the old is unreadable, foreign or not a plain file."""
+        try:
+            self._prepare_folder()
+        except OSError as exc:
+            self.warn(f"warning: {self.path.parent.name}/: the build cache cannot be kept there "
+                      f"({exc.strerror or exc}); building without it")
+            return None
         try:
             db = self._connect()
             row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
@@ -102,14 +136,29 @@ class BuildCache:
                 self._reset("it was written by another version of the generator" if row else None)
                 db = self._connect()
             return db
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             self.warn(f"warning: {self.path.parent.name}/{FILE_NAME}: the build cache is unreadable ({exc}); "
                       "it was discarded and will be rebuilt")
-            self._reset(None)
             try:
+                self._reset(None)
                 return self._connect()
-            except sqlite3.DatabaseError:
+            except (sqlite3.DatabaseError, OSError):
                 return None
+
+    def _prepare_folder(self) -> None:
+        """Make .cache/ a folder holding only plain files of ours: a file or link in its place, a folder or link
+        in a file's place, and the compiled templates of older versions (which would run as code) go."""
+        folder = self.path.parent
+        if os.path.lexists(folder) and not folder.is_dir():
+            self.warn(f"warning: {folder.name} was not a folder; it was replaced by the build cache")
+            folder.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+        delete(folder / "jinja")
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(str(self.path) + suffix)
+            if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+                self.warn(f"warning: {folder.name}/{path.name} was not a file; it was discarded")
+                delete(path)
 
     def _connect(self) -> sqlite3.Connection:
         """Connect and make sure the tables exist."""
@@ -129,11 +178,11 @@ class BuildCache:
         if why:
             self.warn(f"note: the build cache was discarded: {why}")
         for suffix in ("", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+            delete(Path(str(self.path) + suffix))
 
     def get_many(self, table: str, keys: list[str]) -> dict[str, object]:
         """The stored values of those keys that are present; an unreadable value counts as absent."""
-        found = {}
+        found, damaged = {}, []
         self.used[table].update(keys)
         if self.db is None or not keys:
             return found
@@ -145,11 +194,24 @@ class BuildCache:
                     try:
                         found[key] = _unpack(blob)
                     except Exception:   # a damaged entry: rebuild that one, trust nothing from it
-                        self.warn(f"warning: a damaged build cache entry was ignored ({table})")
+                        damaged.append(key)
+            self._drop(table, damaged)
         except sqlite3.DatabaseError as exc:
             self.warn(f"warning: the build cache could not be read ({exc}); building without it")
             self.db = None
         return found
+
+    def _drop(self, table: str, keys: list[str]) -> None:
+        """Delete damaged entries, so that the next build neither finds them nor warns again; warn once a build."""
+        if not keys:
+            return
+        if not self._warned_damage:
+            self.warn(f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped "
+                      "and rebuilt")
+            self._warned_damage = True
+        if self.read_only:
+            return   # a worker: the main process rewrites what it renders
+        self.db.executemany(f"DELETE FROM {table} WHERE key = ?", ((key,) for key in keys))
 
     def _prune(self) -> None:
         """Delete the entries of each table that this build neither read nor wrote."""

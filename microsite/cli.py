@@ -360,14 +360,20 @@ def run_check(args) -> int:
 
 
 def run_clean(args) -> int:
-    """clean: delete the build cache and the output folder."""
-    import shutil
+    """clean: delete the build cache and the output folder; a link in their place is removed, never followed."""
+    from .stamp import delete
 
     project = Path(args.project).resolve()
-    for folder in (project / ".cache", project / "site"):
-        if folder.exists():
-            shutil.rmtree(folder)
-            print(f"removed {folder.name}/")
+    for path in (project / ".cache", project / "site"):
+        if not os.path.lexists(path):
+            continue
+        folder = path.is_dir() and not path.is_symlink()
+        try:
+            delete(path)
+        except OSError as exc:
+            raise ContentError(str(path), None, None, f"cannot delete it ({exc.strerror or exc})",
+                               "check its permissions, or delete it yourself") from None
+        print(f"removed {path.name}{'/' if folder else ''}")
     return 0
 
 

@@ -273,34 +273,45 @@ class SourceCache:
         self.data: dict[tuple, tuple] = {}   # (data file, what its checks depend on) -> parsed
         self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
         self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
+        self.edited: set[Path] = set()   # files whose parsed bytes are not those file_hashes was taken of
 
     def read(self, config: Config, files: list) -> None:
-        """Give every listed page file an entry: from memory, from the build cache, or by parsing it now."""
+        """Give every listed page file an entry: from memory, from the build cache, or by parsing it now.
+
+        An entry is stored under the hash of the bytes it was parsed from, never under a hash taken earlier:
+        a file edited during the build must not leave its edited parse under its old bytes' key."""
         todo = [f for f in files if f[0] not in self.entries]
         if not todo:
             return
-        keys = {}
+        templates = sorted(config.template_names)
         if self.store is not None:
-            from .dependencies import digest
-            templates = sorted(config.template_names)
+            keys = {}
             for path, _, _ in todo:
-                try:
-                    own = self.file_hashes.get(str(path)) or path.read_bytes()
-                except OSError:
-                    continue
-                keys[path] = digest(relative(path, config.project), own, config.languages, templates)
+                own = self.file_hashes.get(str(path)) or _file_hash(path)
+                if own:
+                    keys[path] = self._page_key(config, path, own, templates)
             found = self.store.get_many("sources", list(keys.values()))
             for path, _, _ in todo:
                 if keys.get(path) in found:
                     self.entries[path] = found[keys[path]]
         new = []
         for path, name, lang in todo:
-            if path not in self.entries:
+            if path in self.entries:
+                continue
+            if self.store is None:
                 self.entries[path] = _read_page(config, path, name, lang)
-                if path in keys:
-                    new.append((keys[path], self.entries[path]))
+                continue
+            own, self.entries[path] = self._parsed(path, lambda: _read_page(config, path, name, lang))
+            if own:
+                new.append((self._page_key(config, path, own, templates), self.entries[path]))
         if self.store is not None:
             self.store.put_many("sources", new)
+
+    @staticmethod
+    def _page_key(config: Config, path: Path, own: str, templates: list) -> str:
+        """The build cache's key for a parsed page file: its name, its bytes' hash and what its checks use."""
+        from .dependencies import digest
+        return digest(relative(path, config.project), own, config.languages, templates)
 
     def remember(self, path: Path, load, depends=()):
         """The result of load() for a data file, loading it only when it is new or changed.
@@ -310,23 +321,37 @@ class SourceCache:
         pages, costs more to parse than to unpickle)."""
         memo = (path, tuple(depends))
         if memo not in self.data:
-            key = self._data_key(path, depends)
+            key = self._data_key(path, self.file_hashes.get(str(path)), depends)
             found = self.store.get_many("sources", [key]) if key else {}
             if key in found:
                 self.data[memo] = found[key]
-            else:
+            elif self.store is None:
                 self.data[memo] = load()
+            else:
+                own, self.data[memo] = self._parsed(path, load)
+                key = self._data_key(path, own, depends)
                 if key:
                     self.store.put_many("sources", [(key, self.data[memo])])
         return self.data[memo]
 
-    def _data_key(self, path: Path, depends) -> str | None:
+    def _parsed(self, path: Path, parse) -> tuple[str | None, object]:
+        """(hash of the bytes parsed, parse()): the file's hash taken before and after parsing, or None when the
+        file changed meanwhile (the parse then belongs to no known bytes and must not be stored). A file whose
+        bytes are not those hashed before the build is noted in `edited`."""
+        before = _file_hash(path)
+        value = parse()
+        own = before if before is not None and _file_hash(path) == before else None
+        if own is None or own != self.file_hashes.get(str(path), own):
+            self.edited.add(path)
+        return own, value
+
+    def _data_key(self, path: Path, own: str | None, depends) -> str | None:
         """The build cache's key for a data file's parsed value: its name, its bytes' hash (when known) and
         what its checks depend on."""
-        if self.store is None or str(path) not in self.file_hashes:
+        if self.store is None or not own:
             return None
         from .dependencies import digest
-        return digest("data", path.name, self.file_hashes[str(path)], depends)
+        return digest("data", path.name, own, depends)
 
     def forget(self, paths) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""
@@ -336,6 +361,14 @@ class SourceCache:
             if path.suffix == ".md" and (path not in self.entries or not path.exists()):
                 self.listing = None
             self.entries.pop(path, None)
+
+
+def _file_hash(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (as stamp.read_inputs takes it), or None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[list[SourceFile], set[str]]:

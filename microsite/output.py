@@ -1,14 +1,30 @@
-"""Writing the site atomically: everything goes to a temporary folder that replaces site/ only on success."""
+"""Writing the site atomically: everything goes to a temporary folder that replaces site/ only on success.
+
+The output folder is replaced whole, so the build replaces only a folder it made: the project's default site/,
+an empty folder, or one holding the marker file that every build writes into its output.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
-from .stamp import input_files
+from .errors import ContentError
+from .stamp import INPUTS, input_files
+
+try:
+    import fcntl
+except ImportError:   # Windows: builds racing on one output are not serialised there
+    fcntl = None
+
+MARKER = ".microsite-output"
+MARKER_TEXT = ("This folder was written by the microsite generator (python build.py), which replaces it whole on "
+               "every build.\nDelete this file to keep the generator from ever replacing the folder.\n")
 
 
 def fingerprinted_assets(static_dir: Path, project: Path | None = None) -> dict[str, str]:
@@ -29,7 +45,7 @@ class SiteWriter:
     def __init__(self, out: Path):
         self.out = out
         self.tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-        self.written: set[str] = set()
+        self.written: set[str] = {MARKER}
 
     def write_text(self, rel: str, text: str) -> None:
         """Write one file; writing the same path twice is a bug in the caller."""
@@ -57,6 +73,59 @@ class SiteWriter:
         return path
 
 
+def check_output(out: Path, project: Path) -> Path:
+    """The real folder a build may replace for `out`, or a ContentError saying why not (nothing is touched)."""
+    try:
+        return _check_output(out, project)
+    except OSError as exc:
+        _refuse(str(out), f"it cannot be examined ({exc.strerror or exc})", "choose a folder you can read and write")
+
+
+def _check_output(out: Path, project: Path) -> Path:
+    """check_output() itself; file system errors go up to it."""
+    shown = str(out)
+    real = Path(os.path.realpath(out))
+    project = Path(os.path.realpath(project))
+    package = Path(os.path.realpath(Path(__file__).parent))
+    ancestor = next(p for p in [real, *real.parents] if os.path.lexists(p))
+    if not ancestor.is_dir():
+        _refuse(shown, f"{ancestor} is not a folder", "choose a folder for the output, such as site/")
+    if project.is_relative_to(real):
+        _refuse(shown, "it holds the project itself", "choose an output folder of its own, such as site/ (the default)")
+    if real.is_relative_to(package) or package.is_relative_to(real):
+        _refuse(shown, "it holds the generator's own code", "choose an output folder of its own, such as site/")
+    for part in (*INPUTS, ".git", ".cache"):
+        if real.is_relative_to(project / part) or real.is_relative_to(os.path.realpath(project / part)):
+            _refuse(shown, f"it lies in the project's {part}/", "choose an output folder of its own, such as site/")
+    if ".git" in real.parts:
+        _refuse(shown, "it lies in a git repository's own folder", "choose an output folder of its own, such as site/")
+    if os.path.lexists(real / ".git"):
+        _refuse(shown, "it holds a git repository (.git), which replacing the folder would delete",
+                "choose an output folder of its own, such as site/")
+    if real.exists() and not _replaceable(real, project):
+        _refuse(shown, f"the folder is not empty and was not made by this generator (it has no {MARKER} file)",
+                "choose an empty or new folder, or empty this one yourself")
+    return real
+
+
+def _replaceable(folder: Path, project: Path) -> bool:
+    """True for a folder the build made (its marker, or the project's own site/) or an empty one."""
+    if not folder.is_dir():
+        return False
+    marker = folder / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return True
+    default = project / "site"
+    if folder == default and not default.is_symlink():
+        return True
+    return not any(os.scandir(folder))
+
+
+def _refuse(shown: str, why: str, hint: str):
+    """Stop before anything is written: the output folder is replaced whole."""
+    raise ContentError(shown, None, None, f"refusing to write the site there: {why}", hint)
+
+
 def _make_world_readable(root: Path) -> None:
     """Let web servers and link checkers running as another user read the site (needed under a strict umask)."""
     mask = os.umask(0)
@@ -70,38 +139,109 @@ def _make_world_readable(root: Path) -> None:
 
 
 @contextmanager
-def atomic_site(out: Path):
-    """Yield a SiteWriter; swap its folder in for `out` only if the block finishes without an exception."""
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    writer = SiteWriter(out)
-    shutil.rmtree(writer.tmp, ignore_errors=True)
-    writer.tmp.mkdir(parents=True)
+def atomic_site(out: Path, after_swap: Callable[[], None] | None = None):
+    """Yield a SiteWriter; swap its folder in for `out` only if the block finishes without an exception.
+
+    `out` is a folder check_output() accepted. `after_swap` runs right after the swap, while no other build can
+    swap (it writes the build record, which must describe the site on disk); it must not fail, since the new
+    site is in place by then."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _swap_lock(out.parent):
+            recover(out)
+        writer = SiteWriter(out)
+        writer.tmp.mkdir()
+        (writer.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")   # first, so a leftover is known as ours
+    except OSError as exc:
+        raise _write_error(exc, out) from exc
     try:
         yield writer
-    except BaseException:
-        shutil.rmtree(writer.tmp, ignore_errors=True)
-        raise
-    _make_world_readable(writer.tmp)
+        _make_world_readable(writer.tmp)
+        with _swap_lock(out.parent):
+            _swap(writer.tmp, out)
+            if after_swap is not None:
+                after_swap()
+    except OSError as exc:
+        raise _write_error(exc, out) from exc
+    finally:
+        _remove(writer.tmp)
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the new site in place of the old one, which is deleted; a build killed in between is recovered by
+    the next one."""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
-    writer.tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.rename(out, old)
+    except FileNotFoundError:
+        old = None
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        _remove(old)
+
+
+def _write_error(exc: OSError, out: Path) -> ContentError:
+    """One line for a failed write: where, what went wrong, and that the site was left as it was."""
+    if exc.errno == errno.ENOSPC:
+        return ContentError(str(out), None, None, "the disk is full; the site was left as it was",
+                            "free some disk space and build again")
+    where = exc.filename2 or exc.filename or out   # a copy names its target second
+    return ContentError(str(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
+                        "left as it was", "check the folder's permissions and free space, then build again")
+
+
+@contextmanager
+def _swap_lock(folder: Path):
+    """Hold an exclusive lock on the output's parent folder: two builds never swap or recover at once (where the
+    file system has no locks, builds go unserialised, as before)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        fd = None
+    try:
+        if fd is not None and fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                pass
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)   # releases the lock
 
 
 def recover(out: Path) -> None:
-    """Put back a site that a build killed between its two renames had moved aside; drop stale leftovers."""
-    for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
-        if not out.exists():
-            leftover.rename(out)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if not (pid.isdigit() and _alive(int(pid))):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Put back a site that a build killed between its two renames had moved aside; drop stale leftovers.
+
+    Only folders this generator made (its marker inside, or empty) are touched, and never one of a build that
+    still runs."""
+    for kind in ("old", "tmp"):
+        for leftover in sorted(out.parent.glob(f".{out.name}.{kind}-*")):
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if not _ours(leftover) or (pid.isdigit() and _alive(int(pid))):
+                continue
+            if kind == "old" and not os.path.lexists(out):
+                os.rename(leftover, out)
+            else:
+                _remove(leftover)
+
+
+def _ours(folder: Path) -> bool:
+    """True for a real folder holding the generator's marker, or an empty one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    return (folder / MARKER).is_file() or not any(os.scandir(folder))
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder of ours if it is there (a leftover that cannot go now goes with the next build)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -38,8 +38,8 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,   # a changed template means a new environment (the preview makes one)
-        # Compiled templates kept in the build cache; Jinja checks each against its template's source.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+        # No bytecode cache: compiled templates loaded from .cache/ would run as code, and .cache/ may come from
+        # elsewhere (CI restores it).
     )
     env.install_gettext_callables(**escaped_gettext(translations), newstyle=True)
     env.filters.update(

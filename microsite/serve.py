@@ -33,7 +33,7 @@ from .dependencies import (Versions, catalog_versions, listing_key, page_keys, s
 from .content import relative
 from .errors import BuildError, ContentError, ErrorList
 from .model import SourceCache, Site, load_site
-from .output import fingerprinted_assets
+from .output import MARKER, MARKER_TEXT, fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
 from .stamp import INPUTS, file_stats, input_files
 from .urls import Urls
@@ -125,6 +125,7 @@ class Preview:
         self._note_urls(site, renderer)
         count = self._render(site, renderer, everything=True)
         self._sync_static(config, assets)
+        _write_if_changed(self.out / MARKER, MARKER_TEXT)   # the same folder as a build makes
         return count
 
     def _pages(self, changed: set[Path]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,11 +242,36 @@ def site_fingerprint(out: Path) -> list | None:
 
 
 def load(cache: Path) -> dict:
-    """The record of the last good build, or nothing."""
+    """The record of the last good build, or nothing when it is missing or not one this generator wrote (the
+    record is only a hint: without it, the build builds everything)."""
     try:
-        return json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))
+        record = json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return record if _well_formed(record) else {}
+
+
+def _well_formed(record) -> bool:
+    """True when a loaded record has the shape save() writes."""
+    if not isinstance(record, dict) or not isinstance(record.get("out"), str) or \
+            not isinstance(record.get("inputs"), str):
+        return False
+    site, summary, keys = record.get("site"), record.get("summary"), record.get("keys")
+    if site is not None and not (isinstance(site, list) and len(site) == 2 and _is_int(site[0])
+                                 and isinstance(site[1], list)
+                                 and all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str)
+                                         and _is_int(f[1]) and _is_int(f[2]) for f in site[1])):
+        return False
+    if not (isinstance(summary, dict) and isinstance(summary.get("pages"), dict)
+            and all(isinstance(k, str) and _is_int(n) for k, n in summary["pages"].items())
+            and isinstance(summary.get("warnings"), list) and all(isinstance(w, str) for w in summary["warnings"])):
+        return False
+    return isinstance(keys, dict) and all(isinstance(v, str) for v in keys.values())
+
+
+def _is_int(value) -> bool:
+    """True for an int that is not a bool (JSON's true would pass isinstance(value, int))."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def build_options(base_url: str | None, strict: bool) -> dict:
@@ -265,14 +291,46 @@ def up_to_date(project: Path, out: Path, digest: str) -> dict | None:
 
 def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None = None) -> None:
     """Remember a good build: the digest of its inputs (taken before it read them), the site it wrote, and the
-    input key of each page."""
+    input key of each page. Whatever lies in the record's place (a folder, a link) is replaced, never followed."""
     cache = project / ".cache"
-    cache.mkdir(parents=True, exist_ok=True)
+    _make_folder(cache)
     record = {"out": str(out.resolve()), "inputs": digest,
               "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
-    tmp = cache / (FILE_NAME + ".tmp")
-    tmp.write_text(json.dumps(record), encoding="utf-8")
-    tmp.replace(cache / FILE_NAME)
+    tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
+    delete(tmp)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with open(fd, "w", encoding="utf-8") as fp:
+            json.dump(record, fp)
+        if (cache / FILE_NAME).is_dir() and not (cache / FILE_NAME).is_symlink():
+            delete(cache / FILE_NAME)   # a file or a link is replaced by the rename itself
+        os.replace(tmp, cache / FILE_NAME)
+    except BaseException:
+        delete(tmp)
+        raise
+
+
+def forget(project: Path) -> None:
+    """Delete the build record, so that the next build builds everything (best effort)."""
+    try:
+        delete(project / ".cache" / FILE_NAME)
+    except OSError:
+        pass
+
+
+def _make_folder(folder: Path) -> None:
+    """Make the cache folder, replacing a file or a dangling link found in its place."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def delete(path: Path) -> None:
+    """Delete a file, a link (never what it points to) or a folder, if there is one."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
 
 
 def unchanged_outputs(project: Path, out: Path, keys: dict) -> set[str]:
