@@ -186,13 +186,24 @@ def _swap(tmp: Path, out: Path) -> None:
         _remove(old)
 
 
+def shown(path: Path) -> str:
+    """A path as the reader typed it: relative to the working folder when inside it."""
+    path = Path(os.path.abspath(path))
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _write_error(exc: OSError, out: Path) -> ContentError:
     """One line for a failed write: where, what went wrong, and that the site was left as it was."""
     if exc.errno == errno.ENOSPC:
-        return ContentError(str(out), None, None, "the disk is full; the site was left as it was",
+        return ContentError(shown(out), None, None, "the disk is full; the site was left as it was",
                             "free some disk space and build again")
-    where = exc.filename2 or exc.filename or out   # a copy names its target second
-    return ContentError(str(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
+    where = Path(exc.filename2 or exc.filename or out)   # a copy names its target second
+    if where.parent.name.startswith(f".{out.name}.") or where.name.startswith(f".{out.name}."):
+        where = out   # the build's temporary folder means nothing to the reader: name the output
+    return ContentError(shown(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
                         "left as it was", "check the folder's permissions and free space, then build again")
 
 

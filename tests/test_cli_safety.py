@@ -235,8 +235,12 @@ def test_a_read_only_project_is_one_line_naming_the_path(tiny, args):
             path.chmod(path.stat().st_mode | 0o200)
     assert result.returncode == 1
     line = one_error_line(result.stderr.replace(_cache_warning(result.stderr), ""))
-    assert ": permission denied — check that you may read and write it" in line
-    assert not line.split(": ")[1].startswith("/")   # the path as seen from the project
+    assert "permission denied" in line.lower() and "— check" in line
+    where = line.split(": ")[1]
+    if args in ((), ("--no-cache",)):   # the output folder the build could not write, as the reader named it
+        assert where in ("site", str(tiny / "site")) and "the site was left as it was" in line
+    else:
+        assert not where.startswith("/")   # an input, as seen from the project
     assert debug.returncode == 1 and "Traceback" in debug.stderr and "PermissionError" in debug.stderr
 
 
