@@ -77,8 +77,9 @@ def typeset(text: str, lang: str) -> str:
     return french_spacing_text(text) if lang.split("-")[0] == "fr" else text
 
 
-# French ordinals: 12e, 1er, 1re, 12es; a letter or digit around them makes them something else (2e5, 12em).
-_ORDINAL = re.compile(r"(?<![\w.,])(\d+)(es|e|ers|er|res|re)(?![\w\u2019'])")
+# French ordinals: 12e, 1er, 1re, 12es; a letter, digit, decimal point or path around them makes them something
+# else (2e5, 12em, /2e).
+_ORDINAL = re.compile(r"(?<![\w.,/-])(\d+)(es|e|ers|er|res|re)(?![\w\u2019'])")
 # Elements whose text may not hold markup: a <sup> there would be printed as text.
 _NO_MARKUP_ELEMENTS = {"title", "option"}
 
