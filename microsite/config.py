@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +25,7 @@ class Config:
     cname: str | None = None
     menu: tuple[str, ...] = ("index",)
     menu_line: int | None = None   # where the menu is written in site.yaml, for errors
+    dates: dict = field(default_factory=dict)   # language -> date patterns set in site.yaml (i18n fills the rest)
 
     @property
     def default_language(self) -> str:
@@ -113,7 +114,8 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
     return Config(project, languages, final_url, settings["title"],
                   settings.get("description", {lang: "" for lang in languages}), settings.get("cname"),
-                  tuple(settings.get("menu", ("index",))), where.at(raw, "menu").line if "menu" in raw else None)
+                  tuple(settings.get("menu", ("index",))), where.at(raw, "menu").line if "menu" in raw else None,
+                  settings.get("dates", {}))
 
 
 def _languages(value, where):

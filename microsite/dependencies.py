@@ -17,6 +17,7 @@ from .config import Config
 from .stamp import is_editor_junk
 from .i18n import catalog_path
 from .model import Site
+from .publish import build_date, is_past
 from .urls import Urls
 
 
@@ -111,11 +112,13 @@ def page_keys(site: Site, versions: Versions) -> dict[str, tuple]:
              for lang in site.config.languages}
     counterparts: dict[str, tuple] = {}
     keys = {}
+    past = is_past(site.event, build_date())   # the home offers a calendar only before the event
     for page in site.pages:
         if page.name not in counterparts:
             counterparts[page.name] = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
         keys[page.output_path] = (versions.site, versions.urls, versions.templates.get(page.template),
-                                  versions.catalogs.get(page.lang), page, counterparts[page.name], menus[page.lang])
+                                  versions.catalogs.get(page.lang), page, counterparts[page.name], menus[page.lang],
+                                  past)
     return keys
 
 

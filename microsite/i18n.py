@@ -21,6 +21,7 @@ from babel.support import Translations
 from . import __version__
 from .content import read_text, relative
 from .errors import BuildError, ContentError
+from .text import typeset
 
 DOMAIN = "messages"
 
@@ -183,9 +184,62 @@ def locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
-def format_date(value: dt.date, lang: str, format: str = "long") -> str:
-    """A date as the page's locale writes it: 14 tháng 4, 2023 / 14 avril 2023."""
-    return _format_date(value, format=format, locale=locale(lang))
+class DatePatterns(NamedTuple):
+    """How one language writes a day: without and with its weekday (Babel patterns), and with a part of day."""
+
+    long: str
+    full: str
+    part_of_day: str   # "{part} {date}": where the part of day ("chiều", "l'après-midi") stands
+
+
+# Natural forms where CLDR's read as machine output: Vietnamese writes the words ngày, tháng, năm and no comma
+# before the year, and puts the part of day in front ("chiều thứ Sáu, ngày 14 tháng 4 năm 2023"); French writes
+# "l'après-midi du vendredi 14 avril 2023", never the part of day in brackets.
+DEFAULT_DATE_PATTERNS = {
+    "vi": DatePatterns("'ngày' d 'tháng' M 'năm' y", "EEEE, 'ngày' d 'tháng' M 'năm' y", "{part} {date}"),
+    "fr": DatePatterns("d MMMM y", "EEEE d MMMM y", "{part} du {date}"),
+}
+
+# Vietnamese writes the weekday in lower case inside a sentence, its number capitalised (thứ Sáu), and Sunday
+# as Chủ nhật; CLDR capitalises both words. Monday first, as date.weekday() counts.
+_WEEKDAYS_IN_TEXT = {"vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")}
+
+
+def date_patterns(lang: str, settings: dict | None = None) -> DatePatterns:
+    """A language's date patterns: those site.yaml sets, else the built-in ones, else Babel's own."""
+    base = DEFAULT_DATE_PATTERNS.get(lang.split("-")[0])
+    if base is None:
+        formats = locale(lang).date_formats
+        base = DatePatterns(formats["long"].pattern, formats["full"].pattern, "{date}, {part}")
+    return base._replace(**(settings or {}).get(lang, {}))
+
+
+def format_date(value: dt.date, lang: str, format: str = "long", settings: dict | None = None) -> str:
+    """A date in a page's language: format is long (no weekday), full (with it) or a Babel pattern; `settings`
+    are site.yaml's date patterns. Vietnamese: ngày 14 tháng 4 năm 2023 / thứ Sáu, ngày 14 tháng 4 năm 2023."""
+    patterns = date_patterns(lang, settings)
+    pattern = getattr(patterns, format) if format in ("long", "full") else format
+    weekdays = _WEEKDAYS_IN_TEXT.get(lang.split("-")[0])
+    if weekdays:
+        pattern = _literal_weekday(pattern, weekdays[value.weekday()])
+    return _format_date(value, format=pattern, locale=locale(lang))
+
+
+def format_event_date(value: dt.date, lang: str, part: str | None, format: str = "full",
+                      settings: dict | None = None) -> str:
+    """A date with its part of day when one is known, as the language joins them: chiều thứ Sáu, ngày 14 tháng
+    4 năm 2023 / l'après-midi du vendredi 14 avril 2023. In lower case: capitalise it where a sentence starts."""
+    day = format_date(value, lang, format, settings)
+    if not part:
+        return day
+    return typeset(date_patterns(lang, settings).part_of_day.replace("{part}", part).replace("{date}", day), lang)
+
+
+def _literal_weekday(pattern: str, name: str) -> str:
+    """Put a weekday's name in place of the EEEE fields of a pattern, outside its quoted literals."""
+    parts = re.split(r"('(?:[^']|'')*')", pattern)
+    quoted = "'" + name.replace("'", "''") + "'"
+    return "".join(p if p.startswith("'") else re.sub(r"E{4}", quoted, p) for p in parts)
 
 
 def format_number(value, lang: str) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 from . import fingerprints, schema
 from .config import Config
 from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
-from .errors import BuildError, ContentError, ErrorList
-from .text import MAX_SLUG_LENGTH, slugify_path
+from .errors import ContentError, ErrorList
+from .text import MAX_SLUG_LENGTH, slugify_path, typeset
 from .urls import page_output_path, page_url_path
 
 OK, MISSING, STALE = "ok", "missing", "stale"
@@ -62,6 +62,7 @@ class Contribution:
     speaker: Speaker
     title: dict
     page: str
+    editorial: bool = False   # the title was written by the site's editors, not given by the source
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,8 @@ def _program(config: Config, loaded, speakers, page_names: set[str], errors: Err
                 f"page {item['page']!r} already covers another contribution", "give each contribution its own page"))
             continue
         seen_pages.add(item["page"])
-        program.append(Contribution(len(program) + 1, speakers[item["speaker"]], item["title"], item["page"]))
+        program.append(Contribution(len(program) + 1, speakers[item["speaker"]], item["title"], item["page"],
+                                    item.get("editorial", False)))
     return program
 
 
@@ -490,7 +492,9 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
     else:   # the template named after the page (index.html for the home, program.html...), else page.html
         named = name.replace("/", "-") + ".html"
         template = meta.get("template", named if named in templates else "page.html")
-    return Page(name, lang, source.lang, source.path, meta["title"], slug, meta.get("summary", ""), source.body,
+    # Titles and summaries reach attributes, feeds and JSON-LD, which the HTML typography pass never sees.
+    title, summary = typeset(meta["title"], source.lang), typeset(meta.get("summary", ""), source.lang)
+    return Page(name, lang, source.lang, source.path, title, slug, summary, source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
                 source.digest, source.lines.get("slug", 1), source.fingerprint)
 

@@ -9,17 +9,37 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 from urllib.parse import urlsplit
 
 from . import i18n
-from .model import Page, Site
+from .errors import ContentError
+from .model import Event, Page, Site
 from .text import slugify
-from .urls import Urls, calendar_path, feed_path
+from .urls import Urls, feed_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no daylight saving time
+
+
+def build_date() -> dt.date:
+    """The day the build counts as today: SOURCE_DATE_EPOCH's (UTC) when set, for reproducible builds and tests,
+    else the system's. It decides whether the event is still to come."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise ContentError("SOURCE_DATE_EPOCH", None, None, f"{epoch!r} is not a Unix time",
+                           "set it to a number of seconds such as 1681430400, or unset it") from None
+
+
+def is_past(event: Event, today: dt.date) -> bool:
+    """True once the event's day is over: the site then says it took place instead of offering a calendar."""
+    return event.date < today
 
 
 def escape(text: str) -> str:
@@ -125,9 +145,10 @@ def calendar(site: Site, urls: Urls, lang: str) -> str:
     host = urlsplit(urls.base_url).netloc
     uid = f"{slugify(event.title[site.config.default_language])}-{event.date:%Y%m%d}@{host}"
     place = f"{event.city[lang]}, {i18n.country_name(event.country, lang)}"
-    description = f"{event.conference[lang]}\n{urls.home(lang, absolute=True)}"
-    if event.part_of_day:
-        description = f"{event.part_of_day[lang]} · {description}"
+    when = i18n.format_event_date(event.date, lang, event.part_of_day[lang] if event.part_of_day else None,
+                                  "full", site.config.dates)
+    # The conference first: the date phrase may start with a lowercase part of day (chiều, l'après-midi).
+    description = f"{event.conference[lang]}\n{when[:1].upper() + when[1:]}\n{urls.home(lang, absolute=True)}"
     stamp = f"{event.date:%Y%m%d}T000000Z"   # fixed, so that rebuilding changes nothing
     lines = [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//microsite//conference microsite//" + lang.upper(),
@@ -169,8 +190,7 @@ def event_json_ld(site: Site, urls: Urls, lang: str) -> str:
                      "address": {"@type": "PostalAddress", "addressLocality": event.city[lang],
                                  "addressCountry": event.country}},
         "superEvent": {"@type": "Event", "name": event.conference[lang]},
-        # The report names who chaired the session, not who organised the conference.
-        "organizer": [person(s) for s in event.chairs],
+        # No "organizer": the report names who chaired the session and who spoke, not who organised it.
         "performer": [person(s) for s in site.speakers],
     }
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from .content import read_text, relative
 from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
 from .model import MISSING, STALE, Page, Site
-from .publish import event_json_ld, page_alternates, root_alternates
+from .publish import build_date, event_json_ld, is_past, page_alternates, root_alternates
 from .text import french_spacing_html
 from .urls import Urls, calendar_path, feed_path, page_url_path
 
@@ -26,8 +27,10 @@ class Rendered:
     html: str
 
 
-def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters."""
+def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir: Path | None = None,
+                     dates: dict | None = None) -> jinja2.Environment:
+    """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters (dates in
+    the patterns `dates` gives, from site.yaml, else the language's defaults)."""
     env = jinja2.Environment(
         # followlinks: templates in a linked folder are listed (for their dependency keys) as they are loaded
         loader=jinja2.FileSystemLoader(str(templates_dir), followlinks=True),
@@ -43,7 +46,10 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
     )
     env.install_gettext_callables(**escaped_gettext(translations), newstyle=True)
     env.filters.update(
-        date=lambda value, format="long": i18n.format_date(value, lang, format),
+        date=lambda value, format="long": i18n.format_date(value, lang, format, dates),
+        # The event's day with its part of day: {{ event|event_date("full")|capfirst }}.
+        event_date=lambda event, format="full": i18n.format_event_date(
+            event.date, lang, event.part_of_day[lang] if event.part_of_day else None, format, dates),
         number=lambda value: i18n.format_number(value, lang),
         country=lambda code: i18n.country_name(code, lang),
         t=lambda mapping: mapping[lang] if isinstance(mapping, dict) else mapping,
@@ -77,8 +83,10 @@ class SiteRenderer:
                              for lang in config.languages}
         if bytecode_dir is not None:
             bytecode_dir.mkdir(parents=True, exist_ok=True)
-        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir)
+        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir,
+                                            config.dates)
                      for lang in config.languages}
+        self.today = build_date()
         self.converter = MarkdownConverter()
         self.known_paths = frozenset(known_site_paths(site, urls.assets))
         self.markdown_cache = markdown_cache
@@ -119,7 +127,8 @@ class SiteRenderer:
     def render_page(self, page: Page) -> Rendered:
         """Render one page to (path, html); broken links and template errors raise ContentError."""
         content = self.convert(page)
-        html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content)))
+        html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content),
+                                                                           self.today))
         return Rendered(page.output_path, finish(html, page.lang))
 
     def render_landing(self) -> Rendered:
@@ -139,9 +148,10 @@ class SiteRenderer:
         """Render one partial per language, each with its own catalog, for a page that speaks them all."""
         sections = []
         for lang in self.site.config.languages:
-            html = finish(self._template(lang, partial, common_context(self.site, self.urls, lang, None)), lang)
+            html = finish(self._template(lang, partial, common_context(self.site, self.urls, lang, None, self.today)),
+                          lang)
             sections.append({"lang": lang, "html": Markup(html)})
-        context = common_context(self.site, self.urls, self.site.config.default_language, None)
+        context = common_context(self.site, self.urls, self.site.config.default_language, None, self.today)
         context["sections"] = sections
         return context
 
@@ -217,9 +227,10 @@ def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
     return paths | {"static/" + name for name in assets}
 
 
-def common_context(site: Site, urls: Urls, lang: str, page: Page | None) -> dict:
-    """What every template can use."""
+def common_context(site: Site, urls: Urls, lang: str, page: Page | None, today: dt.date | None = None) -> dict:
+    """What every template can use; `today` (default: the build date) tells whether the event is over."""
     return {
+        "event_is_past": is_past(site.event, today or build_date()),
         "site": site,
         "config": site.config,
         "event": site.event,
@@ -233,10 +244,10 @@ def common_context(site: Site, urls: Urls, lang: str, page: Page | None) -> dict
     }
 
 
-def page_context(site: Site, page: Page, urls: Urls, content: Markup) -> dict:
+def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.date | None = None) -> dict:
     """What a page's template gets: the page, its content, its language links and notices."""
     contribution = site.contribution(page)
-    context = common_context(site, urls, page.lang, page)
+    context = common_context(site, urls, page.lang, page, today)
     context.update(
         content=content,
         content_lang=page.content_lang,

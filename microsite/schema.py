@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from babel import Locale, UnknownLocaleError
 
 from .errors import BuildError, ContentError
-from .text import MAX_SLUG_LENGTH
+from .text import MAX_SLUG_LENGTH, typeset
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def localized(value: Any, where: Where) -> dict[str, str]:
     """Text per language: {vi: ..., fr: ...}; plain text means the same in every language."""
     if not isinstance(value, dict):
         same = text(value, where)
-        return {lang: same for lang in where.languages}
+        return {lang: typeset(same, lang) for lang in where.languages}
     result, errors = {}, []
     for lang in where.languages:
         if lang not in value:
@@ -68,7 +68,7 @@ def localized(value: Any, where: Where) -> dict[str, str]:
                                       f"add a line '{lang}: ...' to this mapping"))
         else:
             try:
-                result[lang] = text(value[lang], where.at(value, lang))
+                result[lang] = typeset(text(value[lang], where.at(value, lang)), lang)
             except ContentError as exc:
                 errors.append(exc)
     for key in value:
@@ -167,6 +167,61 @@ def localized_list(value: Any, where: Where) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise where.error(f"expected a list, found {_kind(value)}", "start each item with '- '")
     return [localized(item, where.at(value, i)) for i, item in enumerate(value)]
+
+
+_DATE_FIELDS = set("GyYuUQqMLwWdDFgEec")   # CLDR's date fields; time fields make no sense for a day
+
+
+def date_pattern(value: Any, where: Where) -> str:
+    """A Babel (CLDR) date pattern, e.g. "EEEE d MMMM y"; literal words in single quotes."""
+    value = text(value, where)
+    if value.replace("''", "").count("'") % 2:
+        raise where.error(f"the date pattern {value!r} leaves a quote open",
+                          "close every literal word with a quote, e.g. \"'ngày' d 'tháng' M 'năm' y\"")
+    fields = re.sub(r"'[^']*'", "", value)
+    strange = sorted({c for c in fields if c.isascii() and c.isalpha()} - _DATE_FIELDS)
+    if strange:
+        raise where.error(f"the date pattern {value!r} uses {', '.join(strange)}, which are not date fields",
+                          "put literal words in single quotes, e.g. \"'ngày' d\"; fields are d, M, MMMM, y, EEEE")
+    if not {"d", "y"} & set(fields):
+        raise where.error(f"the date pattern {value!r} shows neither day nor year",
+                          "use d for the day, M or MMMM for the month, y for the year")
+    return value
+
+
+def with_part_of_day(value: Any, where: Where) -> str:
+    """How a part of day joins a date: a text holding {part} and {date}, e.g. "{part} du {date}"."""
+    value = text(value, where)
+    missing = [name for name in ("{part}", "{date}") if name not in value]
+    if missing:
+        raise where.error(f"{value!r} lacks {' and '.join(missing)}", 'write e.g. "{part} {date}" or "{date}, {part}"')
+    if re.search(r"\{(?!part\}|date\})", value):
+        raise where.error(f"{value!r} holds a brace that is neither {{part}} nor {{date}}",
+                          "only {part} and {date} may stand between braces")
+    return value
+
+
+def date_settings(value: Any, where: Where) -> dict[str, dict[str, str]]:
+    """Date patterns per language: {vi: {long: ..., full: ..., part_of_day: ...}, fr: {...}}."""
+    if not isinstance(value, dict):
+        raise where.error(f"expected a mapping of languages, found {_kind(value)}",
+                          "write e.g. dates: {fr: {long: \"d MMMM y\"}}")
+    result, errors = {}, []
+    for lang, patterns in value.items():
+        here = where.at(value, lang)
+        if lang not in where.languages:
+            errors.append(here.error(f"unknown language {lang!r}",
+                                     f"the site's languages are {', '.join(where.languages)}"))
+            continue
+        try:
+            result[lang] = DATE_PATTERNS(patterns, here)
+        except BuildError as many:
+            errors.extend(many.errors)
+        except ContentError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else BuildError(errors)
+    return result
 
 
 # --- structure ------------------------------------------------------------------------------
@@ -270,6 +325,16 @@ def _kind(value: Any) -> str:
     return "text"
 
 
+DATE_PATTERNS = Mapping((
+    Field("long", date_pattern, "a date without weekday; vi default 'ngày' d 'tháng' M 'năm' y, fr d MMMM y",
+          required=False),
+    Field("full", date_pattern, "a date with its weekday; vi default EEEE, 'ngày' d 'tháng' M 'năm' y, "
+          "fr EEEE d MMMM y", required=False),
+    Field("part_of_day", with_part_of_day, "how a part of day joins a date; vi default {part} {date}, "
+          "fr {part} du {date}", required=False),
+), doc="one language's date patterns")
+
+
 # --- the schema of each file ------------------------------------------------------------------
 
 SITE = Mapping((
@@ -279,6 +344,8 @@ SITE = Mapping((
     Field("description", localized, "one sentence about the site, per language", required=False),
     Field("menu", page_names, "the pages of the main menu, by name, in order", required=False),
     Field("cname", domain, "a custom domain for GitHub Pages, written to CNAME", required=False),
+    Field("dates", date_settings, "Babel date patterns per language (long, full, part_of_day), e.g. "
+          "fr: {long: \"d MMMM y\"}; vi and fr have natural defaults, other languages Babel's", required=False),
 ), doc="content/site.yaml: the site's settings")
 
 SOURCE = Mapping((
@@ -294,7 +361,8 @@ EVENT = Mapping((
     Field("kind", localized, "what sort of session it is, per language", required=False),
     Field("conference", localized, "the conference the session belongs to, per language"),
     Field("date", date, "the session's date, YYYY-MM-DD"),
-    Field("part_of_day", localized, "morning/afternoon, per language, when known", required=False),
+    Field("part_of_day", localized, "the part of day as it stands with the date, per language, when known: "
+          "chiều, l'après-midi", required=False),
     Field("city", localized, "the host city, per language"),
     Field("country", country, "the host country's ISO code, e.g. VN"),
     Field("chairs", identifiers, "the co-chairs' speaker ids, from speakers.yaml"),
@@ -317,6 +385,8 @@ CONTRIBUTION = Mapping((
     Field("speaker", identifier, "the speaker's id, from speakers.yaml"),
     Field("title", localized, "the contribution's title, per language"),
     Field("page", text, "the name of the page that covers it, e.g. talks/da-nang"),
+    Field("editorial", boolean, "true when the site's editors wrote the title (the source gives none); "
+          "the title is then marked as such", required=False),
 ), doc="one contribution")
 
 PROGRAM = ListOf(CONTRIBUTION, doc="content/program.yaml: the contributions, in order")
@@ -347,5 +417,7 @@ def reference() -> str:
         for f in mapping.fields:
             need = "required" if f.required else "optional"
             lines.append(f"  {f.name:<14} {need:<9} {f.doc}")
+            if f.check is date_settings:   # the keys each language's patterns take
+                lines += [f"    <lang>.{p.name:<12} {p.doc}" for p in DATE_PATTERNS.fields]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -275,8 +275,10 @@ def _is_int(value) -> bool:
 
 
 def build_options(base_url: str | None, strict: bool) -> dict:
-    """The options that change a build's output."""
-    return {"base_url": base_url, "strict": strict}
+    """The options that change a build's output, and the day it counts as today (a passed event stops offering
+    its calendar: publish.build_date)."""
+    today = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or time.strftime("%Y-%m-%d")
+    return {"base_url": base_url, "strict": strict, "today": today}
 
 
 def up_to_date(project: Path, out: Path, digest: str) -> dict | None:

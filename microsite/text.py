@@ -73,17 +73,42 @@ def french_spacing_text(text: str) -> str:
     return _BEFORE_CLOSING.sub(_NBSP + "»", text) if "»" in text else text
 
 
+def typeset(text: str, lang: str) -> str:
+    """Plain text in its language's typography: French rules for French, anything else as written.
+
+    Applied to the texts of the data files and front matter, so that every format the build writes (HTML
+    attributes, JSON-LD, Atom, iCalendar) carries the same characters as the page bodies."""
+    return french_spacing_text(text) if lang.split("-")[0] == "fr" else text
+
+
+# French ordinals: 12e, 1er, 1re, 12es; a letter, digit, decimal point or path around them makes them something
+# else (2e5, 12em, /2e).
+_ORDINAL = re.compile(r"(?<![\w.,/-])(\d+)(es|e|ers|er|res|re)(?![\w\u2019'])")
+# Elements whose text may not hold markup: a <sup> there would be printed as text.
+_NO_MARKUP_ELEMENTS = {"title", "option"}
+
+
 def french_spacing_html(html: str) -> str:
-    """Apply French spacing to the text of an HTML document, never to tags, attributes or code."""
+    """Apply French spacing to the text of an HTML document, never to tags, attributes or code; ordinals such as
+    12e get their letters raised (12<sup>e</sup>) except where an element's text cannot hold markup."""
     parts = _TOKENS.split(html)   # text, tag, text, tag, ..., text
-    raw_depth = 0
+    raw_depth = plain_depth = 0
     for i in range(0, len(parts), 2):
         if i:
             match = _TAG_NAME.match(parts[i - 1])
-            if match and match.group(2).lower() in _RAW_ELEMENTS and not parts[i - 1].endswith("/>"):
-                raw_depth = max(raw_depth + (-1 if match.group(1) else 1), 0)
+            if match and not parts[i - 1].endswith("/>"):
+                step = -1 if match.group(1) else 1
+                if match.group(2).lower() in _RAW_ELEMENTS:
+                    raw_depth = max(raw_depth + step, 0)
+                elif match.group(2).lower() in _NO_MARKUP_ELEMENTS:
+                    plain_depth = max(plain_depth + step, 0)
         text = parts[i]
         # A "<" with no ">" after it is not text either: leave it as typed.
-        if not raw_depth and text and text[0] != "<" and _ANYTHING_TO_DO.search(text):
-            parts[i] = french_spacing_text(text)
+        if raw_depth or not text or text[0] == "<":
+            continue
+        if _ANYTHING_TO_DO.search(text):
+            text = french_spacing_text(text)
+        if not plain_depth and "e" in text:
+            text = _ORDINAL.sub(r"\1<sup>\2</sup>", text)
+        parts[i] = text
     return "".join(parts)

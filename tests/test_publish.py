@@ -230,8 +230,7 @@ def test_calendar_files_parse_and_round_trip(subpath_site):
         assert event["city"][lang] in str(vevent["LOCATION"])
         uids.add(str(vevent["UID"]))
     assert len(uids) == 1   # one event, whichever language it was added from
-    home = (site / "vi/index.html").read_text(encoding="utf-8")
-    assert 'href="/repo/vi/event.ics"' in home
+    # The home links the file only before the event: tests/test_generated_text.py builds both sides of the date.
 
 
 def test_feeds_are_atom(subpath_site):

@@ -86,7 +86,7 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
 
     edit_and_wait(tabs, project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-04")
-    tab.wait_for_selector("text=4 tháng 10, 2024", timeout=TIMEOUT_MS)
+    tab.wait_for_selector("text=ngày 4 tháng 10 năm 2024", timeout=TIMEOUT_MS)
 
     edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
     tab.wait_for_function(

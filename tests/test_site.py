@@ -92,15 +92,15 @@ def test_switcher_and_hreflang_point_at_the_counterpart_reciprocally(event_site)
 def test_session_date_is_formatted_by_babel_for_each_locale(event_site):
     vi = (event_site / "vi" / "index.html").read_text(encoding="utf-8")
     fr = (event_site / "fr" / "index.html").read_text(encoding="utf-8")
-    assert "Thứ Năm, 3 tháng 10, 2024" in vi
-    assert "jeudi 3 octobre 2024" in fr
+    assert "Sáng thứ Năm, ngày 3 tháng 10 năm 2024" in vi
+    assert "Le matin du jeudi 3 octobre 2024" in fr
 
 
 def test_event_date_change_shows_in_the_pages(event):
     data = event / "content" / "event.yaml"
     data.write_text(data.read_text(encoding="utf-8").replace("2024-10-03", "2023-05-02"), encoding="utf-8")
     assert run_cli(event).code == 0
-    assert "2 tháng 5, 2023" in (event / "site" / "vi" / "index.html").read_text(encoding="utf-8")
+    assert "ngày 2 tháng 5 năm 2023" in (event / "site" / "vi" / "index.html").read_text(encoding="utf-8")
     assert "mardi 2 mai 2023" in (event / "site" / "fr" / "index.html").read_text(encoding="utf-8")
 
 

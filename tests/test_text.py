@@ -67,3 +67,13 @@ def test_french_spacing_leaves_code_urls_and_attributes_alone(source):
 def test_french_spacing_resumes_after_code():
     html = french_spacing_html("<p><code>a : b</code> puis : c</p>")
     assert html == f"<p><code>a : b</code> puis{NBSP}: c</p>"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("<p>Les 12es Assises, le 1er mai, la 2e fois</p>", "<p>Les 12<sup>es</sup> Assises, le 1<sup>er</sup> mai, la 2<sup>e</sup> fois</p>"),
+    ("<title>Les 12es Assises</title><p>12e</p>", "<title>Les 12es Assises</title><p>12<sup>e</sup></p>"),
+    ("<p>2e5, 12em, 3,5e, /fr/2e, <code>12e</code></p>", "<p>2e5, 12em, 3,5e, /fr/2e, <code>12e</code></p>"),
+    ('<a title="12e">x</a>', '<a title="12e">x</a>'),
+])
+def test_french_ordinals_are_raised_in_text_only(source, expected):
+    assert french_spacing_html(source) == expected
