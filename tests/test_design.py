@@ -49,7 +49,8 @@ def test_no_horizontal_overflow_and_a_screenshot(served_event_site, browser_cont
         # What a person would see at a glance in the screenshot: the styles applied (the header has its colour,
         # the text is not the browser's serif), and a visible heading that fits the screen.
         looks = page.evaluate("""() => {
-            const header = getComputedStyle(document.querySelector('.site-header'));
+            // The pages' header, or the card of each language on the 404 page (its own layout).
+            const header = getComputedStyle(document.querySelector('.site-header, .landing__section'));
             const h1 = document.querySelector('h1').getBoundingClientRect();
             return {header: header.backgroundColor, font: getComputedStyle(document.body).fontFamily,
                     h1: [h1.left, h1.right, h1.height]};
