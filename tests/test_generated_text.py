@@ -147,7 +147,7 @@ def test_the_event_json_ld_names_no_organizer(event):
 def test_an_event_still_to_come_offers_its_calendar(event, monkeypatch, when):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", when)
     build(event)
-    for lang, done in (("vi", "Sự kiện này đã diễn ra."), ("fr", "Cet événement a eu lieu.")):
+    for lang, done in (("vi", "Sự kiện này đã diễn ra."), ("fr", "Cet événement a déjà eu lieu.")):
         home = read(event, f"{lang}/index.html")
         assert f'href="/event/{lang}/event.ics" download' in home
         assert done not in home
@@ -157,7 +157,7 @@ def test_a_past_event_says_it_took_place_and_offers_no_calendar(event, monkeypat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER)
     build(event)
     for lang, done, offer in (("vi", "Sự kiện này đã diễn ra.", "Thêm vào lịch"),
-                              ("fr", "Cet événement a eu lieu.", "Ajouter à l’agenda")):
+                              ("fr", "Cet événement a déjà eu lieu.", "Ajouter à l’agenda")):
         home = read(event, f"{lang}/index.html")
         assert done in home
         assert offer not in home and "event.ics" not in home
