@@ -221,7 +221,10 @@ def format_date(value: dt.date, lang: str, format: str = "long", settings: dict 
     pattern = getattr(patterns, format) if format in ("long", "full") else format
     weekdays = _WEEKDAYS_IN_TEXT.get(lang.split("-")[0])
     if weekdays:
-        pattern = _literal_weekday(pattern, weekdays[value.weekday()])
+        pattern = _literal_field(pattern, r"E{4}", weekdays[value.weekday()])
+    first = _FIRST_OF_MONTH.get(lang.split("-")[0])
+    if first and value.day == 1:
+        pattern = _literal_field(pattern, r"(?<!d)d{1,2}(?!d)", first)
     return _format_date(value, format=pattern, locale=locale(lang))
 
 
@@ -235,11 +238,15 @@ def format_event_date(value: dt.date, lang: str, part: str | None, format: str =
     return typeset(date_patterns(lang, settings).part_of_day.replace("{part}", part).replace("{date}", day), lang)
 
 
-def _literal_weekday(pattern: str, name: str) -> str:
-    """Put a weekday's name in place of the EEEE fields of a pattern, outside its quoted literals."""
+# French writes the first day of a month as an ordinal (1er avril), which no CLDR pattern can say.
+_FIRST_OF_MONTH = {"fr": "1er"}
+
+
+def _literal_field(pattern: str, field: str, text: str) -> str:
+    """Put fixed text in place of a field of a date pattern (a regex such as E{4}), outside its quoted literals."""
     parts = re.split(r"('(?:[^']|'')*')", pattern)
-    quoted = "'" + name.replace("'", "''") + "'"
-    return "".join(p if p.startswith("'") else re.sub(r"E{4}", quoted, p) for p in parts)
+    quoted = "'" + text.replace("'", "''") + "'"
+    return "".join(p if p.startswith("'") else re.sub(field, quoted, p) for p in parts)
 
 
 def format_number(value, lang: str) -> str:

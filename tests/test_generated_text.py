@@ -205,3 +205,12 @@ def test_editorial_titles_are_marked_on_the_programme_and_the_talk_page(event):
         assert marks[lang] in items[-1] and not any(marks[lang] in item for item in items[:-1])
         assert marks[lang] in read(event, closing)
         assert marks[lang] not in read(event, other)
+
+
+def test_the_first_of_a_month_is_an_ordinal_in_french_only(event):
+    edit(event / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-01")
+    build(event)
+    fr, vi = read(event, "fr/index.html"), read(event, "vi/index.html")
+    assert "Le matin du mardi 1<sup>er</sup> octobre 2024" in fr
+    assert "ngày 1 tháng 10 năm 2024" in vi and "1er" not in vi
+    assert "1er octobre 2024" in read(event, "fr/event.ics").replace("\r\n ", "")
