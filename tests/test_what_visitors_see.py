@@ -84,7 +84,7 @@ def test_the_switcher_names_each_language_in_itself_and_leads_to_the_same_page(e
 
 def test_every_page_credits_the_source_with_its_link_title_and_author(event):
     assert run_cli(event).code == 0
-    for rel in ("vi/index.html", "fr/exposes/grenoble/index.html"):
+    for rel in ("vi/chuong-trinh/index.html", "fr/exposes/grenoble/index.html"):
         credit = re.search(r'<p class="source">(.*?)</p>', page_html(event, rel), re.S).group(1)
         assert '<a href="https://news.example/dien-dan-mau"' in credit
         assert "Diễn đàn mẫu bàn về giao thông sạch" in credit and "Phóng Viên Thử" in credit
@@ -130,3 +130,11 @@ def test_a_forbidden_character_is_reported_on_its_own_line(tiny):
           "  city: {vi: Đà Nẵng, fr: Da Nang}\n  country: VN\x0c\n")
     result = run_cli(tiny)
     assert "content/speakers.yaml:5: the character U+000C is not allowed" in result.err
+
+
+def test_the_home_page_credits_the_source_once(event):
+    assert run_cli(event).code == 0
+    for lang in ("vi", "fr"):
+        html = page_html(event, f"{lang}/index.html")
+        assert html.count('href="https://news.example/dien-dan-mau"') == 1
+        assert 'class="source-section' in html and '<p class="source">' not in html
