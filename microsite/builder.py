@@ -8,20 +8,28 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from . import publish, stamp
-from .stamp import BuildResult
-from .config import Config, load_config
-from .errors import BuildError, ContentError, ErrorList
 from .cache import BuildCache
-from .dependencies import (Versions, catalog_versions, digest, listing_key, page_keys, site_version,
-                           template_versions, url_version)
+from .config import Config, load_config
+from .dependencies import (
+    Versions,
+    catalog_versions,
+    digest,
+    listing_key,
+    page_keys,
+    site_version,
+    template_versions,
+    url_version,
+)
+from .errors import BuildError, ContentError, ErrorList
 from .model import Site, SourceCache, load_site
 from .output import atomic_site, check_output, fingerprinted_assets
 from .progress import Progress
 from .render import MarkdownCache, Rendered, SiteRenderer
+from .stamp import BuildResult
 from .urls import Urls, calendar_path, feed_path
 
 
@@ -60,7 +68,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         record = functools.partial(_record, project, out, inputs.digest, summary) if use_cache else None
         if sources.edited:
             record = functools.partial(_forget_record, project)
-        cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
+        cached, _keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
                                   record)
         if cache is not None:
             cache.close(prune=True)
@@ -201,7 +209,7 @@ def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None)
     stored = cache.get_many("markdown", keys) if cache is not None else {}
     memory.update(stored)
     results = []
-    for page, key in zip(pages, keys):
+    for page, key in zip(pages, keys, strict=True):
         try:
             html, problems = renderer.render_page(page).html, []
         except BuildError as several:
@@ -234,7 +242,7 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
     renderer, cache = _WORKER
     pages = renderer.site.pages
     results = _render_batch(renderer, [pages[i] for i in indices], cache)
-    return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results)]
+    return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results, strict=True)]
 
 
 def _render_in_pool(renderer: SiteRenderer, pages: list, jobs: int, cache: BuildCache | None) -> Iterator[tuple]:

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import sys
 import zlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from . import __version__
@@ -33,7 +33,7 @@ FILE_NAME = "build.sqlite3"
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
 
 
-@lru_cache(maxsize=None)
+@cache
 def generator_salt() -> str:
     """A hash of the generator's own code, of the libraries that shape its output and of the Python running it."""
     sha = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
@@ -58,7 +58,7 @@ def _unpack(blob: bytes):
     return _PlainUnpickler(io.BytesIO(blob[4:])).load()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stored_types() -> dict[tuple[str, str], type]:
     """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
     from .content import LocatedDict, LocatedList, SourceFile

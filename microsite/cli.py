@@ -125,7 +125,8 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="preview the site with live reload")
     _common(serve, suppress=True)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=_port, default=8000, help="port, 1–65535 (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
@@ -267,7 +268,7 @@ def run_build(args) -> int:
     inputs = read_inputs(args.project, args.base_url, args.strict) if args.use_cache else None
     result = unchanged(args.project, args.out, inputs) if inputs else None
     if result is None:
-        from .builder import build   # Jinja, Markdown and Babel load only when there is something to build
+        from .builder import build  # Jinja, Markdown and Babel load only when there is something to build
 
         result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
                        jobs=_worker_count(args.jobs), progress=True, inputs=inputs)
@@ -287,9 +288,9 @@ def run_serve(args) -> int:
 
 def run_translations(args) -> int:
     """translations: print the report; exit 1 when anything is not ok."""
+    from . import translations
     from .config import load_config
     from .model import load_site
-    from . import translations
 
     site = load_site(load_config(args.project, args.base_url))
     if args.confirm or args.all:

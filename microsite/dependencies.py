@@ -14,10 +14,10 @@ import jinja2
 import jinja2.meta
 
 from .config import Config
-from .stamp import is_editor_junk
 from .i18n import catalog_path
 from .model import Site
 from .publish import build_date, is_past
+from .stamp import is_editor_junk
 from .urls import Urls
 
 
@@ -42,7 +42,7 @@ def digest(*parts) -> str:
 
 def site_version(config: Config, assets: dict) -> str:
     """The inputs every page depends on: settings, data files, static files."""
-    from .cache import generator_salt   # a new generator or library version renders pages differently
+    from .cache import generator_salt  # a new generator or library version renders pages differently
     parts = [generator_salt(), repr(config), sorted(assets.items())]
     for path in sorted(config.content_dir.glob("*.yaml")):
         if path.name != "translations.yaml":   # confirmations change page states, which page keys hold

@@ -6,7 +6,7 @@ import codecs
 import datetime as dt
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -47,7 +47,7 @@ def read_po_file(path: Path, project: Path, lang: str | None = None):
     _check_po_syntax(text, name)
     try:
         catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
-        catalog.plural_expr   # a malformed Plural-Forms header fails here, not half-way through a build
+        catalog.plural_expr  # noqa: B018 — a malformed Plural-Forms header fails here, not half-way through a build
     except PoFileError as exc:
         raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
                            "check the quotes of this msgid/msgstr") from None
@@ -178,7 +178,7 @@ def _msgstr_line(lines: list[str], msgid_line: int | None, index: int | None) ->
     return msgid_line
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     """The Babel locale of a language, parsed once (parsing lists Babel's data folder every time)."""
     return Locale.parse(lang)
@@ -259,14 +259,14 @@ def country_name(code: str, lang: str) -> str:
     return locale(lang).territories.get(code, code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(lang: str) -> str:
     """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français."""
     name = locale(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
+@cache
 def open_graph_locale(lang: str) -> str:
     """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
     likely = Locale.parse(get_global("likely_subtags").get(lang, lang))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 import html
-import re
 import posixpath
+import re
 import signal
 import threading
 import time
@@ -15,9 +15,9 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from markdown import util as markdown_util
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, unique
-from markdown import util as markdown_util
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
@@ -230,7 +230,7 @@ class _GatedInlineProcessor(InlineProcessor):
         super().__init__(md)
         self.gate = gate
 
-    def _InlineProcessor__handleInline(self, data, patternIndex=0):   # noqa: N802 (the overridden private name)
+    def _InlineProcessor__handleInline(self, data, patternIndex=0):
         if not isinstance(data, markdown_util.AtomicString) and self.gate.search(data) is None:
             return data
         return super()._InlineProcessor__handleInline(data, patternIndex)

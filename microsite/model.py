@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,8 +153,8 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     cache = cache if cache is not None else SourceCache()
     data = {}
     for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
-        data[name], problems = cache.remember(config.content_dir / name, lambda: _load_data(config, name, spec),
-                                              config.languages)
+        load = functools.partial(_load_data, config, name, spec)
+        data[name], problems = cache.remember(config.content_dir / name, load, config.languages)
         errors.extend(problems)
     speakers = _speakers(config, data["speakers.yaml"], errors)
     sources, page_names = _read_pages(config, errors, cache)
@@ -303,7 +304,7 @@ class SourceCache:
             if self.store is None:
                 self.entries[path] = _read_page(config, path, name, lang)
                 continue
-            own, self.entries[path] = self._parsed(path, lambda: _read_page(config, path, name, lang))
+            own, self.entries[path] = self._parsed(path, functools.partial(_read_page, config, path, name, lang))
             if own:
                 new.append((self._page_key(config, path, own, templates), self.entries[path]))
         if self.store is not None:
@@ -384,7 +385,7 @@ def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[
     if cache.listing is None:
         cache.listing = page_files(pages_dir, config.project)
     cache.read(config, cache.listing)
-    for path, name, lang in cache.listing:
+    for path, name, _lang in cache.listing:
         names.add(name)
         source, problems = cache.entries[path]
         errors.extend(problems)

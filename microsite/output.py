@@ -6,13 +6,14 @@ an empty folder, or one holding the marker file that every build writes into its
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from .errors import ContentError
 from .stamp import INPUTS, input_files
@@ -217,10 +218,8 @@ def _swap_lock(folder: Path):
         fd = None
     try:
         if fd is not None and fcntl is not None:
-            try:
+            with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:
-                pass
         yield
     finally:
         if fd is not None:

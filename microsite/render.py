@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def escaped_gettext(translations) -> dict:
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None,
+    def __init__(self, site: Site, urls: Urls, markdown_cache: MarkdownCache | None = None,
                  bytecode_dir: Path | None = None):
         config = site.config
         check_templates(config)
@@ -99,10 +100,8 @@ class SiteRenderer:
         them instead of each compiling its own); a broken template is left for rendering to report."""
         for env in self.envs.values():
             for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-                try:
+                with contextlib.suppress(jinja2.TemplateError):
                     env.get_template(name)
-                except jinja2.TemplateError:
-                    pass
 
     def markdown_key(self, page: Page) -> str:
         """What a page's converted Markdown depends on: its text, its file, and the site's URL map (the key of
@@ -175,7 +174,8 @@ class SiteRenderer:
                                "without end", "remove the include that loops back") from None
         except Exception as exc:   # any other runtime error in a template: name the template and line
             raise ContentError(*_template_location(exc, self.site.config.project, name),
-                               f"template error: {type(exc).__name__}: {exc}", "fix the expression on this line") from None
+                               f"template error: {type(exc).__name__}: {exc}",
+                               "fix the expression on this line") from None
 
 
 class MarkdownCache:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -31,7 +32,7 @@ class Where:
         """Make an error located here."""
         return ContentError(self.path, self.line, self.column, message, hint)
 
-    def at(self, container: Any, key: Any) -> "Where":
+    def at(self, container: Any, key: Any) -> Where:
         """Locate container[key], or stay here when YAML gave no position."""
         positions = getattr(container, "positions", {})
         line, column = positions.get(key, (self.line, self.column))
@@ -88,7 +89,8 @@ def date(value: Any, where: Where) -> dt.date:
         if not 1000 <= value.year <= 9000:
             raise where.error(f"the date {value.isoformat()} is out of range", "write a year between 1000 and 9000")
         return value
-    raise where.error(f"expected a date, found {_kind(value)} {value!r}", "write the date as YYYY-MM-DD, e.g. 2023-04-14")
+    raise where.error(f"expected a date, found {_kind(value)} {value!r}",
+                      "write the date as YYYY-MM-DD, e.g. 2023-04-14")
 
 
 def url(value: Any, where: Where) -> str:
@@ -411,7 +413,7 @@ DATA_FILES = (("site.yaml", SITE), ("event.yaml", EVENT), ("speakers.yaml", SPEA
 def reference() -> str:
     """Describe every file's keys, for editors (printed by `build.py schema`, copied into the README)."""
     lines = []
-    for name, schema in DATA_FILES + (("pages/<name>.<lang>.md", FRONT_MATTER),):
+    for _name, schema in DATA_FILES + (("pages/<name>.<lang>.md", FRONT_MATTER),):
         lines.append(f"{schema.doc}")
         mapping = schema.item if isinstance(schema, ListOf) else schema
         for f in mapping.fields:

@@ -28,11 +28,18 @@ from tornado import ioloop, web
 
 from .builder import render_site, static_files
 from .config import Config, load_config
-from .dependencies import (Versions, catalog_versions, listing_key, page_keys, site_version, template_versions,
-                           url_version)
 from .content import relative
+from .dependencies import (
+    Versions,
+    catalog_versions,
+    listing_key,
+    page_keys,
+    site_version,
+    template_versions,
+    url_version,
+)
 from .errors import BuildError, ContentError, ErrorList
-from .model import SourceCache, Site, load_site
+from .model import Site, SourceCache, load_site
 from .output import MARKER, MARKER_TEXT, fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
 from .stamp import INPUTS, file_stats, input_files

@@ -7,6 +7,7 @@ before Jinja, Markdown and Babel are even loaded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, ContentError
-
 
 INPUTS = ("content", "templates", "locales", "static")
 FILE_NAME = "last-build.json"
@@ -55,7 +55,7 @@ def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None)
 
     Pass a dict as file_hashes to receive each input file's own hash, by path as a string (the build cache keys
     parsed pages by it). A link is hashed by its target's bytes, so that an edit of the target is a change."""
-    from .cache import generator_salt   # the generator's code and its libraries' versions
+    from .cache import generator_salt  # the generator's code and its libraries' versions
     sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
     base = str(project) + os.sep
     listings, problems = [], []
@@ -97,10 +97,8 @@ def input_files(top: Path, project: Path) -> dict[str, tuple[int, int]]:
     if problem is not None:
         walk.problems.append(problem)
     elif Path(top).is_dir():
-        try:
+        with contextlib.suppress(_TooMany):
             _walk(str(top), "", True, found, walk)
-        except _TooMany:
-            pass
     if walk.problems:
         raise BuildError(walk.problems)
     return found
@@ -314,10 +312,8 @@ def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None
 
 def forget(project: Path) -> None:
     """Delete the build record, so that the next build builds everything (best effort)."""
-    try:
+    with contextlib.suppress(OSError):
         delete(project / ".cache" / FILE_NAME)
-    except OSError:
-        pass
 
 
 def _make_folder(folder: Path) -> None:

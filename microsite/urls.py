@@ -21,8 +21,8 @@ def page_url_path(lang: str, slug: str) -> str:
 class Urls:
     """Builds every link of one build from the base URL and the fingerprinted asset names."""
 
-    base_url: str                          # ends with "/"
-    assets: dict = field(default_factory=dict)   # "style.css" -> "style.3f2a9c1e.css"
+    base_url: str  # ends with "/"
+    assets: dict = field(default_factory=dict)  # "style.css" -> "style.3f2a9c1e.css"
 
     @property
     def base_path(self) -> str:
