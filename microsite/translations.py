@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
+from babel.messages.catalog import Message
 
 from . import fingerprints, i18n
+from .config import Config
 from .content import read_text, relative
 from .errors import ContentError
 from .model import MISSING, OK, STALE, Site, stale_reason
@@ -68,14 +71,15 @@ def _catalog_row(site: Site, lang: str, used: list[tuple[str | None, str]]) -> R
     return Row("catalog", "messages", lang, OK, path, f"{sum(1 for m in catalog if m.id)} strings")
 
 
-def template_messages(config) -> list[tuple[str | None, str]]:
+def template_messages(config: Config) -> list[tuple[str | None, str]]:
     """The (context, msgid) of every interface string the templates use, read by Jinja's own i18n parser; a
     template that cannot be read or parsed is left to the build, which names it."""
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     found = set()
     for name in sorted(config.template_names):
         try:
-            calls = list(env.extract_translations(read_text(config.templates_dir / name, config.project)))
+            source = read_text(config.templates_dir / name, config.project)
+            calls = list(env.extract_translations(source))  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         except (ContentError, jinja2.TemplateSyntaxError):
             continue
         for _line, function, strings in calls:
@@ -86,13 +90,13 @@ def template_messages(config) -> list[tuple[str | None, str]]:
     return sorted(found, key=lambda key: (key[1], key[0] or ""))
 
 
-def _translated(message) -> bool:
+def _translated(message: Message) -> bool:
     """True when every form of a message has a translation."""
     strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
     return all(strings)
 
 
-def _first(ids) -> str:
+def _first(ids: Sequence[str | tuple[str, ...] | list[str]]) -> str:
     """Name the first offending msgid, shortened."""
     first = ids[0] if isinstance(ids[0], str) else ids[0][0]
     return repr(first if len(first) < 40 else first[:37] + "...")
@@ -107,7 +111,7 @@ def strict_problems(site: Site) -> list[ContentError]:
                         "adds the strings the templates use but the catalog lacks)",
         "fuzzy": "check the fuzzy entries and remove their '#, fuzzy' flag",
     }
-    problems = []
+    problems: list[ContentError] = []
     for row in report(site):
         if row.errors:
             problems.extend(row.errors)
