@@ -63,7 +63,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         sources = SourceCache(store=cache, file_hashes=file_hashes)
         site = load_site(config, sources)
         if strict:
-            from .translations import strict_problems  # the translation report is only needed in strict mode
+            from .translation_state import strict_problems  # only needed in strict mode
             problems = strict_problems(site)
             if problems:
                 raise BuildError(problems)
