@@ -94,7 +94,8 @@ def write_corpus(out: Path, pages: int, seed: int = 2023) -> Path:
     speakers = []
     for k in range(max(5, pages // 20)):
         vi_city, fr_city, country = CITIES[k % len(CITIES)]
-        speakers.append(f"- id: speaker-{k}\n  name: Diễn giả {k}\n  role: {{vi: Đại biểu số {k}, fr: délégué n° {k}}}\n"
+        speakers.append(f"- id: speaker-{k}\n  name: Diễn giả {k}\n"
+                        f"  role: {{vi: Đại biểu số {k}, fr: délégué n° {k}}}\n"
                         f"  city: {{vi: {vi_city}, fr: {fr_city}}}\n  country: {country}\n")
     (content / "speakers.yaml").write_text("".join(speakers), encoding="utf-8")
     (content / "event.yaml").write_text(

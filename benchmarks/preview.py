@@ -127,7 +127,7 @@ def main() -> None:
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     print(f"median of {RUNS} runs; save-to-visible includes the watcher's {100} ms polling interval")
     for row in [header, tuple("-" * w for w in widths)] + rows:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def measure(pages: int) -> dict:
            "memory": max(peaks) / 1024, "peers": {}}
     for name, times in peer_times.items():
         peers[name].check(pages)
-        row["peers"][name] = (statistics.median(times), statistics.median(c / t for c, t in zip(colds, times)))
+        speedups = (c / t for c, t in zip(colds, times, strict=True))
+        row["peers"][name] = (statistics.median(times), statistics.median(speedups))
     for peer in peers.values():
         if peer:
             shutil.rmtree(peer.cwd, ignore_errors=True)
@@ -171,12 +172,14 @@ languages:
     weight: 1
     languageName: Tiếng Việt
     params: {locale: vi_VN}
-    menus: {main: [{name: Trang chủ, url: /bench/vi/, weight: 1}, {name: Chương trình, url: /bench/vi/program/, weight: 2}]}
+    menus:
+      main: [{name: Trang chủ, url: /bench/vi/, weight: 1}, {name: Chương trình, url: /bench/vi/program/, weight: 2}]
   fr:
     weight: 2
     languageName: Français
     params: {locale: fr_FR}
-    menus: {main: [{name: Accueil, url: /bench/fr/, weight: 1}, {name: Programme, url: /bench/fr/program/, weight: 2}]}
+    menus:
+      main: [{name: Accueil, url: /bench/fr/, weight: 1}, {name: Programme, url: /bench/fr/program/, weight: 2}]
 """
 
 HUGO_I18N = {"vi": "skip: Chuyển đến nội dung chính\nlanguage: Ngôn ngữ\nmenu: Menu chính\nsource: Nguồn\n",

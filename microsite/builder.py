@@ -8,21 +8,35 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, TypeVar
 
 from . import publish, stamp
-from .stamp import BuildResult
-from .config import Config, load_config
-from .errors import BuildError, ContentError, ErrorList
 from .cache import BuildCache
-from .dependencies import (Versions, catalog_versions, digest, listing_key, page_keys, site_version,
-                           template_versions, url_version)
-from .model import Site, SourceCache, load_site
+from .config import Config, load_config
+from .dependencies import (
+    Versions,
+    catalog_versions,
+    digest,
+    listing_key,
+    page_keys,
+    site_version,
+    template_versions,
+    url_version,
+)
+from .errors import BuildError, ContentError, ErrorList
+from .model import Page, Site, SourceCache, load_site
 from .output import atomic_site, check_output, fingerprinted_assets
 from .progress import Progress
 from .render import MarkdownCache, Rendered, SiteRenderer
+from .stamp import BuildResult
 from .urls import Urls, calendar_path, feed_path
+
+T = TypeVar("T")
+MarkdownResult = tuple[str, str | None]   # (Markdown key, newly converted Markdown or None)
+PageResult = tuple[Page, str | None, list[ContentError], MarkdownResult]   # html or None, errors
+ChunkResult = tuple[int, str | None, list[ContentError], MarkdownResult]   # the page's index in site.pages
 
 
 def cache_dir(config: Config) -> Path:
@@ -49,18 +63,18 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         sources = SourceCache(store=cache, file_hashes=file_hashes)
         site = load_site(config, sources)
         if strict:
-            from .translations import strict_problems  # the translation report is only needed in strict mode
+            from .translation_state import strict_problems  # only needed in strict mode
             problems = strict_problems(site)
             if problems:
                 raise BuildError(problems)
         meter = Progress(_page_counts(site)) if progress else None
-        summary = {"pages": _page_counts(site), "warnings": list(site.warnings)}
+        summary: dict[str, Any] = {"pages": _page_counts(site), "warnings": list(site.warnings)}
         # An input edited since its hash was taken was built as it is now: the record would pair the site with
         # the older inputs, so there is none, and the next build builds.
-        record = functools.partial(_record, project, out, inputs.digest, summary) if use_cache else None
+        record = functools.partial(_record, project, out, inputs.digest, summary) if use_cache and inputs else None
         if sources.edited:
             record = functools.partial(_forget_record, project)
-        cached, keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
+        cached, _keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
                                   record)
         if cache is not None:
             cache.close(prune=True)
@@ -70,7 +84,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     return BuildResult(out, summary["pages"], site.warnings, time.perf_counter() - started, cached)
 
 
-def _record(project: Path, out: Path, digest: str, summary: dict, keys: dict) -> None:
+def _record(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: dict[str, str]) -> None:
     """Write the build record of the site just swapped in; if that fails the site stands, and the next build,
     finding no record of it, builds again."""
     try:
@@ -86,7 +100,7 @@ def _page_counts(site: Site) -> dict[str, int]:
     return {lang: len(site.pages_in(lang)) for lang in site.config.languages}
 
 
-def _forget_record(project: Path, keys: dict) -> None:
+def _forget_record(project: Path, keys: dict[str, str]) -> None:
     """Leave no build record (the site just swapped in was built from inputs edited during the build)."""
     stamp.forget(project)
 
@@ -104,7 +118,7 @@ def _warn(message: str) -> None:
 
 def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None = None, jobs: int = 1,
                progress: Progress | None = None, parallel_threshold: int = 200,
-               record: Callable[[dict], None] | None = None) -> tuple[int, dict]:
+               record: Callable[[dict[str, str]], None] | None = None) -> tuple[int, dict[str, str]]:
     """Render every page and write the whole site atomically, or nothing at all.
 
     Pages stream to disk as they are rendered, so memory does not grow with the site. `record` is given each
@@ -126,7 +140,7 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
             for page in site.pages:
                 if page.output_path in on_disk:
                     progress.advance(page.lang)
-        fresh = []
+        fresh: list[tuple[Page, str, MarkdownResult]] = []
         for page, html, problems, markdown in render_pages(renderer, todo, jobs, parallel_threshold, cache):
             errors.extend(problems)
             if html is not None:
@@ -149,13 +163,13 @@ def write_site(site: Site, config: Config, out: Path, cache: BuildCache | None =
     return len(site.pages) - len(todo), keys
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
+def _batches(items: list[T], size: int) -> Iterator[list[T]]:
     """Consecutive slices of a list."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-def _store(cache: BuildCache | None, fresh: list) -> None:
+def _store(cache: BuildCache | None, fresh: list[tuple[Page, str, MarkdownResult]]) -> None:
     """Put new Markdown conversions into the cache, keep the reused ones, and let go of the rendered pages.
 
     Rendered pages themselves are not stored: the previous site/ holds them, and unchanged ones are linked."""
@@ -179,8 +193,8 @@ def _page_cache_keys(site: Site, config: Config, renderer: SiteRenderer, cache: 
     return keys
 
 
-def render_pages(renderer: SiteRenderer, pages: list, jobs: int = 1, parallel_threshold: int = 200,
-                 cache: BuildCache | None = None) -> Iterator[tuple]:
+def render_pages(renderer: SiteRenderer, pages: list[Page], jobs: int = 1, parallel_threshold: int = 200,
+                 cache: BuildCache | None = None) -> Iterator[PageResult]:
     """Yield (page, html or None, errors, (Markdown key, newly converted Markdown or None)) for each page, in
     order.
 
@@ -192,16 +206,19 @@ def render_pages(renderer: SiteRenderer, pages: list, jobs: int = 1, parallel_th
         yield from _render_batch(renderer, batch, cache)
 
 
-def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None) -> list[tuple]:
+def _render_batch(renderer: SiteRenderer, pages: list[Page], cache: BuildCache | None) -> list[PageResult]:
     """Render some pages, reusing stored Markdown conversions; forget them afterwards to keep memory flat.
 
     Each result is (page, html or None, errors, (Markdown key, newly converted Markdown or None))."""
+    assert renderer.markdown_cache is not None   # every renderer of a build or a preview has one
     memory = renderer.markdown_cache.entries
     keys = [renderer.markdown_key(page) for page in pages]
     stored = cache.get_many("markdown", keys) if cache is not None else {}
     memory.update(stored)
-    results = []
-    for page, key in zip(pages, keys):
+    results: list[PageResult] = []
+    for page, key in zip(pages, keys, strict=True):
+        html: str | None
+        problems: list[ContentError]
         try:
             html, problems = renderer.render_page(page).html, []
         except BuildError as several:
@@ -216,7 +233,7 @@ def _render_batch(renderer: SiteRenderer, pages: list, cache: BuildCache | None)
 
 
 # Set in each worker process by _start_worker; forked workers inherit the site instead of unpickling it.
-_WORKER: tuple | None = None
+_WORKER: tuple[SiteRenderer, BuildCache | None] | None = None
 
 
 def _start_worker(renderer: SiteRenderer, cache_folder: Path | None) -> None:
@@ -229,15 +246,17 @@ def _start_worker(renderer: SiteRenderer, cache_folder: Path | None) -> None:
     _WORKER = (renderer, BuildCache(cache_folder, warn=_warn, read_only=True) if cache_folder else None)
 
 
-def _render_chunk(indices: list[int]) -> list[tuple]:
+def _render_chunk(indices: list[int]) -> list[ChunkResult]:
     """Render some pages in a worker: (index, html, errors, markdown) each."""
+    assert _WORKER is not None   # set by _start_worker
     renderer, cache = _WORKER
     pages = renderer.site.pages
     results = _render_batch(renderer, [pages[i] for i in indices], cache)
-    return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results)]
+    return [(i, html, problems, markdown) for i, (_, html, problems, markdown) in zip(indices, results, strict=True)]
 
 
-def _render_in_pool(renderer: SiteRenderer, pages: list, jobs: int, cache: BuildCache | None) -> Iterator[tuple]:
+def _render_in_pool(renderer: SiteRenderer, pages: list[Page], jobs: int, cache: BuildCache | None
+                    ) -> Iterator[PageResult]:
     """Render pages in a pool of forked processes, yielding results in the pages' order."""
     site = renderer.site
     index = {id(page): i for i, page in enumerate(site.pages)}
@@ -265,8 +284,8 @@ def _render_in_pool(renderer: SiteRenderer, pages: list, jobs: int, cache: Build
         pool.join()
 
 
-def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages: list, site_wide: bool,
-                skip=frozenset()) -> Iterator[Rendered]:
+def render_site(site: Site, renderer: SiteRenderer, errors: ErrorList, pages: list[Page], site_wide: bool,
+                skip: Collection[str] = frozenset()) -> Iterator[Rendered]:
     """Yield the text files of `pages`, then (when `site_wide`) the files that are not pages except those in
     `skip`, collecting errors."""
     for page, html, problems, _ in _render_batch(renderer, pages, None):
@@ -295,8 +314,9 @@ def site_wide_files(site: Site, renderer: SiteRenderer) -> list[tuple[str, Calla
         files.append((feed_path(lang), functools.partial(publish.atom_feed, site, urls, lang)))
         files.append((calendar_path(lang), functools.partial(publish.calendar, site, urls, lang)))
     files.append((".nojekyll", lambda: ""))   # GitHub Pages must not run Jekyll, which drops folders starting with _
-    if site.config.cname:
-        files.append(("CNAME", lambda: site.config.cname + "\n"))
+    cname = site.config.cname
+    if cname:
+        files.append(("CNAME", lambda: cname + "\n"))
     return files
 
 

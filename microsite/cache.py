@@ -20,11 +20,16 @@ import re
 import sqlite3
 import sys
 import zlib
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from . import __version__
 from .stamp import delete
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+    from typing import Any
 
 FORMAT = "3"
 FILE_NAME = "build.sqlite3"
@@ -33,7 +38,7 @@ FILE_NAME = "build.sqlite3"
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
 
 
-@lru_cache(maxsize=None)
+@cache
 def generator_salt() -> str:
     """A hash of the generator's own code, of the libraries that shape its output and of the Python running it."""
     sha = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
@@ -45,20 +50,20 @@ def generator_salt() -> str:
     return sha.hexdigest()[:32]
 
 
-def _pack(value) -> bytes:
+def _pack(value: object) -> bytes:
     """A value as stored: its pickle behind a CRC-32 of it (compressing cost more time than the disk saved)."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return zlib.crc32(data).to_bytes(4, "big") + data
 
 
-def _unpack(blob: bytes):
+def _unpack(blob: bytes) -> Any:
     """A stored value, or ValueError / UnpicklingError when its bytes are not the ones written."""
     if not isinstance(blob, bytes) or len(blob) < 4 or zlib.crc32(blob[4:]).to_bytes(4, "big") != blob[:4]:
         raise ValueError("checksum mismatch")
     return _PlainUnpickler(io.BytesIO(blob[4:])).load()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stored_types() -> dict[tuple[str, str], type]:
     """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
     from .content import LocatedDict, LocatedList, SourceFile
@@ -71,7 +76,7 @@ def _stored_types() -> dict[tuple[str, str], type]:
 class _PlainUnpickler(pickle.Unpickler):
     """Unpickles plain data and the package's own records, and refuses every other class or function."""
 
-    def find_class(self, module: str, name: str):
+    def find_class(self, module: str, name: str) -> type:
         allowed = _stored_types()
         if (module, name) not in allowed:
             raise pickle.UnpicklingError(f"the stored value names {module}.{name}, which is not plain data")
@@ -101,11 +106,11 @@ class BuildCache:
 
     TABLES = ("sources", "markdown")
 
-    def __init__(self, folder: Path, warn=print, read_only: bool = False):
+    def __init__(self, folder: Path, warn: Callable[[str], None] = print, read_only: bool = False) -> None:
         self.path = Path(folder) / FILE_NAME
         self.salt = generator_salt()
         self.warn = warn
-        self.used: dict[str, set] = {table: set() for table in self.TABLES}
+        self.used: dict[str, set[str]] = {table: set() for table in self.TABLES}
         self._released = False   # closed around a fork, to be reopened
         self._warned_damage = False
         self.read_only = read_only
@@ -180,9 +185,10 @@ class BuildCache:
         for suffix in ("", "-wal", "-shm"):
             delete(Path(str(self.path) + suffix))
 
-    def get_many(self, table: str, keys: list[str]) -> dict[str, object]:
+    def get_many(self, table: str, keys: list[str]) -> dict[str, Any]:
         """The stored values of those keys that are present; an unreadable value counts as absent."""
-        found, damaged = {}, []
+        found: dict[str, Any] = {}
+        damaged: list[str] = []
         self.used[table].update(keys)
         if self.db is None or not keys:
             return found
@@ -209,25 +215,25 @@ class BuildCache:
             self.warn(f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped "
                       "and rebuilt")
             self._warned_damage = True
-        if self.read_only:
+        if self.read_only or self.db is None:
             return   # a worker: the main process rewrites what it renders
         self.db.executemany(f"DELETE FROM {table} WHERE key = ?", ((key,) for key in keys))
 
-    def _prune(self) -> None:
+    def _prune(self, db: sqlite3.Connection) -> None:
         """Delete the entries of each table that this build neither read nor wrote."""
         for table, keys in self.used.items():
-            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-            self.db.execute("DELETE FROM keep")
-            self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
-            self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM keep")
+            db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep)")
 
-    def put_many(self, table: str, items) -> None:
+    def put_many(self, table: str, items: Iterable[tuple[str, object]]) -> None:
         """Store values (written for good by close())."""
         if self.db is None:
             return
         used = self.used[table]
 
-        def rows():
+        def rows() -> Iterator[tuple[str, bytes]]:
             """Pack the values one at a time: thousands of pickles need not sit in memory together."""
             for key, value in items:
                 used.add(key)
@@ -270,7 +276,7 @@ class BuildCache:
         if self.db is not None:
             try:
                 if prune:
-                    self._prune()
+                    self._prune(self.db)
                 self.db.commit()
                 self.db.close()
             except sqlite3.DatabaseError as exc:

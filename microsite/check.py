@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from .builder import build
 from .config import load_config
 from .i18n import catalog_path
+from .stamp import BuildResult
 from .urls import Urls
 
 VNU_JAR = Path("node_modules/vnu-jar/build/dist/vnu.jar")
@@ -39,11 +40,11 @@ class PageLinks(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, dict]] = []   # (url, attributes) of a/link[href], img/script/source[src]
+        self.links: list[tuple[str, dict[str, str]]] = []   # (url, attributes) of a/link[href], img/script/source[src]
         self.lang: str | None = None
         self.ids: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag == "html":
             self.lang = attributes.get("lang")
@@ -169,7 +170,7 @@ def _vnu(project: Path, site: Path) -> list[str] | None:
     return [re.sub(r'^"file:[^"]*?/site/([^"]*)":', r"site/\1:", line) for line in lines] if run.returncode else []
 
 
-def _msgfmt(project: Path, result) -> list[str] | None:
+def _msgfmt(project: Path, result: BuildResult) -> list[str] | None:
     """`msgfmt -c --check-format` on every catalog, or None when GNU gettext is not installed."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:

@@ -11,9 +11,15 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError, ContentError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+    from types import FrameType
+    from typing import Any, NoReturn
 
 EPILOG = """commands (default: build):
   build                  build the site into site/
@@ -38,7 +44,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line and exit 1 like every other bad input, not usage text and exit 2."""
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} — see `{self.prog} --help`")
 
 
@@ -125,7 +131,8 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="preview the site with live reload")
     _common(serve, suppress=True)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=_port, default=8000, help="port, 1–65535 (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
@@ -235,10 +242,11 @@ def os_error_line(exc: OSError, project: Path) -> str:
     what = exc.strerror or str(exc)
     paths = [_shown(name, project) for name in (exc.filename, exc.filename2) if name is not None]
     where = " -> ".join(paths) + ": " if paths else ""
+    assert exc.errno is not None   # callers ask is_os_problem() first
     return f"{where}{what[:1].lower()}{what[1:]} — {_OS_HINTS[exc.errno]}"
 
 
-def _shown(name, project: Path) -> str:
+def _shown(name: str | bytes | os.PathLike[str] | os.PathLike[bytes], project: Path) -> str:
     """A path as the user knows it: relative to the project when it lies inside."""
     path = Path(os.fsdecode(name)).absolute()
     for top in (Path(project).absolute(), Path(project).resolve()):   # the engine works on the resolved path
@@ -247,19 +255,19 @@ def _shown(name, project: Path) -> str:
     return str(path)
 
 
-def _stop_cleanly_on_sigterm():
+def _stop_cleanly_on_sigterm() -> Callable[[int, FrameType | None], Any] | int | None:
     """Treat `kill` like Ctrl-C, so an interrupted build removes its temporary folder and keeps site/."""
     if threading.current_thread() is threading.main_thread():
         return signal.signal(signal.SIGTERM, lambda signum, frame: _raise_interrupt())
     return None
 
 
-def _raise_interrupt():
+def _raise_interrupt() -> NoReturn:
     """The SIGTERM handler's body."""
     raise KeyboardInterrupt
 
 
-def run_build(args) -> int:
+def run_build(args: argparse.Namespace) -> int:
     """build: render the site into site/ (or --out)."""
     from .stamp import read_inputs, unchanged
 
@@ -267,7 +275,7 @@ def run_build(args) -> int:
     inputs = read_inputs(args.project, args.base_url, args.strict) if args.use_cache else None
     result = unchanged(args.project, args.out, inputs) if inputs else None
     if result is None:
-        from .builder import build   # Jinja, Markdown and Babel load only when there is something to build
+        from .builder import build  # Jinja, Markdown and Babel load only when there is something to build
 
         result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
                        jobs=_worker_count(args.jobs), progress=True, inputs=inputs)
@@ -278,18 +286,18 @@ def run_build(args) -> int:
     return 0
 
 
-def run_serve(args) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     """serve: preview with live reload."""
     from .serve import serve
 
     return serve(args.project, host=args.host, port=args.port, base_url=args.base_url, open_browser=args.open)
 
 
-def run_translations(args) -> int:
+def run_translations(args: argparse.Namespace) -> int:
     """translations: print the report; exit 1 when anything is not ok."""
+    from . import translations
     from .config import load_config
     from .model import load_site
-    from . import translations
 
     site = load_site(load_config(args.project, args.base_url))
     if args.confirm or args.all:
@@ -304,7 +312,7 @@ def run_translations(args) -> int:
     return 1 if bad else 0
 
 
-def run_new(args) -> int:
+def run_new(args: argparse.Namespace) -> int:
     """new: create a page's files in every language, refusing to overwrite."""
     from .pages import create_page
 
@@ -313,7 +321,7 @@ def run_new(args) -> int:
     return 0
 
 
-def run_i18n(args) -> int:
+def run_i18n(args: argparse.Namespace) -> int:
     """i18n: extract, update or compile the interface catalogs."""
     from . import i18n
     from .config import load_config
@@ -337,7 +345,7 @@ def run_i18n(args) -> int:
     return 0
 
 
-def run_deploy(args) -> int:
+def run_deploy(args: argparse.Namespace) -> int:
     """deploy: build strictly and publish to a gh-pages branch."""
     from .deploy import deploy
 
@@ -345,7 +353,7 @@ def run_deploy(args) -> int:
     return 0
 
 
-def run_check(args) -> int:
+def run_check(args: argparse.Namespace) -> int:
     """check: the gates any content must pass before it is published; exit 1 on any problem."""
     from .check import check
 
@@ -359,7 +367,7 @@ def run_check(args) -> int:
     return 1 if report.problems else 0
 
 
-def run_clean(args) -> int:
+def run_clean(args: argparse.Namespace) -> int:
     """clean: delete the build cache and the output folder; a link in their place is removed, never followed."""
     from .stamp import delete
 
@@ -377,7 +385,7 @@ def run_clean(args) -> int:
     return 0
 
 
-def run_schema(args) -> int:
+def run_schema(args: argparse.Namespace) -> int:
     """schema: print the reference of the content files."""
     from .schema import reference
 

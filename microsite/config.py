@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from . import schema
 from .content import load_yaml_file, relative
@@ -20,12 +21,13 @@ class Config:
     project: Path
     languages: tuple[str, ...]
     base_url: str                 # always ends with "/"
-    title: dict
-    description: dict
+    title: dict[str, str]
+    description: dict[str, str]
     cname: str | None = None
     menu: tuple[str, ...] = ("index",)
     menu_line: int | None = None   # where the menu is written in site.yaml, for errors
-    dates: dict = field(default_factory=dict)   # language -> date patterns set in site.yaml (i18n fills the rest)
+    # language -> date patterns set in site.yaml (i18n fills the rest)
+    dates: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -82,7 +84,7 @@ def normalise_base_url(value: str) -> str:
     raise ValueError(f"invalid base URL {value!r}: {problem} — write it like https://user.github.io/repo/")
 
 
-def _valid_port(parts) -> bool:
+def _valid_port(parts: SplitResult) -> bool:
     """True when a URL names no port or a port from 1 to 65535."""
     try:
         return parts.port is None or parts.port >= 1
@@ -118,7 +120,7 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
                   settings.get("dates", {}))
 
 
-def _languages(value, where):
+def _languages(value: Any, where: schema.Where) -> tuple[str, ...]:
     """Check the languages list before anything else needs it."""
     if value is None:
         raise where.error("languages is missing", "add 'languages: [vi, fr]'; the first is the source language")

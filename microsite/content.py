@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -14,8 +15,10 @@ from .text import nfc
 
 try:  # libyaml's parser is ten times faster; the constructor stays ours either way.
     _BaseLoader = yaml.CSafeLoader
+    _LIBYAML = True
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc, assignment]  # the same interface, in Python
+    _LIBYAML = False
 
 
 class Located:
@@ -23,18 +26,18 @@ class Located:
 
     line: int = 0
     column: int = 0
-    positions: dict
+    positions: dict[Any, tuple[int, int]]
 
 
-class LocatedDict(dict, Located):
+class LocatedDict(dict[Any, Any], Located):
     """A YAML mapping; `positions[key]` is the (line, column) of that key's value."""
 
 
-class LocatedList(list, Located):
+class LocatedList(list[Any], Located):
     """A YAML sequence; `positions[i]` is the (line, column) of item i."""
 
 
-def _position(node, loader) -> tuple[int, int]:
+def _position(node: yaml.Node, loader: _Loader) -> tuple[int, int]:
     """Return the 1-based (line, column) in the file where a YAML node starts."""
     return node.start_mark.line + 1 + loader.line_offset, node.start_mark.column + 1
 
@@ -46,7 +49,7 @@ class _Loader(_BaseLoader):
     line_offset = 0       # front matter starts on line 2 of its file
 
 
-def _construct_mapping(loader: _Loader, node) -> LocatedDict:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     """Build a mapping, refusing duplicate keys (YAML would silently keep the last)."""
     result = LocatedDict()
     result.line, result.column = _position(node, loader)
@@ -65,7 +68,7 @@ def _construct_mapping(loader: _Loader, node) -> LocatedDict:
     return result
 
 
-def _construct_sequence(loader: _Loader, node) -> LocatedList:
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
     """Build a list whose items remember their lines."""
     result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     result.line, result.column = _position(node, loader)
@@ -73,7 +76,7 @@ def _construct_sequence(loader: _Loader, node) -> LocatedList:
     return result
 
 
-def _construct_timestamp(loader: _Loader, node):
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     """Build a date, turning an impossible one (2023-02-30) into a located error."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -82,7 +85,7 @@ def _construct_timestamp(loader: _Loader, node):
                            "write a real calendar date as YYYY-MM-DD") from None
 
 
-def _construct_string(loader: _Loader, node) -> str:
+def _construct_string(loader: _Loader, node: yaml.ScalarNode) -> str:
     """Build a string in NFC, whatever form the editor's keyboard saved."""
     return nfc(loader.construct_scalar(node))
 
@@ -123,7 +126,7 @@ def read_text(path: Path, project: Path) -> str:
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def parse_yaml(text: str, name: str, first_line: int = 1):
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
     """Parse YAML text into located values; errors name the file and line."""
     loader = _Loader(text)
     loader.source_path = name
@@ -141,8 +144,10 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
         raise _yaml_error(exc, name, first_line - 1, text) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
-        before = text.encode("utf-8")[:exc.position] if _BaseLoader is not yaml.SafeLoader else text[:exc.position]
-        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + first_line
+        if _LIBYAML:
+            line = text.encode("utf-8")[:exc.position].count(b"\n") + first_line
+        else:
+            line = text[:exc.position].count("\n") + first_line
         raise ContentError(name, line, None, f"the character U+{exc.character:04X} is not allowed in YAML",
                            "delete it (it is invisible in most editors)") from None
     except yaml.YAMLError as exc:
@@ -151,7 +156,7 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
         loader.dispose()
 
 
-def parse_plain_yaml(text: str, name: str):
+def parse_plain_yaml(text: str, name: str) -> Any:
     """Parse YAML into plain values, without positions (libyaml's constructor: several times faster), under the
     same alias guard as parse_yaml; a YAML error is PyYAML's own (parse_yaml then says where it is)."""
     loader = _BaseLoader(text)
@@ -168,7 +173,7 @@ def parse_plain_yaml(text: str, name: str):
 MAX_NODES = 200_000
 
 
-def _refuse_alias_bombs(root, name: str, line_offset: int = 0) -> None:
+def _refuse_alias_bombs(root: yaml.Node, name: str, line_offset: int = 0) -> None:
     """Count nodes as construction would visit them, so that aliases cannot expand into billions of values."""
     seen, stack = 0, [root]
     while stack:
@@ -207,7 +212,7 @@ def _line_of(text: str, index: int) -> str:
     return lines[index] if 0 <= index < len(lines) else ""
 
 
-def load_yaml_file(path: Path, project: Path):
+def load_yaml_file(path: Path, project: Path) -> Any:
     """Read and parse one YAML data file."""
     name = relative(path, project)
     return parse_yaml(read_text(path, project), name)
@@ -220,12 +225,12 @@ class SourceFile:
     name: str          # the page name, e.g. "talks/da-nang"
     lang: str
     path: str          # relative to the project, for messages
-    meta: dict
+    meta: dict[str, Any]
     body: str
     body_line: int     # line number of the body's first line in the file
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
     digest: str = ""        # a hash of the exact text: what rendered output is keyed by
-    lines: dict = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
+    lines: dict[str, int] = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)

@@ -8,17 +8,22 @@ page itself and the few facts of other pages that appear in it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.meta
 
 from .config import Config
-from .stamp import is_editor_junk
 from .i18n import catalog_path
 from .model import Site
 from .publish import build_date, is_past
+from .stamp import is_editor_junk
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
 
 
 @dataclass
@@ -27,11 +32,11 @@ class Versions:
 
     site: str = ""                                   # settings, data files, static files: every page
     urls: str = ""                                   # every address: links, switcher, hreflang
-    catalogs: dict = field(default_factory=dict)     # language -> its catalog
-    templates: dict = field(default_factory=dict)    # template -> it and everything it extends or includes
+    catalogs: dict[str, str] = field(default_factory=dict)   # language -> its catalog
+    templates: dict[str, str] = field(default_factory=dict)  # template -> it and everything it extends or includes
 
 
-def digest(*parts) -> str:
+def digest(*parts: object) -> str:
     """A short hash of some values' text."""
     sha = hashlib.sha256()
     for part in parts:
@@ -40,10 +45,10 @@ def digest(*parts) -> str:
     return sha.hexdigest()[:32]
 
 
-def site_version(config: Config, assets: dict) -> str:
+def site_version(config: Config, assets: dict[str, str]) -> str:
     """The inputs every page depends on: settings, data files, static files."""
-    from .cache import generator_salt   # a new generator or library version renders pages differently
-    parts = [generator_salt(), repr(config), sorted(assets.items())]
+    from .cache import generator_salt  # a new generator or library version renders pages differently
+    parts: list[object] = [generator_salt(), repr(config), sorted(assets.items())]
     for path in sorted(config.content_dir.glob("*.yaml")):
         if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
             parts += [path.name, path.read_bytes()]
@@ -59,12 +64,13 @@ def catalog_versions(config: Config) -> dict[str, str]:
     return versions
 
 
-def template_versions(env: jinja2.Environment, store=None) -> dict[str, str]:
+def template_versions(env: jinja2.Environment, store: BuildCache | None = None) -> dict[str, str]:
     """Each template with every template it extends, includes or imports.
 
     A build cache (`store`) keeps the answer for a given set of template sources: parsing them all costs more
     than the rest of a one-page rebuild's bookkeeping."""
     loader, sources = env.loader, {}
+    assert loader is not None   # the renderer's environments load from templates/
     for name in loader.list_templates():
         if is_editor_junk(name.rsplit("/", 1)[-1]) or name.rsplit("/", 1)[-1].startswith("."):
             continue
@@ -75,7 +81,8 @@ def template_versions(env: jinja2.Environment, store=None) -> dict[str, str]:
         found[key] = _template_versions(env, sources)
         if store is not None:
             store.put_many("sources", [(key, found[key])])
-    return found[key]
+    versions: dict[str, str] = found[key]
+    return versions
 
 
 def _template_versions(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:
@@ -98,19 +105,19 @@ def _template_versions(env: jinja2.Environment, sources: dict[str, str]) -> dict
     return versions
 
 
-def url_version(site: Site, urls: Urls, known_paths) -> str:
+def url_version(site: Site, urls: Urls, known_paths: Iterable[str]) -> str:
     """What resolved links depend on: the base URL, every page's address, every static file."""
     return digest(urls.base_url, sorted(urls.assets.items()),
                   sorted((p.name, p.lang, p.slug) for p in site.pages), sorted(known_paths))
 
 
-def page_keys(site: Site, versions: Versions) -> dict[str, tuple]:
+def page_keys(site: Site, versions: Versions) -> dict[str, tuple[Any, ...]]:
     """Everything each page's output depends on, by output path."""
     # Other pages enter a page's output only by their address (links, switcher, hreflang: the URL version),
     # by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
     menus = {lang: tuple((p.name, p.title) for p in (site.page(n, lang) for n in site.config.menu) if p)
              for lang in site.config.languages}
-    counterparts: dict[str, tuple] = {}
+    counterparts: dict[str, tuple[tuple[str, bool], ...]] = {}
     keys = {}
     past = is_past(site.event, build_date())   # the home offers a calendar only before the event
     for page in site.pages:
@@ -122,6 +129,6 @@ def page_keys(site: Site, versions: Versions) -> dict[str, tuple]:
     return keys
 
 
-def listing_key(site: Site) -> tuple:
+def listing_key(site: Site) -> tuple[tuple[Any, ...], ...]:
     """What the sitemap and feeds show of every page: address, title, summary, date."""
     return tuple((p.name, p.lang, p.slug, p.title, p.summary, p.updated, p.is_fallback) for p in site.pages)

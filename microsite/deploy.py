@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class RemoteBranch:
     tip: str | None
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run git in the project's repository."""
     try:
         result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
@@ -42,7 +43,7 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     return result
 
 
-def _last_line(result: subprocess.CompletedProcess) -> str:
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
     """git's own explanation, on one line."""
     lines = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
     return lines[-1] if lines else f"exit code {result.returncode}"
@@ -220,13 +221,13 @@ def _commit_site(project: Path, site: Path, remote: str, branch: str, message: s
 
 
 @contextlib.contextmanager
-def _git_stderr():
+def _git_stderr() -> Iterator[Callable[[], str]]:
     """Catch what ghp-import's git commands write to stderr (they inherit it), so a failure stays one line."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as caught:
         os.dup2(caught.fileno(), 2)
-        first_line = []
+        first_line: list[str] = []
         try:
             yield lambda: first_line[0] if first_line else ""
         finally:
@@ -270,7 +271,7 @@ def _restore(project: Path, ref: str, previous: str | None, new: str | None) -> 
         _git(project, *undo, check=False)
 
 
-def _push_reason(pushed: subprocess.CompletedProcess) -> str:
+def _push_reason(pushed: subprocess.CompletedProcess[str]) -> str:
     """Why git push failed, on one line: the remote's reason and the first thing its hook said."""
     said = next((line[len("remote:"):].strip() for line in pushed.stderr.splitlines()
                  if line.startswith("remote:") and line[len("remote:"):].strip()), "")

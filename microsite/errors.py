@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,7 +25,7 @@ class ContentError(Exception):
         text = f"{where}: {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, int | None, int | None, str, str]]:
         """Pickle by fields, so errors cross process boundaries intact."""
         return (ContentError, (self.path, self.line, self.column, self.message, self.hint))
 
@@ -37,7 +38,7 @@ class BuildError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def _error_order(error: ContentError) -> tuple:
+def _error_order(error: ContentError) -> tuple[str, int, int, str]:
     """Sort errors by file, then position, so reports are stable."""
     return (error.path, error.line or 0, error.column or 0, error.message)
 
@@ -52,7 +53,7 @@ class ErrorList:
         """Remember one error."""
         self.errors.append(error)
 
-    def extend(self, errors) -> None:
+    def extend(self, errors: Iterable[ContentError]) -> None:
         """Remember several errors."""
         self.errors.extend(errors)
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import decimal
 import io
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date as _format_date
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
@@ -31,7 +34,7 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def read_catalog(locales_dir: Path, lang: str, project: Path):
+def read_catalog(locales_dir: Path, lang: str, project: Path) -> Catalog:
     """Parse one .po file into a Babel catalog, with errors that name the line."""
     path = catalog_path(locales_dir, lang)
     if not path.is_file():
@@ -40,14 +43,14 @@ def read_catalog(locales_dir: Path, lang: str, project: Path):
     return read_po_file(path, project, lang)
 
 
-def read_po_file(path: Path, project: Path, lang: str | None = None):
+def read_po_file(path: Path, project: Path, lang: str | None = None) -> Catalog:
     """Parse a .po or .pot file, refusing what Babel would garble or fail on later (bad lines, header, charset)."""
     name = relative(path, project)
     text = read_text(path, project)   # a located error when the file is not UTF-8
     _check_po_syntax(text, name)
     try:
         catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
-        catalog.plural_expr   # a malformed Plural-Forms header fails here, not half-way through a build
+        catalog.plural_expr  # noqa: B018 — a malformed Plural-Forms header fails here, not half-way through a build
     except PoFileError as exc:
         raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
                            "check the quotes of this msgid/msgstr") from None
@@ -132,12 +135,14 @@ def placeholders(text: str) -> Placeholders:
         if match and match.group(1):
             found.add(match.group(0))
         elif not match:
-            malformed.append(_MALFORMED.match(text, position).group(0))
+            bad = _MALFORMED.match(text, position)
+            assert bad is not None   # it matches at any %
+            malformed.append(bad.group(0))
         position = text.find("%", match.end() if match else position + 1)
     return Placeholders(frozenset(found), tuple(malformed))
 
 
-def placeholder_errors(catalog, path: Path, project: Path) -> list[ContentError]:
+def placeholder_errors(catalog: Catalog, path: Path, project: Path) -> list[ContentError]:
     """Every published msgstr whose placeholders differ from its msgid's or are malformed, located in the .po."""
     found = []   # (msgid line, plural form or None, msgid, problems)
     for message in catalog:
@@ -160,7 +165,7 @@ def placeholder_errors(catalog, path: Path, project: Path) -> list[ContentError]
             for lineno, index, msgid, problems in found]
 
 
-def _placeholder_problems(found: Placeholders, allowed: frozenset, required: frozenset) -> list[str]:
+def _placeholder_problems(found: Placeholders, allowed: frozenset[str], required: frozenset[str]) -> list[str]:
     """What is wrong with one msgstr's placeholders, in words."""
     problems = [f"lacks {p}" for p in sorted(required - found.found)]
     problems += [f"has {p}, which the msgid has not" for p in sorted(found.found - allowed)]
@@ -178,7 +183,7 @@ def _msgstr_line(lines: list[str], msgid_line: int | None, index: int | None) ->
     return msgid_line
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     """The Babel locale of a language, parsed once (parsing lists Babel's data folder every time)."""
     return Locale.parse(lang)
@@ -205,7 +210,7 @@ DEFAULT_DATE_PATTERNS = {
 _WEEKDAYS_IN_TEXT = {"vi": ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")}
 
 
-def date_patterns(lang: str, settings: dict | None = None) -> DatePatterns:
+def date_patterns(lang: str, settings: dict[str, dict[str, str]] | None = None) -> DatePatterns:
     """A language's date patterns: those site.yaml sets, else the built-in ones, else Babel's own."""
     base = DEFAULT_DATE_PATTERNS.get(lang.split("-")[0])
     if base is None:
@@ -214,7 +219,8 @@ def date_patterns(lang: str, settings: dict | None = None) -> DatePatterns:
     return base._replace(**(settings or {}).get(lang, {}))
 
 
-def format_date(value: dt.date, lang: str, format: str = "long", settings: dict | None = None) -> str:
+def format_date(value: dt.date, lang: str, format: str = "long",
+                settings: dict[str, dict[str, str]] | None = None) -> str:
     """A date in a page's language: format is long (no weekday), full (with it) or a Babel pattern; `settings`
     are site.yaml's date patterns. Vietnamese: ngày 14 tháng 4 năm 2023 / thứ Sáu, ngày 14 tháng 4 năm 2023."""
     patterns = date_patterns(lang, settings)
@@ -229,7 +235,7 @@ def format_date(value: dt.date, lang: str, format: str = "long", settings: dict 
 
 
 def format_event_date(value: dt.date, lang: str, part: str | None, format: str = "full",
-                      settings: dict | None = None) -> str:
+                      settings: dict[str, dict[str, str]] | None = None) -> str:
     """A date with its part of day when one is known, as the language joins them: chiều thứ Sáu, ngày 14 tháng
     4 năm 2023 / l'après-midi du vendredi 14 avril 2023. In lower case: capitalise it where a sentence starts."""
     day = format_date(value, lang, format, settings)
@@ -249,24 +255,25 @@ def _literal_field(pattern: str, field: str, text: str) -> str:
     return "".join(p if p.startswith("'") else re.sub(field, quoted, p) for p in parts)
 
 
-def format_number(value, lang: str) -> str:
+def format_number(value: float | decimal.Decimal | str, lang: str) -> str:
     """A number as the page's locale writes it: 35.000 / 35 000."""
     return format_decimal(value, locale=locale(lang))
 
 
 def country_name(code: str, lang: str) -> str:
     """A country's name in the page's language, from the CLDR data Babel ships."""
-    return locale(lang).territories.get(code, code)
+    name: str = locale(lang).territories.get(code, code)
+    return name
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(lang: str) -> str:
     """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français."""
     name = locale(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
+@cache
 def open_graph_locale(lang: str) -> str:
     """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
     likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
@@ -298,7 +305,7 @@ def extract(project: Path) -> Path:
     return pot
 
 
-def _extracted(project: Path) -> list[tuple]:
+def _extracted(project: Path) -> list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
     """Every message of the files babel.cfg names, as Babel extracts them; a bad babel.cfg is a located error."""
     from babel.messages.extract import extract_from_dir
 
@@ -313,7 +320,7 @@ def _extracted(project: Path) -> list[tuple]:
                            "check the section of babel.cfg that names this file") from None
 
 
-def _read_mapping(project: Path) -> tuple[list, dict]:
+def _read_mapping(project: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     """babel.cfg's extraction methods and options, checked before any file is read."""
     from configparser import Error as ConfigError
 
@@ -326,7 +333,8 @@ def _read_mapping(project: Path) -> tuple[list, dict]:
                            "is missing or not a file", "restore it from version control; " + hint)
     text = read_text(path, project)
     try:
-        method_map, options_map = parse_mapping_cfg(io.StringIO(text), "babel.cfg")
+        method_map, options_map = parse_mapping_cfg(  # type: ignore[no-untyped-call]  # Babel leaves it untyped
+            io.StringIO(text), "babel.cfg")
     except ConfigError as exc:
         errors = getattr(exc, "errors", None)   # a ParsingError lists (line, text) pairs
         line = errors[0][0] if errors else getattr(exc, "lineno", None)
@@ -345,7 +353,7 @@ def _read_mapping(project: Path) -> tuple[list, dict]:
     return method_map, options_map
 
 
-def update(project: Path, languages) -> list[Path]:
+def update(project: Path, languages: Iterable[str]) -> list[Path]:
     """Merge messages.pot into each language's catalog, keeping translations and never guessing new ones; every
     file is checked before any is written."""
     from babel.messages.catalog import Catalog
@@ -376,7 +384,7 @@ def update(project: Path, languages) -> list[Path]:
     return list(catalogs)
 
 
-def compile_catalogs(project: Path, languages) -> list[Path]:
+def compile_catalogs(project: Path, languages: Iterable[str]) -> list[Path]:
     """Write .mo files beside the catalogs, for tools that want them (the build compiles in memory)."""
     catalogs, problems = {}, []
     for lang in languages:   # every catalog checked before any file is written
@@ -395,7 +403,7 @@ def compile_catalogs(project: Path, languages) -> list[Path]:
     return list(catalogs)
 
 
-def _write_catalog(path: Path, catalog, write_po, project: Path) -> None:
+def _write_catalog(path: Path, catalog: Catalog, write_po: Callable[..., None], project: Path) -> None:
     """Write a catalog without the line numbers that make every template edit a catalog diff."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, include_lineno=False, sort_output=True)

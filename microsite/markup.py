@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import difflib
 import html
-import re
 import posixpath
+import re
 import signal
 import threading
 import time
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from markdown import util as markdown_util
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, unique
-from markdown import util as markdown_util
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from .errors import ContentError
 from .text import slugify
 from .urls import Urls, page_url_path, resolve_relative
+
+if TYPE_CHECKING:
+    from .model import Page, Site
 
 # What editors may embed in raw HTML: figures, video, maps; never scripts or event handlers.
 _TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "iframe", "video", "audio", "source", "track",
@@ -47,7 +54,7 @@ _ATTRIBUTES = {
 
 # What `allow_scripts: true` adds, and nothing more: <script> elements with their text, and event handlers.
 _SCRIPT_ATTRIBUTES = {"src", "type", "async", "defer", "nomodule", "crossorigin", "integrity", "referrerpolicy"}
-_RULES = {"link_rel": None, "strip_comments": True, "url_schemes": {"http", "https", "mailto", "tel"},
+_RULES: dict[str, Any] = {"link_rel": None, "strip_comments": True, "url_schemes": {"http", "https", "mailto", "tel"},
           "filter_style_properties": {"text-align"}}
 
 
@@ -68,12 +75,12 @@ def sanitize(html: str, allow_scripts: bool = False) -> str:
 class LinkContext:
     """What resolving the links of one page needs: the page, the site's pages, and the URL builder."""
 
-    page: object
-    site: object
+    page: Page
+    site: Site
     urls: Urls
-    known_paths: frozenset
-    errors: list = field(default_factory=list)
-    raw_blocks_done: list = field(default_factory=list)
+    known_paths: frozenset[str]
+    errors: list[ContentError] = field(default_factory=list)
+    raw_blocks_done: list[int] = field(default_factory=list)
 
     def resolve(self, href: str) -> str:
         """Return the URL a Markdown link should have, or record why it is broken."""
@@ -104,7 +111,7 @@ class LinkContext:
                       if site_path.endswith("index.html") else site_path}
         return bool(candidates & self.known_paths) or site_path in ("", ".")
 
-    def _page_by_file(self, path: str):
+    def _page_by_file(self, path: str) -> Page | None:
         """Find the page a link like ../program.md or about.fr.md names, in this page's language by default."""
         name = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.name), path[:-3])).lstrip("/")
         lang = self.page.lang
@@ -132,20 +139,26 @@ class LinkContext:
 class _WithContext:
     """A Markdown processor that reads the LinkContext of the page being converted from its extension."""
 
-    def __init__(self, md, extension):
-        super().__init__(md)
+    def __init__(self, md: markdown.Markdown, extension: _LinkExtension) -> None:
+        super().__init__(md)  # type: ignore[call-arg]  # the processor class next in the MRO takes md
         self.extension = extension
+
+    @property
+    def context(self) -> LinkContext:
+        """The page being converted (set by MarkdownConverter.convert for the length of one conversion)."""
+        assert self.extension.context is not None
+        return self.extension.context
 
 
 class _LinkProcessor(_WithContext, Treeprocessor):
     """Rewrite links and image sources through the current LinkContext; mark external links."""
 
-    def run(self, root):
-        context = self.extension.context
+    def run(self, root: etree.Element) -> None:
+        context = self.context
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             value = element.get(attribute) if attribute else None
-            if value is None:
+            if attribute is None or value is None:
                 continue
             element.set(attribute, context.resolve(value))
             if element.tag == "a" and is_external(value) and not element.get("rel"):
@@ -164,21 +177,24 @@ _RAW_URL = re.compile(r"""(\s(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.DOT
 class _RawHtmlLinks(_WithContext, Postprocessor):
     """Resolve the links of raw HTML blocks (figures, embeds) like Markdown links, before they are put back."""
 
-    def run(self, text):
-        context = self.extension.context
+    def run(self, text: str) -> str:
+        context = self.context
         stash = self.md.htmlStash.rawHtmlBlocks
         # The toc extension runs the postprocessors again for each heading: resolve each block once only.
         for i in range(len(context.raw_blocks_done), len(stash)):
-            stash[i] = _RAW_TAG.sub(lambda m: _resolved_tag(m, context), stash[i])
+            block = stash[i]
+            if isinstance(block, str):   # elements are stashed only by extensions (md_in_html) we do not load
+                stash[i] = _RAW_TAG.sub(lambda m: _resolved_tag(m, context), block)
             context.raw_blocks_done.append(i)
         return text
 
 
-def _resolved_tag(match, context: LinkContext) -> str:
+def _resolved_tag(match: re.Match[str], context: LinkContext) -> str:
     """One tag of raw HTML with its href/src/poster resolved; an external link gets rel="noopener"."""
-    tag, external = match.group(0), []
+    tag = match.group(0)
+    external: list[bool] = []
 
-    def resolve(attribute):
+    def resolve(attribute: re.Match[str]) -> str:
         prefix, quote_char, value = attribute.groups()
         value = html.unescape(value)
         external.append(is_external(value))
@@ -195,7 +211,7 @@ class _LinkExtension(Extension):
 
     context: LinkContext | None = None
 
-    def extendMarkdown(self, md):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_LinkProcessor(md, self), "site_links", 1)
         # Runs before Markdown's own RawHtmlPostprocessor (priority 30) puts the stashed blocks back.
         md.postprocessors.register(_RawHtmlLinks(md, self), "site_raw_links", 35)
@@ -212,9 +228,9 @@ _INLINE_TRIGGERS = {
 }
 
 
-def inline_gate(md: markdown.Markdown) -> re.Pattern | None:
+def inline_gate(md: markdown.Markdown) -> re.Pattern[str] | None:
     """A regex finding anything an inline pattern of `md` could match, or None when a pattern is unknown."""
-    names = [item.name for item in md.inlinePatterns._priority]
+    names = [item.name for item in md.inlinePatterns._priority]  # type: ignore[attr-defined]  # no public list
     if any(name not in _INLINE_TRIGGERS for name in names):
         return None
     chars = {c for name in names if name != "linebreak" for c in _INLINE_TRIGGERS[name]}
@@ -226,14 +242,14 @@ def inline_gate(md: markdown.Markdown) -> re.Pattern | None:
 class _GatedInlineProcessor(InlineProcessor):
     """Markdown's inline processor, skipping text that no inline pattern can match (same output, less time)."""
 
-    def __init__(self, md, gate: re.Pattern):
+    def __init__(self, md: markdown.Markdown, gate: re.Pattern[str]) -> None:
         super().__init__(md)
         self.gate = gate
 
-    def _InlineProcessor__handleInline(self, data, patternIndex=0):   # noqa: N802 (the overridden private name)
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if not isinstance(data, markdown_util.AtomicString) and self.gate.search(data) is None:
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc, no-any-return]
 
 
 _UNPLAIN = re.compile(r"[\x02&<>\\]")   # a stashed node, an entity, markup, an escape
@@ -246,8 +262,9 @@ class _FastHeadingIds(TocTreeprocessor):
     table of contents that no template shows. For a heading of plain words the name is the words themselves;
     any other heading, a [TOC] marker or a toc option we do not use sends the page through the extension."""
 
-    def run(self, doc):
-        headings, used_ids = [], set()
+    def run(self, doc: etree.Element) -> None:
+        headings: list[etree.Element] = []
+        used_ids: set[str] = set()
         for element in doc.iter():
             if "id" in element.attrib:
                 used_ids.add(element.attrib["id"])
@@ -285,7 +302,7 @@ class MarkdownConverter:
         ], output_format="html")
         gate = inline_gate(self._md) if fast else None
         self.fast_inline = gate is not None and hasattr(InlineProcessor, "_InlineProcessor__handleInline")
-        if self.fast_inline:
+        if gate is not None and self.fast_inline:
             self._md.treeprocessors.register(_GatedInlineProcessor(self._md, gate), "inline", 20)
 
     def convert(self, context: LinkContext) -> str:
@@ -325,14 +342,14 @@ class TooSlow(Exception):
 
 
 @contextmanager
-def deadline(seconds: float):
+def deadline(seconds: float) -> Iterator[None]:
     """Raise TooSlow inside the block once it has run for `seconds` (in the main thread, where signals arrive;
     elsewhere the block runs unbounded). A timer set by someone else is put back as it was."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise TooSlow
 
     previous = signal.signal(signal.SIGALRM, stop)
@@ -347,7 +364,7 @@ def deadline(seconds: float):
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6))
 
 
-def refuse_runaway_brackets(page) -> None:
+def refuse_runaway_brackets(page: Page) -> None:
     """Refuse square brackets left open or nested so deeply that Markdown's link patterns would take minutes.
 
     For each [ those patterns scan character by character for the ] that closes it, to the end of the paragraph

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from . import fingerprints, schema
 from .config import Config
@@ -15,6 +18,18 @@ from .text import MAX_SLUG_LENGTH, slugify_path, typeset
 from .urls import page_output_path, page_url_path
 
 OK, MISSING, STALE = "ok", "missing", "stale"
+T = TypeVar("T")
+Records = dict[str, dict[str, str]]   # content/translations.yaml: page name -> language -> fingerprint
+
+
+class Store(Protocol):
+    """Where parsed files are kept between builds (the build cache)."""
+
+    def get_many(self, table: str, keys: list[str]) -> dict[str, Any]:
+        """The stored values of those keys that are present."""
+
+    def put_many(self, table: str, items: Iterable[tuple[str, object]]) -> None:
+        """Store values."""
 
 
 @dataclass(frozen=True)
@@ -23,8 +38,8 @@ class Speaker:
 
     id: str
     name: str
-    role: dict
-    city: dict | None
+    role: dict[str, str]
+    city: dict[str, str] | None
     country: str
 
 
@@ -42,15 +57,15 @@ class Source:
 class Event:
     """The session itself."""
 
-    title: dict
-    kind: dict | None
-    conference: dict
+    title: dict[str, str]
+    kind: dict[str, str] | None
+    conference: dict[str, str]
     date: dt.date
-    part_of_day: dict | None
-    city: dict
+    part_of_day: dict[str, str] | None
+    city: dict[str, str]
     country: str
     chairs: tuple[Speaker, ...]
-    key_ideas: tuple[dict, ...]
+    key_ideas: tuple[dict[str, str], ...]
     source: Source
 
 
@@ -60,7 +75,7 @@ class Contribution:
 
     number: int
     speaker: Speaker
-    title: dict
+    title: dict[str, str]
     page: str
     editorial: bool = False   # the title was written by the site's editors, not given by the source
 
@@ -81,12 +96,12 @@ class Page:
     template: str
     allow_scripts: bool
     state: str = OK
-    updated: dt.date | None = None
+    updated: dt.date = dt.date.min   # always given: the front matter's date, else the event's
     source_digest: str = ""      # a hash of the exact text of the file the page comes from
     slug_line: int = 1           # where its slug is written, or the file's first line (for errors only)
     fingerprint: str = ""        # the translation fingerprint of its file's text (what --confirm records)
 
-    def cache_identity(self) -> tuple:
+    def cache_identity(self) -> tuple[object, ...]:
         """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
         return (self.name, self.lang, self.content_lang, self.path, self.title, self.slug, self.summary,
                 self.source_digest, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
@@ -117,10 +132,10 @@ class Site:
     program: tuple[Contribution, ...]
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
-    records: dict = field(default_factory=dict, compare=False, repr=False)   # content/translations.yaml
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
+    records: Records = field(default_factory=dict, compare=False, repr=False)   # content/translations.yaml
+    _index: dict[tuple[str, str], Page] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._index.update({(p.name, p.lang): p for p in self.pages})
 
     def page(self, name: str, lang: str) -> Page | None:
@@ -152,8 +167,8 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     cache = cache if cache is not None else SourceCache()
     data = {}
     for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
-        data[name], problems = cache.remember(config.content_dir / name, lambda: _load_data(config, name, spec),
-                                              config.languages)
+        load = functools.partial(_load_data, config, name, spec)
+        data[name], problems = cache.remember(config.content_dir / name, load, config.languages)
         errors.extend(problems)
     speakers = _speakers(config, data["speakers.yaml"], errors)
     sources, page_names = _read_pages(config, errors, cache)
@@ -163,13 +178,15 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     errors.extend(problems)
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
+    assert event is not None   # a missing or invalid event.yaml was reported just above
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
     _check_unique_urls(pages, errors)
     errors.raise_if_any()
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings), records)
 
 
-def _load_data(config: Config, name: str, spec) -> tuple:
+def _load_data(config: Config, name: str, spec: schema.Mapping | schema.ListOf
+               ) -> tuple[tuple[Any, Any] | None, list[ContentError]]:
     """Load and validate one YAML data file: ((raw, cleaned) or None, errors)."""
     path = config.content_dir / name
     rel = relative(path, config.project)
@@ -181,7 +198,7 @@ def _load_data(config: Config, name: str, spec) -> tuple:
     return ((raw, cleaned) if not problems else None), problems
 
 
-def _load_records(config: Config) -> tuple[dict, list[ContentError]]:
+def _load_records(config: Config) -> tuple[Records, list[ContentError]]:
     """The translation fingerprints: (records, errors)."""
     try:
         return fingerprints.load(config.content_dir, config.project), []
@@ -189,7 +206,7 @@ def _load_records(config: Config) -> tuple[dict, list[ContentError]]:
         return {}, [exc]
 
 
-def _speakers(config: Config, loaded, errors: ErrorList) -> dict[str, Speaker]:
+def _speakers(config: Config, loaded: tuple[Any, Any] | None, errors: ErrorList) -> dict[str, Speaker]:
     """Build speakers by id, refusing an id used twice."""
     if loaded is None:
         return {}
@@ -205,7 +222,8 @@ def _speakers(config: Config, loaded, errors: ErrorList) -> dict[str, Speaker]:
     return speakers
 
 
-def _event(config: Config, loaded, speakers: dict[str, Speaker], errors: ErrorList) -> Event | None:
+def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker],
+           errors: ErrorList) -> Event | None:
     """Build the event, checking that every chair is a known speaker."""
     if loaded is None:
         return None
@@ -224,13 +242,15 @@ def _event(config: Config, loaded, speakers: dict[str, Speaker], errors: ErrorLi
                  Source(s["title"], s["url"], s["author"], s.get("publisher")))
 
 
-def _program(config: Config, loaded, speakers, page_names: set[str], errors: ErrorList) -> list[Contribution]:
+def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], page_names: set[str],
+             errors: ErrorList) -> list[Contribution]:
     """Build the program, checking its speaker ids and page names."""
     if loaded is None:
         return []
     raw, items = loaded
     rel = relative(config.content_dir / "program.yaml", config.project)
-    program, seen_pages = [], set()
+    program: list[Contribution] = []
+    seen_pages: set[str] = set()
     for i, item in enumerate(items):
         if item["speaker"] not in speakers:
             if speakers:
@@ -261,7 +281,7 @@ def _check_menu(config: Config, page_names: set[str], errors: ErrorList) -> None
                                     _known("pages", page_names)))
 
 
-def _known(what: str, names) -> str:
+def _known(what: str, names: Iterable[str]) -> str:
     """A hint listing the valid names."""
     return f"known {what}: {', '.join(sorted(names))}"
 
@@ -269,15 +289,15 @@ def _known(what: str, names) -> str:
 class SourceCache:
     """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
 
-    def __init__(self, store=None, file_hashes: dict | None = None) -> None:
-        self.listing: list | None = None
-        self.entries: dict[Path, tuple] = {}
-        self.data: dict[tuple, tuple] = {}   # (data file, what its checks depend on) -> parsed
+    def __init__(self, store: Store | None = None, file_hashes: dict[str, str] | None = None) -> None:
+        self.listing: list[tuple[Path, str, str]] | None = None
+        self.entries: dict[Path, tuple[SourceFile | None, list[ContentError]]] = {}
+        self.data: dict[tuple[Path, tuple[str, ...]], Any] = {}   # (data file, what its checks depend on) -> parsed
         self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
         self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
         self.edited: set[Path] = set()   # files whose parsed bytes are not those file_hashes was taken of
 
-    def read(self, config: Config, files: list) -> None:
+    def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Give every listed page file an entry: from memory, from the build cache, or by parsing it now.
 
         An entry is stored under the hash of the bytes it was parsed from, never under a hash taken earlier:
@@ -303,19 +323,19 @@ class SourceCache:
             if self.store is None:
                 self.entries[path] = _read_page(config, path, name, lang)
                 continue
-            own, self.entries[path] = self._parsed(path, lambda: _read_page(config, path, name, lang))
+            own, self.entries[path] = self._parsed(path, functools.partial(_read_page, config, path, name, lang))
             if own:
                 new.append((self._page_key(config, path, own, templates), self.entries[path]))
         if self.store is not None:
             self.store.put_many("sources", new)
 
     @staticmethod
-    def _page_key(config: Config, path: Path, own: str, templates: list) -> str:
+    def _page_key(config: Config, path: Path, own: str, templates: list[str]) -> str:
         """The build cache's key for a parsed page file: its name, its bytes' hash and what its checks use."""
         from .dependencies import digest
         return digest(relative(path, config.project), own, config.languages, templates)
 
-    def remember(self, path: Path, load, depends=()):
+    def remember(self, path: Path, load: Callable[[], Any], depends: Iterable[str] = ()) -> Any:
         """The result of load() for a data file, loading it only when it is new or changed.
 
         With a build cache, a file whose bytes were seen before, checked against the same `depends` (the
@@ -324,8 +344,8 @@ class SourceCache:
         memo = (path, tuple(depends))
         if memo not in self.data:
             key = self._data_key(path, self.file_hashes.get(str(path)), depends)
-            found = self.store.get_many("sources", [key]) if key else {}
-            if key in found:
+            found = self.store.get_many("sources", [key]) if key and self.store is not None else {}
+            if key is not None and key in found:
                 self.data[memo] = found[key]
             elif self.store is None:
                 self.data[memo] = load()
@@ -336,7 +356,7 @@ class SourceCache:
                     self.store.put_many("sources", [(key, self.data[memo])])
         return self.data[memo]
 
-    def _parsed(self, path: Path, parse) -> tuple[str | None, object]:
+    def _parsed(self, path: Path, parse: Callable[[], T]) -> tuple[str | None, T]:
         """(hash of the bytes parsed, parse()): the file's hash taken before and after parsing, or None when the
         file changed meanwhile (the parse then belongs to no known bytes and must not be stored). A file whose
         bytes are not those hashed before the build is noted in `edited`."""
@@ -347,7 +367,7 @@ class SourceCache:
             self.edited.add(path)
         return own, value
 
-    def _data_key(self, path: Path, own: str | None, depends) -> str | None:
+    def _data_key(self, path: Path, own: str | None, depends: Iterable[str]) -> str | None:
         """The build cache's key for a data file's parsed value: its name, its bytes' hash (when known) and
         what its checks depend on."""
         if self.store is None or not own:
@@ -355,7 +375,7 @@ class SourceCache:
         from .dependencies import digest
         return digest("data", path.name, own, depends)
 
-    def forget(self, paths) -> None:
+    def forget(self, paths: Iterable[Path]) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""
         paths = set(paths)
         self.data = {memo: value for memo, value in self.data.items() if memo[0] not in paths}
@@ -375,7 +395,8 @@ def _file_hash(path: Path) -> str | None:
 
 def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[list[SourceFile], set[str]]:
     """Read and parse every page file, checking its language and front matter; also name every page found."""
-    sources, names = [], set()
+    sources: list[SourceFile] = []
+    names: set[str] = set()
     pages_dir = config.content_dir / "pages"
     if not pages_dir.is_dir():
         errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
@@ -384,7 +405,7 @@ def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[
     if cache.listing is None:
         cache.listing = page_files(pages_dir, config.project)
     cache.read(config, cache.listing)
-    for path, name, lang in cache.listing:
+    for path, name, _lang in cache.listing:
         names.add(name)
         source, problems = cache.entries[path]
         errors.extend(problems)
@@ -425,7 +446,7 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
                       hashlib.sha256(text.encode()).hexdigest(), lines), []
 
 
-def _slug_length_error(meta: dict, raw, name: str, rel: str) -> ContentError | None:
+def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> ContentError | None:
     """A slug longer than MAX_SLUG_LENGTH, located at its `slug:` line, or at the file when the name gives it."""
     slug = _slug(name, meta)
     if len(slug) <= MAX_SLUG_LENGTH:
@@ -438,7 +459,7 @@ def _slug_length_error(meta: dict, raw, name: str, rel: str) -> ContentError | N
 
 
 def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
-                records: dict, errors: ErrorList, default_date: dt.date) -> tuple[list[Page], list[str]]:
+                records: Records, errors: ErrorList, default_date: dt.date) -> tuple[list[Page], list[str]]:
     """Pair each page with its translations; fill a missing language with a marked fallback."""
     by_name: dict[str, dict[str, SourceFile]] = {}
     for s in sources:
@@ -467,14 +488,14 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
     return pages, warnings
 
 
-def stale_reason(records: dict, name: str, lang: str) -> str:
+def stale_reason(records: Records, name: str, lang: str) -> str:
     """Why a translation is stale: its source changed since it was confirmed, or it never was."""
     if lang in records.get(name, {}):
         return "the source page changed since it was confirmed"
     return "it was never confirmed against the source page"
 
 
-def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, records: dict, config: Config) -> str:
+def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, records: Records, config: Config) -> str:
     """ok, or stale when the source changed since this translation was confirmed."""
     if lang == config.default_language or source is None:
         return OK
@@ -499,7 +520,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
                 source.digest, source.lines.get("slug", 1), source.fingerprint)
 
 
-def _slug(name: str, meta: dict) -> str:
+def _slug(name: str, meta: dict[str, Any]) -> str:
     """A page's slug: its front matter's `slug:`, else its name, transliterated; the home page has none."""
     return "" if name == "index" else slugify_path(meta.get("slug") or name)
 

@@ -6,13 +6,15 @@ an empty folder, or one holding the marker file that every build writes into its
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import NoReturn
 
 from .errors import ContentError
 from .stamp import INPUTS, input_files
@@ -20,7 +22,7 @@ from .stamp import INPUTS, input_files
 try:
     import fcntl
 except ImportError:   # Windows: builds racing on one output are not serialised there
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".microsite-output"
 MARKER_TEXT = ("This folder was written by the microsite generator (python build.py), which replaces it whole on "
@@ -121,7 +123,7 @@ def _replaceable(folder: Path, project: Path) -> bool:
     return not any(os.scandir(folder))
 
 
-def _refuse(shown: str, why: str, hint: str):
+def _refuse(shown: str, why: str, hint: str) -> NoReturn:
     """Stop before anything is written: the output folder is replaced whole."""
     raise ContentError(shown, None, None, f"refusing to write the site there: {why}", hint)
 
@@ -139,7 +141,7 @@ def _make_world_readable(root: Path) -> None:
 
 
 @contextmanager
-def atomic_site(out: Path, after_swap: Callable[[], None] | None = None):
+def atomic_site(out: Path, after_swap: Callable[[], None] | None = None) -> Iterator[SiteWriter]:
     """Yield a SiteWriter; swap its folder in for `out` only if the block finishes without an exception.
 
     `out` is a folder check_output() accepted. `after_swap` runs right after the swap, while no other build can
@@ -171,9 +173,10 @@ def atomic_site(out: Path, after_swap: Callable[[], None] | None = None):
 def _swap(tmp: Path, out: Path) -> None:
     """Put the new site in place of the old one, which is deleted; a build killed in between is recovered by
     the next one."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    aside = out.parent / f".{out.name}.old-{os.getpid()}"
+    old: Path | None = aside
     try:
-        os.rename(out, old)
+        os.rename(out, aside)
     except FileNotFoundError:
         old = None
     try:
@@ -208,7 +211,7 @@ def _write_error(exc: OSError, out: Path) -> ContentError:
 
 
 @contextmanager
-def _swap_lock(folder: Path):
+def _swap_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output's parent folder: two builds never swap or recover at once (where the
     file system has no locks, builds go unserialised, as before)."""
     try:
@@ -217,10 +220,8 @@ def _swap_lock(folder: Path):
         fd = None
     try:
         if fd is not None and fcntl is not None:
-            try:
+            with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:
-                pass
         yield
     finally:
         if fd is not None:

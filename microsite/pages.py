@@ -34,7 +34,7 @@ def create_page(project: Path, name: str) -> list[str]:
         raise ContentError(rel, None, None, "this page already exists; nothing was written",
                            "edit it, or choose another name")
     created = []
-    for path, lang in zip(paths, config.languages):
+    for path, lang in zip(paths, config.languages, strict=True):
         path.parent.mkdir(parents=True, exist_ok=True)
         source = " (translation of the " + config.default_language + " page)" if lang != config.default_language else ""
         path.write_text(f"---\ntitle: \"\"  # the page's title in {lang}{source}\nsummary: \"\"\n---\n\n",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TextIO
 
 
 class Progress:
     """Counts rendered pages per language; says nothing for builds shorter than about a second."""
 
-    def __init__(self, totals: dict[str, int], stream=None, delay: float = 1.0):
+    def __init__(self, totals: dict[str, int], stream: TextIO | None = None, delay: float = 1.0) -> None:
         self.totals = totals
         self.done = {lang: 0 for lang in totals}
         self.stream = stream or sys.stderr

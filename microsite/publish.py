@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from . import i18n
 from .errors import ContentError
-from .model import Event, Page, Site
+from .model import Event, Page, Site, Speaker
 from .text import slugify
 from .urls import Urls, feed_path
 
@@ -52,7 +52,7 @@ def quoteattr(value: str) -> str:
     return '"' + html.escape(value) + '"'
 
 
-def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
+def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict[str, str]]:
     """hreflang alternates: every real translation plus x-default; none for a fallback page."""
     if page.is_fallback:
         return []
@@ -62,9 +62,11 @@ def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict]:
     return links + [{"hreflang": "x-default", "href": default}]
 
 
-def root_alternates(site: Site, urls: Urls) -> list[dict]:
+def root_alternates(site: Site, urls: Urls) -> list[dict[str, str]]:
     """hreflang alternates of the bilingual landing page at the root: those of the home pages."""
-    return page_alternates(site, site.page("index", site.config.default_language), urls)
+    home = site.page("index", site.config.default_language)
+    assert home is not None   # every language has a home page, a fallback at worst (model._pair_pages)
+    return page_alternates(site, home, urls)
 
 
 def sitemap(site: Site, urls: Urls) -> str:
@@ -169,8 +171,8 @@ def event_json_ld(site: Site, urls: Urls, lang: str) -> str:
     """schema.org Event data for a home page, as JSON safe to embed in a <script> element."""
     event = site.event
 
-    def person(speaker):
-        data = {"@type": "Person", "name": speaker.name, "jobTitle": speaker.role[lang]}
+    def person(speaker: Speaker) -> dict[str, object]:
+        data: dict[str, object] = {"@type": "Person", "name": speaker.name, "jobTitle": speaker.role[lang]}
         if speaker.city:
             data["homeLocation"] = {"@type": "Place", "name": speaker.city[lang]}
         return data

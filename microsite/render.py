@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from babel.support import NullTranslations
 from markupsafe import Markup, escape
 
 from . import i18n
+from .config import Config
 from .content import read_text, relative
 from .errors import BuildError, ContentError
 from .markup import LinkContext, MarkdownConverter
-from .model import MISSING, STALE, Page, Site
+from .model import MISSING, STALE, Contribution, Page, Site
 from .publish import build_date, event_json_ld, is_past, page_alternates, root_alternates
 from .text import french_spacing_html
 from .urls import Urls, calendar_path, feed_path, page_url_path
@@ -27,8 +32,9 @@ class Rendered:
     html: str
 
 
-def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir: Path | None = None,
-                     dates: dict | None = None) -> jinja2.Environment:
+def make_environment(templates_dir: Path, translations: NullTranslations, lang: str,
+                     bytecode_dir: Path | None = None,
+                     dates: dict[str, dict[str, str]] | None = None) -> jinja2.Environment:
     """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters (dates in
     the patterns `dates` gives, from site.yaml, else the language's defaults)."""
     env = jinja2.Environment(
@@ -44,7 +50,8 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
         # No bytecode cache: compiled templates loaded from .cache/ would run as code, and .cache/ may come from
         # elsewhere (CI restores it).
     )
-    env.install_gettext_callables(**escaped_gettext(translations), newstyle=True)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        **escaped_gettext(translations), newstyle=True)
     env.filters.update(
         date=lambda value, format="long": i18n.format_date(value, lang, format, dates),
         # The event's day with its part of day: {{ event|event_date("full")|capfirst }}.
@@ -58,7 +65,7 @@ def make_environment(templates_dir: Path, translations, lang: str, bytecode_dir:
     return env
 
 
-def escaped_gettext(translations) -> dict:
+def escaped_gettext(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
     """The catalog's gettext functions, returning escaped text: a msgstr is text like any other, never markup.
 
     Jinja's newstyle gettext wraps what they return in Markup under autoescaping, so a raw msgstr would be printed
@@ -74,8 +81,8 @@ def escaped_gettext(translations) -> dict:
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls, markdown_cache: "MarkdownCache | None" = None,
-                 bytecode_dir: Path | None = None):
+    def __init__(self, site: Site, urls: Urls, markdown_cache: MarkdownCache | None = None,
+                 bytecode_dir: Path | None = None) -> None:
         config = site.config
         check_templates(config)
         self.site, self.urls = site, urls
@@ -99,10 +106,8 @@ class SiteRenderer:
         them instead of each compiling its own); a broken template is left for rendering to report."""
         for env in self.envs.values():
             for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-                try:
+                with contextlib.suppress(jinja2.TemplateError):
                     env.get_template(name)
-                except jinja2.TemplateError:
-                    pass
 
     def markdown_key(self, page: Page) -> str:
         """What a page's converted Markdown depends on: its text, its file, and the site's URL map (the key of
@@ -144,7 +149,7 @@ class SiteRenderer:
             section["title"] = self.translations[section["lang"]].gettext("Page not found")
         return Rendered("404.html", self._template(self.site.config.default_language, "404.html", context))
 
-    def _multilingual_context(self, partial: str) -> dict:
+    def _multilingual_context(self, partial: str) -> dict[str, Any]:
         """Render one partial per language, each with its own catalog, for a page that speaks them all."""
         sections = []
         for lang in self.site.config.languages:
@@ -155,7 +160,7 @@ class SiteRenderer:
         context["sections"] = sections
         return context
 
-    def _template(self, lang: str, name: str, context: dict) -> str:
+    def _template(self, lang: str, name: str, context: dict[str, Any]) -> str:
         """Render a template, turning Jinja's errors into located content errors."""
         env = self.envs[lang]
         try:
@@ -175,25 +180,26 @@ class SiteRenderer:
                                "without end", "remove the include that loops back") from None
         except Exception as exc:   # any other runtime error in a template: name the template and line
             raise ContentError(*_template_location(exc, self.site.config.project, name),
-                               f"template error: {type(exc).__name__}: {exc}", "fix the expression on this line") from None
+                               f"template error: {type(exc).__name__}: {exc}",
+                               "fix the expression on this line") from None
 
 
 class MarkdownCache:
     """Converted Markdown kept between preview rebuilds; emptied whenever any URL of the site changes."""
 
     def __init__(self) -> None:
-        self.version = None
+        self.version: str | None = None
         self.entries: dict[str, str] = {}
 
-    def keep_if(self, version) -> None:
+    def keep_if(self, version: str) -> None:
         """Forget every conversion made under another URL map (links inside them would be wrong)."""
         if version != self.version:
             self.version, self.entries = version, {}
 
 
-def check_templates(config) -> None:
+def check_templates(config: Config) -> None:
     """Refuse template files that are not UTF-8, each named with its line (Jinja's own error names no file)."""
-    errors = []
+    errors: list[ContentError] = []
     for name in sorted(config.template_names):
         try:
             read_text(config.templates_dir / name, config.project)
@@ -205,7 +211,8 @@ def check_templates(config) -> None:
 
 def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, int | None, None]:
     """Find the template file and line a runtime error happened at, from its traceback."""
-    tb, found = exc.__traceback__, (f"templates/{name}", None, None)
+    tb = exc.__traceback__
+    found: tuple[str, int | None, None] = (f"templates/{name}", None, None)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".html") and Path(filename).exists():
@@ -227,7 +234,8 @@ def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
     return paths | {"static/" + name for name in assets}
 
 
-def common_context(site: Site, urls: Urls, lang: str, page: Page | None, today: dt.date | None = None) -> dict:
+def common_context(site: Site, urls: Urls, lang: str, page: Page | None,
+                   today: dt.date | None = None) -> dict[str, Any]:
     """What every template can use; `today` (default: the build date) tells whether the event is over."""
     return {
         "event_is_past": is_past(site.event, today or build_date()),
@@ -244,7 +252,7 @@ def common_context(site: Site, urls: Urls, lang: str, page: Page | None, today: 
     }
 
 
-def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.date | None = None) -> dict:
+def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.date | None = None) -> dict[str, Any]:
     """What a page's template gets: the page, its content, its language links and notices."""
     contribution = site.contribution(page)
     context = common_context(site, urls, page.lang, page, today)
@@ -266,14 +274,14 @@ def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.
     return context
 
 
-def switcher(site: Site, page: Page, urls: Urls) -> list[dict]:
+def switcher(site: Site, page: Page, urls: Urls) -> list[dict[str, Any]]:
     """One entry per language, leading to this same page in that language."""
     return [{"lang": other.lang, "name": i18n.language_name(other.lang), "url": urls.page(other),
              "current": other.lang == page.lang, "fallback": other.is_fallback}
             for other in site.counterparts(page)]
 
 
-def open_graph(site: Site, page: Page, urls: Urls) -> dict:
+def open_graph(site: Site, page: Page, urls: Urls) -> dict[str, Any]:
     """What social networks show of a page: its locale and the other real languages, the card image."""
     config = site.config
     return {
@@ -290,11 +298,13 @@ def open_graph(site: Site, page: Page, urls: Urls) -> dict:
 def canonical(site: Site, page: Page, urls: Urls) -> str:
     """The page's own absolute URL; a fallback points at the text it shows."""
     if page.is_fallback:
-        return urls.page(site.page(page.name, page.content_lang), absolute=True)
+        shown = site.page(page.name, page.content_lang)
+        assert shown is not None   # a fallback is made from that page
+        return urls.page(shown, absolute=True)
     return urls.page(page, absolute=True)
 
 
-def _neighbour(site: Site, contribution, lang: str, step: int) -> dict | None:
+def _neighbour(site: Site, contribution: Contribution | None, lang: str, step: int) -> dict[str, Any] | None:
     """The previous or next contribution in program order, with its page in this language."""
     if contribution is None:
         return None

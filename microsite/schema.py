@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -31,7 +32,7 @@ class Where:
         """Make an error located here."""
         return ContentError(self.path, self.line, self.column, message, hint)
 
-    def at(self, container: Any, key: Any) -> "Where":
+    def at(self, container: Any, key: Any) -> Where:
         """Locate container[key], or stay here when YAML gave no position."""
         positions = getattr(container, "positions", {})
         line, column = positions.get(key, (self.line, self.column))
@@ -46,7 +47,7 @@ def locate(container: Any, key: Any, path: str) -> Where:
 
 # --- checks: value, where -> cleaned value ----------------------------------------------
 
-def text(value: Any, where: Where) -> str:
+def text(value: object, where: Where) -> str:
     """Non-empty text."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise where.error(f"expected text, found {_kind(value)}", "write plain text, in quotes if it contains ': '")
@@ -88,10 +89,11 @@ def date(value: Any, where: Where) -> dt.date:
         if not 1000 <= value.year <= 9000:
             raise where.error(f"the date {value.isoformat()} is out of range", "write a year between 1000 and 9000")
         return value
-    raise where.error(f"expected a date, found {_kind(value)} {value!r}", "write the date as YYYY-MM-DD, e.g. 2023-04-14")
+    raise where.error(f"expected a date, found {_kind(value)} {value!r}",
+                      "write the date as YYYY-MM-DD, e.g. 2023-04-14")
 
 
-def url(value: Any, where: Where) -> str:
+def url(value: object, where: Where) -> str:
     """An absolute http(s) URL."""
     value = text(value, where)
     if not re.match(r"^https?://[^\s/]+", value):
@@ -99,7 +101,7 @@ def url(value: Any, where: Where) -> str:
     return value
 
 
-def identifier(value: Any, where: Where) -> str:
+def identifier(value: object, where: Where) -> str:
     """An id: lowercase ASCII letters, digits and hyphens."""
     value = text(value, where)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
@@ -154,7 +156,7 @@ def boolean(value: Any, where: Where) -> bool:
     return value
 
 
-def domain(value: Any, where: Where) -> str:
+def domain(value: object, where: Where) -> str:
     """A bare host name such as conference.example.org."""
     value = text(value, where)
     if not re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
@@ -172,7 +174,7 @@ def localized_list(value: Any, where: Where) -> list[dict[str, str]]:
 _DATE_FIELDS = set("GyYuUQqMLwWdDFgEec")   # CLDR's date fields; time fields make no sense for a day
 
 
-def date_pattern(value: Any, where: Where) -> str:
+def date_pattern(value: object, where: Where) -> str:
     """A Babel (CLDR) date pattern, e.g. "EEEE d MMMM y"; literal words in single quotes."""
     value = text(value, where)
     if value.replace("''", "").count("'") % 2:
@@ -189,7 +191,7 @@ def date_pattern(value: Any, where: Where) -> str:
     return value
 
 
-def with_part_of_day(value: Any, where: Where) -> str:
+def with_part_of_day(value: object, where: Where) -> str:
     """How a part of day joins a date: a text holding {part} and {date}, e.g. "{part} du {date}"."""
     value = text(value, where)
     missing = [name for name in ("{part}", "{date}") if name not in value]
@@ -243,11 +245,12 @@ class Mapping:
     fields: tuple[Field, ...]
     doc: str = ""
 
-    def __call__(self, value: Any, where: Where) -> dict:
+    def __call__(self, value: Any, where: Where) -> dict[str, Any]:
         """Check a mapping field by field, reporting every problem."""
         if not isinstance(value, dict):
             raise where.error(f"expected a mapping of 'key: value' lines, found {_kind(value)}")
-        result, errors = {}, []
+        result: dict[str, Any] = {}
+        errors: list[ContentError] = []
         names = [f.name for f in self.fields]
         for f in self.fields:
             if f.name not in value or value[f.name] is None:
@@ -277,11 +280,12 @@ class ListOf:
     item: Mapping
     doc: str = ""
 
-    def __call__(self, value: Any, where: Where) -> list:
+    def __call__(self, value: Any, where: Where) -> list[dict[str, Any]]:
         """Check each item, reporting every problem."""
         if not isinstance(value, list):
             raise where.error(f"expected a list of items starting with '- ', found {_kind(value)}")
-        result, errors = [], []
+        result: list[dict[str, Any]] = []
+        errors: list[ContentError] = []
         for i, item in enumerate(value):
             try:
                 result.append(self.item(item, where.at(value, i)))
@@ -296,7 +300,8 @@ class ListOf:
 
 
 
-def validate(value: Any, schema: Mapping | ListOf, where: Where) -> tuple[Any, list[ContentError]]:
+def validate(value: Any, schema: Mapping | ListOf | Callable[[Any, Where], Any],
+             where: Where) -> tuple[Any, list[ContentError]]:
     """Check a loaded YAML value against its schema: (cleaned value or None, errors)."""
     try:
         return schema(value, where), []
@@ -411,7 +416,7 @@ DATA_FILES = (("site.yaml", SITE), ("event.yaml", EVENT), ("speakers.yaml", SPEA
 def reference() -> str:
     """Describe every file's keys, for editors (printed by `build.py schema`, copied into the README)."""
     lines = []
-    for name, schema in DATA_FILES + (("pages/<name>.<lang>.md", FRONT_MATTER),):
+    for _name, schema in DATA_FILES + (("pages/<name>.<lang>.md", FRONT_MATTER),):
         lines.append(f"{schema.doc}")
         mapping = schema.item if isinstance(schema, ListOf) else schema
         for f in mapping.fields:

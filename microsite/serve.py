@@ -18,8 +18,10 @@ import threading
 import time
 import traceback
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from livereload import Server
@@ -28,11 +30,18 @@ from tornado import ioloop, web
 
 from .builder import render_site, static_files
 from .config import Config, load_config
-from .dependencies import (Versions, catalog_versions, listing_key, page_keys, site_version, template_versions,
-                           url_version)
 from .content import relative
+from .dependencies import (
+    Versions,
+    catalog_versions,
+    listing_key,
+    page_keys,
+    site_version,
+    template_versions,
+    url_version,
+)
 from .errors import BuildError, ContentError, ErrorList
-from .model import SourceCache, Site, load_site
+from .model import Site, SourceCache, load_site
 from .output import MARKER, MARKER_TEXT, fingerprinted_assets
 from .render import MarkdownCache, SiteRenderer, known_site_paths
 from .stamp import INPUTS, file_stats, input_files
@@ -69,8 +78,8 @@ class Preview:
         self.root = root
         self.sources = SourceCache()
         self.markdown = MarkdownCache()
-        self.keys: dict[str, tuple] = {}      # output path -> the inputs it was last rendered from
-        self.listing: tuple = ()
+        self.keys: dict[str, tuple[Any, ...]] = {}    # output path -> the inputs it was last rendered from
+        self.listing: tuple[Any, ...] = ()
         self.renderer: SiteRenderer | None = None
         self.site: Site | None = None
         self.error: list[str] | None = None
@@ -131,6 +140,7 @@ class Preview:
     def _pages(self, changed: set[Path]) -> int:
         """Only page files changed: re-read them and re-render the pages whose inputs differ."""
         self.sources.forget(changed)
+        assert self.site is not None and self.renderer is not None   # rebuild() came here after a full build
         site = load_site(self.site.config, self.sources)
         self.renderer.site = site
         if not self._same_urls(site):
@@ -141,11 +151,13 @@ class Preview:
 
     def _same_urls(self, site: Site) -> bool:
         """True when no page's address changed since the last rebuild."""
+        assert self.site is not None
         return {(p.name, p.lang, p.slug) for p in site.pages} == {(p.name, p.lang, p.slug) for p in self.site.pages}
 
     def _note_urls(self, site: Site, renderer: SiteRenderer) -> None:
         """Follow the URL map: every page's links and switcher depend on it."""
         self.versions.urls = url_version(site, renderer.urls, renderer.known_paths)
+        assert renderer.markdown_cache is not None   # the preview's renderers all share self.markdown
         renderer.markdown_cache.keep_if(self.versions.urls)
 
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
@@ -166,7 +178,7 @@ class Preview:
         self.keys = wanted
         return count
 
-    def _sync_static(self, config: Config, assets: dict) -> None:
+    def _sync_static(self, config: Config, assets: dict[str, str]) -> None:
         """Copy new fingerprinted static files and remove those no page refers to any more."""
         wanted = set()
         for source, rel in static_files(config, assets):
@@ -205,17 +217,17 @@ def _write_if_changed(path: Path, text: str) -> None:
 class ProjectWatcher:
     """Polls every input of the site; livereload asks it what changed and reloads the tabs."""
 
-    def __init__(self, preview: Preview, log=print):
+    def __init__(self, preview: Preview, log: Callable[[str], None] = print) -> None:
         self.preview = preview
         self.log = log
         self._tasks = [INPUTS]      # livereload watches the working directory when this is empty
-        self._changes: list = []    # livereload queues its start-up reload here
-        self.filepath = None
+        self._changes: list[tuple[str | None, float | None]] = []  # livereload queues its start-up reload here
+        self.filepath: str | None = None
         self.snapshot = self.scan()
 
     def scan(self) -> dict[Path, tuple[int, int]]:
         """(size, modification time) of every watched file."""
-        found = {}
+        found: dict[Path, tuple[int, int]] = {}
         for part in INPUTS:
             top = self.preview.project / part
             try:   # links inside the project count as the files they lead to, as in a build
@@ -225,15 +237,15 @@ class ProjectWatcher:
             found.update((top / rel, stats) for rel, stats in files.items())
         return found
 
-    def watch(self, *args, **kwargs) -> None:
+    def watch(self, *args: object, **kwargs: object) -> None:
         """livereload's API; what is watched is fixed: everything the site is built from."""
 
-    def start(self, callback) -> bool:
+    def start(self, callback: Callable[[], None]) -> bool:
         """Poll often: livereload's own watcher waits 800 ms between looks."""
         ioloop.PeriodicCallback(callback, POLL_MS).start()
         return True
 
-    def examine(self):
+    def examine(self) -> tuple[str | None, float | None]:
         """Rebuild if anything changed; return (a changed path, no delay) so that livereload reloads the tabs."""
         if self._changes:
             return self._changes.pop()
@@ -250,21 +262,24 @@ class ProjectWatcher:
 
 
 
-class PreviewHandler(StaticFileHandler):
+class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload ships no types
     """Serves the preview folder: 404 for anything outside it, the site's 404 page, the error page on failure."""
 
-    def initialize(self, path, default_filename=None, preview: Preview | None = None):
+    def initialize(self, path: str, default_filename: str | None = None,
+                   preview: Preview | None = None) -> None:
         super().initialize(path=path, default_filename=default_filename)
+        assert preview is not None   # get_web_handlers passes it
         self.preview = preview
 
-    def decode_argument(self, value, name=None):
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
         """A URL that is not UTF-8 once decoded (%ff) names no file: 404 like any other missing page, not 400."""
         try:
-            return super().decode_argument(value, name)
+            decoded: str = super().decode_argument(value, name)
+            return decoded
         except web.HTTPError:
             raise web.HTTPError(404) from None
 
-    async def get(self, path, include_body=True):
+    async def get(self, path: str, include_body: bool = True) -> None:
         if "\0" in path:   # %00 names no file, and the file system functions refuse it with a ValueError
             raise web.HTTPError(404)
         if self.preview.error is not None and _is_page_request(path):
@@ -282,7 +297,7 @@ class PreviewHandler(StaticFileHandler):
                 raise web.HTTPError(404) from None
             raise
 
-    def write_error(self, status_code, **kwargs):
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Answer a missing page with the site's own 404.html, as GitHub Pages does."""
         page = self.preview.out / "404.html"
         if status_code == 404 and page.is_file():
@@ -332,15 +347,16 @@ pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
 """
 
 
-class PreviewServer(Server):
+class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
     """livereload's server with our handler, our watcher and quiet logs."""
 
-    def __init__(self, preview: Preview, watcher: ProjectWatcher, on_listening=lambda url: None):
+    def __init__(self, preview: Preview, watcher: ProjectWatcher,
+                 on_listening: Callable[[str], None] = lambda url: None) -> None:
         super().__init__(watcher=watcher)
         self.preview = preview
         self.on_listening = on_listening
 
-    def application(self, port, host, **options):
+    def application(self, port: int, host: str, **options: Any) -> None:
         """Listen; a busy port or a host that is not this machine is one line naming the option, not a traceback."""
         try:
             super().application(port, host, **options)
@@ -349,11 +365,11 @@ class PreviewServer(Server):
         shown = f"[{host}]" if ":" in host else host   # an IPv6 address is bracketed in a URL
         self.on_listening(f"http://{shown}:{port}{self.preview.base_path}")
 
-    def get_web_handlers(self, script):
+    def get_web_handlers(self, script: object) -> list[tuple[str, type, dict[str, object]]]:
         return [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
                                             "preview": self.preview})]
 
-    def _setup_logging(self):
+    def _setup_logging(self) -> None:
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").setLevel(logging.ERROR)
 

@@ -7,6 +7,7 @@ before Jinja, Markdown and Babel are even loaded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,6 +18,9 @@ from pathlib import Path
 
 from .errors import BuildError, ContentError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+    from typing import Any
 
 INPUTS = ("content", "templates", "locales", "static")
 FILE_NAME = "last-build.json"
@@ -33,7 +37,7 @@ class BuildResult:
     """What a build did, for the one-line summary."""
 
     out: Path
-    pages: dict          # language -> number of pages
+    pages: dict[str, int]          # language -> number of pages
     warnings: tuple[str, ...]
     seconds: float
     cached: int = 0      # pages reused unchanged from the previous site
@@ -50,15 +54,16 @@ class BuildResult:
                 f"{self.cached} reused from the cache, in {self.seconds:.2f} s -> {self.out}")
 
 
-def inputs_digest(project: Path, options: dict, file_hashes: dict | None = None) -> str:
+def inputs_digest(project: Path, options: dict[str, Any], file_hashes: dict[str, str] | None = None) -> str:
     """A hash of every input file's path and bytes, of the build options and of the generator's code.
 
     Pass a dict as file_hashes to receive each input file's own hash, by path as a string (the build cache keys
     parsed pages by it). A link is hashed by its target's bytes, so that an edit of the target is a change."""
-    from .cache import generator_salt   # the generator's code and its libraries' versions
+    from .cache import generator_salt  # the generator's code and its libraries' versions
     sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
     base = str(project) + os.sep
-    listings, problems = [], []
+    listings: list[tuple[Path, dict[str, tuple[int, int]]]] = []
+    problems: list[ContentError] = []
     for folder in [project / part for part in INPUTS]:   # the generator's own code is in the salt
         try:
             listings.append((folder, input_files(folder, project)))
@@ -97,10 +102,8 @@ def input_files(top: Path, project: Path) -> dict[str, tuple[int, int]]:
     if problem is not None:
         walk.problems.append(problem)
     elif Path(top).is_dir():
-        try:
+        with contextlib.suppress(_TooMany):
             _walk(str(top), "", True, found, walk)
-        except _TooMany:
-            pass
     if walk.problems:
         raise BuildError(walk.problems)
     return found
@@ -116,8 +119,8 @@ class _Walk:
 
     project: str
     shown: str
-    walking: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    walking: list[str] = field(default_factory=list)
+    problems: list[ContentError] = field(default_factory=list)
     count: int = 0
 
 
@@ -125,7 +128,8 @@ class _TooMany(Exception):
     """Stops a walk that lists more files than any project holds."""
 
 
-def _walk(folder: str, prefix: str, skip_junk: bool, found: dict, links: _Walk | None = None) -> None:
+def _walk(folder: str, prefix: str, skip_junk: bool, found: dict[str, tuple[int, int]],
+          links: _Walk | None = None) -> None:
     """Collect the files below one folder; with `links`, follow the links that stay inside the project."""
     follow = links is not None
     if links is not None:
@@ -156,7 +160,7 @@ def _count(walk: _Walk, shown: str) -> None:
         raise _TooMany
 
 
-def _readable(entry: os.DirEntry, shown: str, walk: _Walk) -> bool:
+def _readable(entry: os.DirEntry[str], shown: str, walk: _Walk) -> bool:
     """True when an entry of an input folder may be read; otherwise say why in walk.problems."""
     problem = None
     try:
@@ -233,7 +237,7 @@ def _project_name(path: str, project: str) -> str:
     return os.path.relpath(path, project).replace(os.sep, "/")
 
 
-def site_fingerprint(out: Path) -> list | None:
+def site_fingerprint(out: Path) -> list[Any] | None:
     """What site/ looks like on disk: its folder's identity and every file's size and modification time."""
     if not out.is_dir():
         return None
@@ -241,7 +245,7 @@ def site_fingerprint(out: Path) -> list | None:
     return [os.stat(out).st_ino, files]
 
 
-def load(cache: Path) -> dict:
+def load(cache: Path) -> dict[str, Any]:
     """The record of the last good build, or nothing when it is missing or not one this generator wrote (the
     record is only a hint: without it, the build builds everything)."""
     try:
@@ -251,7 +255,7 @@ def load(cache: Path) -> dict:
     return record if _well_formed(record) else {}
 
 
-def _well_formed(record) -> bool:
+def _well_formed(record: Any) -> bool:
     """True when a loaded record has the shape save() writes."""
     if not isinstance(record, dict) or not isinstance(record.get("out"), str) or \
             not isinstance(record.get("inputs"), str):
@@ -269,19 +273,19 @@ def _well_formed(record) -> bool:
     return isinstance(keys, dict) and all(isinstance(v, str) for v in keys.values())
 
 
-def _is_int(value) -> bool:
+def _is_int(value: Any) -> bool:
     """True for an int that is not a bool (JSON's true would pass isinstance(value, int))."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def build_options(base_url: str | None, strict: bool) -> dict:
+def build_options(base_url: str | None, strict: bool) -> dict[str, Any]:
     """The options that change a build's output, and the day it counts as today (a passed event stops offering
     its calendar: publish.build_date)."""
     today = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or time.strftime("%Y-%m-%d")
     return {"base_url": base_url, "strict": strict, "today": today}
 
 
-def up_to_date(project: Path, out: Path, digest: str) -> dict | None:
+def up_to_date(project: Path, out: Path, digest: str) -> dict[str, Any] | None:
     """The last build's summary if rebuilding would change nothing, else None."""
     record = load(project / ".cache")
     if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != digest:
@@ -291,7 +295,7 @@ def up_to_date(project: Path, out: Path, digest: str) -> dict | None:
     return record.get("summary")
 
 
-def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None = None) -> None:
+def save(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: dict[str, str] | None = None) -> None:
     """Remember a good build: the digest of its inputs (taken before it read them), the site it wrote, and the
     input key of each page. Whatever lies in the record's place (a folder, a link) is replaced, never followed."""
     cache = project / ".cache"
@@ -314,10 +318,8 @@ def save(project: Path, out: Path, digest: str, summary: dict, keys: dict | None
 
 def forget(project: Path) -> None:
     """Delete the build record, so that the next build builds everything (best effort)."""
-    try:
+    with contextlib.suppress(OSError):
         delete(project / ".cache" / FILE_NAME)
-    except OSError:
-        pass
 
 
 def _make_folder(folder: Path) -> None:
@@ -335,7 +337,7 @@ def delete(path: Path) -> None:
         path.unlink()
 
 
-def unchanged_outputs(project: Path, out: Path, keys: dict) -> set[str]:
+def unchanged_outputs(project: Path, out: Path, keys: dict[str, str]) -> set[str]:
     """The pages that site/ holds exactly as the last build wrote them, built from the same inputs as now."""
     record = load(project / ".cache")
     if record.get("out") != str(out.resolve()) or not record.get("site"):
@@ -367,12 +369,12 @@ class Inputs:
     """The digest of a project's inputs as they are now, and each input file's own hash (read once per run)."""
 
     digest: str
-    file_hashes: dict
+    file_hashes: dict[str, str]
 
 
 def read_inputs(project: Path, base_url: str | None, strict: bool) -> Inputs:
     """Hash every input file, the build options and the generator."""
-    file_hashes: dict = {}
+    file_hashes: dict[str, str] = {}
     return Inputs(inputs_digest(Path(project).resolve(), build_options(base_url, strict), file_hashes), file_hashes)
 
 

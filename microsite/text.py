@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _TRANSLITERATIONS = str.maketrans({

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import quote, urlsplit
+
+
+class Located(Protocol):
+    """Anything with a language and a slug: a page, or a stand-in for one."""
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def slug(self) -> str: ...
 
 
 def page_output_path(lang: str, slug: str) -> str:
@@ -21,8 +32,8 @@ def page_url_path(lang: str, slug: str) -> str:
 class Urls:
     """Builds every link of one build from the base URL and the fingerprinted asset names."""
 
-    base_url: str                          # ends with "/"
-    assets: dict = field(default_factory=dict)   # "style.css" -> "style.3f2a9c1e.css"
+    base_url: str  # ends with "/"
+    assets: dict[str, str] = field(default_factory=dict)  # "style.css" -> "style.3f2a9c1e.css"
 
     @property
     def base_path(self) -> str:
@@ -34,7 +45,7 @@ class Urls:
         prefix = self.base_url if absolute else self.base_path
         return prefix + quote(site_path.lstrip("/"), safe="/-._~!$&'()*+,;=:@")
 
-    def page(self, page, absolute: bool = False) -> str:
+    def page(self, page: Located, absolute: bool = False) -> str:
         """URL of a page (anything with .lang and .slug)."""
         return self.path(page_url_path(page.lang, page.slug), absolute)
 

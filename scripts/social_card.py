@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 CARD = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 body { margin: 0; width: 1200px; height: 630px; font-family: "Noto Sans", "DejaVu Sans", sans-serif;
-       background: #0d4c73; color: #fff; display: grid; align-content: center; padding: 0 80px; box-sizing: border-box; }
+       background: #0d4c73; color: #fff; display: grid; align-content: center; padding: 0 80px;
+       box-sizing: border-box; }
 .k { font-size: 28px; letter-spacing: .08em; text-transform: uppercase; color: #ffb4a9; font-weight: 700; }
 h1 { font-size: 76px; line-height: 1.15; margin: 18px 0 8px; }
 h2 { font-size: 48px; line-height: 1.2; margin: 0 0 36px; font-weight: 600; color: #d7e9f5; }

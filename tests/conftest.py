@@ -1,4 +1,5 @@
-"""Shared fixtures: tiny sites and copies of the event fixture (real templates, made-up content) in tmp_path, and a way to run the CLI."""
+"""Shared fixtures: tiny sites and copies of the event fixture (real templates, made-up content) in tmp_path,
+and a way to run the CLI."""
 
 from __future__ import annotations
 
@@ -198,7 +199,8 @@ class SiteServer:
                 self.end_headers()
                 self.wfile.write(not_found)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(self.root)))
+        handler = functools.partial(Handler, directory=str(self.root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"

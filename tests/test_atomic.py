@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, run_cli, snapshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 
 @pytest.fixture(scope="module")

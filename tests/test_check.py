@@ -51,7 +51,8 @@ def test_a_missing_anchor_is_a_problem(event):
 
 def test_hreflang_alternates_that_do_not_answer_each_other_are_a_problem(event):
     # Every French page announces the Vietnamese home as its Vietnamese version: not the same page, not reciprocal.
-    edit(event / "templates/partials/meta.html", '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ alt.href }}">',
+    edit(event / "templates/partials/meta.html",
+         '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ alt.href }}">',
          '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ urls.home(alt.hreflang, true) '
          'if lang == \'fr\' else alt.href }}">')
     result = run_cli(event, "check")

@@ -61,7 +61,7 @@ def test_page_body_starts_after_front_matter():
 
 def test_non_utf8_file_is_located(tmp_path):
     path = tmp_path / "bad.md"
-    path.write_bytes("---\ntitle: ok\n---\ncaf".encode() + b"\xe9\n")
+    path.write_bytes(b"---\ntitle: ok\n---\ncaf" + b"\xe9\n")
     with pytest.raises(ContentError) as caught:
         read_text(path, tmp_path)
     assert (caught.value.path, caught.value.line, caught.value.column) == ("bad.md", 4, 4)

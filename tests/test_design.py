@@ -4,7 +4,6 @@ Screenshots go to test-artifacts/screenshots/ (not committed) for a person to lo
 """
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,7 +40,7 @@ def open_page(context, url, width, scheme="light"):
 def test_no_horizontal_overflow_and_a_screenshot(served_event_site, browser_context, name, width):
     SHOTS.mkdir(parents=True, exist_ok=True)
     paths = PAGES[name] if name != "404" else ("vi/trang-khong-co/", "fr/page-absente/")
-    for lang, path in zip(("vi", "fr"), paths):
+    for lang, path in zip(("vi", "fr"), paths, strict=True):
         page, response = open_page(browser_context, served_event_site.url + path, width)
         assert response.status == (404 if name == "404" else 200)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -56,7 +55,7 @@ def test_no_horizontal_overflow_and_a_screenshot(served_event_site, browser_cont
                     h1: [h1.left, h1.right, h1.height]};
         }""")
         assert looks["header"] not in ("rgba(0, 0, 0, 0)", "transparent"), f"{path}: the stylesheet did not apply"
-        assert "serif" != looks["font"].split(",")[-1].strip() and "Times" not in looks["font"], looks["font"]
+        assert looks["font"].split(",")[-1].strip() != "serif" and "Times" not in looks["font"], looks["font"]
         left, right, height = looks["h1"]
         assert height > 0 and left >= 0 and right <= width, f"{path} at {width}px: the heading is cut off"
         page.screenshot(path=str(SHOTS / f"{name}-{lang}-{width}.png"), full_page=True)

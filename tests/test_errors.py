@@ -7,7 +7,6 @@ import pytest
 
 from conftest import ROOT, edit, run_cli, snapshot
 
-
 # (file under the project, text to replace, replacement, expected "path:line" and words in the message)
 BREAKAGES = [
     ("content/event.yaml", "  author: Tác Giả", "\tauthor: Tác Giả", "content/event.yaml:10", "tab"),
@@ -105,7 +104,7 @@ def test_non_utf8_template_in_a_parallel_build(tiny, tmp_path):
 
 def test_an_alias_bomb_in_front_matter_is_refused_at_its_line(tiny):
     levels = ["&a [" + ", ".join(["x"] * 10) + "]"]
-    for anchor, alias in zip("bcdef", "abcde"):
+    for anchor, alias in zip("bcdef", "abcde", strict=True):
         levels.append(f"&{anchor} [" + ", ".join([f"*{alias}"] * 10) + "]")
     bomb = "bomb: [" + ", ".join(levels) + ", [" + ", ".join(["*f"] * 10) + "]]"
     (tiny / "content/pages/notes.vi.md").write_text(f"---\ntitle: T\nx: 1\ny: 2\n{bomb}\n---\nText.\n",

@@ -6,12 +6,12 @@ import string
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import TINY
+from microsite.builder import build
 from microsite.config import load_config
 from microsite.content import parse_page, parse_yaml
 from microsite.errors import BuildError, ContentError
 from microsite.model import load_site
-from microsite.builder import build
-from conftest import TINY
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -99,13 +99,15 @@ def test_french_typography_reaches_meta_json_ld_feed_and_calendar(event):
     assert meta(home, "property", "og:description").startswith(summary)
     assert meta(home, "name", "twitter:description").startswith(summary)
     data = json_ld(home)
-    assert data["description"] == "Site d’essai d’un atelier imaginaire\u00a0: la mobilité propre dans les villes vertes."
+    assert data["description"] == ("Site d’essai d’un atelier imaginaire\u00a0: "
+                                   "la mobilité propre dans les villes vertes.")
     assert data["name"] == "Ville verte\u00a0: mobilité propre"
     assert data["superEvent"]["name"] == "3e Forum d’essai des villes"
     talk = read(event, "fr/exposes/hue/index.html")
     assert meta(talk, "property", "og:title") == "Hué\u00a0: des bus électriques autour de la citadelle"
     assert meta(talk, "name", "twitter:title") == "Hué\u00a0: des bus électriques autour de la citadelle"
-    assert "projet imaginaire d’un bus électrique pour environ 12\u202f000 personnes" in meta(talk, "name", "description")
+    description = meta(talk, "name", "description")
+    assert "projet imaginaire d’un bus électrique pour environ 12\u202f000 personnes" in description
     feed = ET.parse(event / "site/fr/feed.xml").getroot()
     titles = [e.findtext(ATOM + "title") for e in feed.iter(ATOM + "entry")]
     summaries = [e.findtext(ATOM + "summary") for e in feed.iter(ATOM + "entry")]

@@ -98,7 +98,7 @@ def test_links_inside_the_project_are_published_and_their_targets_tracked(tiny):
 
 
 ALIAS_BOMB = "".join(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
-                     for previous, name in zip("abcdef", "bcdefg"))
+                     for previous, name in zip("abcdef", "bcdefg", strict=True))
 
 
 def test_an_alias_bomb_in_translations_yaml_is_a_located_error(tiny):

@@ -226,13 +226,13 @@ def test_builds_racing_on_the_final_rename_leave_a_whole_site(tiny, tmp_path):
     reference = tmp_path / "reference"
     assert run_cli(tiny, "--no-cache", "--out", str(reference)).code == 0
     command = [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--jobs", "1"]
-    for round in range(2):
+    for _round in range(2):
         edit(tiny / "content/pages/index.vi.md", "Xin chào", "Xin chào")   # each round builds again
         (tiny / ".cache" / "last-build.json").unlink(missing_ok=True)
         builds = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                   for _ in range(3)]
         for build in builds:
-            out, err = build.communicate(timeout=120)
+            _out, err = build.communicate(timeout=120)
             assert "Traceback" not in err, err
             assert build.returncode == 0 or (build.returncode == 1 and len(error_lines(err)) == 1), err
         assert snapshot(tiny / "site") == snapshot(reference)
@@ -262,7 +262,7 @@ def test_a_build_waits_for_another_between_its_two_renames(tiny, tmp_path):
         shutil.rmtree(moved)
     finally:
         os.close(lock)
-    out, err = racing.communicate(timeout=60)
+    _out, err = racing.communicate(timeout=60)
     assert racing.returncode == 0 and "Traceback" not in err, err
     assert snapshot(tiny / "site") == snapshot(reference)
     assert leftovers(tiny) == []

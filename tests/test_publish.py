@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import EVENT, ROOT, LinkParser, SiteServer, event_project, missing, run_cli, snapshot
+from conftest import EVENT, ROOT, LinkParser, SiteServer, event_project, missing, run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -124,7 +124,8 @@ def test_the_pages_workflow_passes_actionlint():
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     (tmp_path / ".github/workflows").mkdir(parents=True)
     (tmp_path / ".github/workflows/bad.yml").write_text(
-        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }\n")
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ steps.nope.outputs.x }\n")
     assert actionlint(tmp_path).returncode != 0
 
 
@@ -166,7 +167,7 @@ def test_every_link_works_when_served_under_a_sub_path(subpath_site):
 
 
 def test_404_page_works_at_any_depth_under_the_sub_path(subpath_site):
-    site, server = subpath_site
+    _site, server = subpath_site
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(server.url + "a/b/c/nowhere/", timeout=10)
     assert caught.value.code == 404

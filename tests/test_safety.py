@@ -36,7 +36,8 @@ def test_a_page_may_opt_in_to_scripts(tiny):
 
 
 def test_external_markdown_links_get_noopener(tiny):
-    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n[báo](https://news.example/a) [trang](index.md)\n")
+    write(tiny / "content/pages/notes.vi.md",
+          "---\ntitle: Ghi chú\n---\n[báo](https://news.example/a) [trang](index.md)\n")
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert '<a href="https://news.example/a" rel="noopener">báo</a>' in html

@@ -1,6 +1,6 @@
-"""The event fixture built with the real templates: every page in both languages, links that resolve, switchers and hreflang that pair up."""
+"""The event fixture built with the real templates: every page in both languages, links that resolve, switchers
+and hreflang that pair up."""
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,7 +46,7 @@ def test_every_internal_link_and_asset_resolves(event_site):
     base = base_path_of(event_site)
     checked = 0
     for path in built_pages(event_site) + [event_site / "index.html", event_site / "404.html"]:
-        for url, attributes in parse_html(path).links:
+        for url, _attributes in parse_html(path).links:
             parts = urlsplit(url)
             if parts.scheme or url.startswith("#"):
                 continue
@@ -153,7 +153,7 @@ def test_base_url_override_puts_every_link_under_it(event, base):
     site = event / "site"
     path = urlsplit(base).path
     for page in built_pages(site):
-        for url, attributes in parse_html(page).links:
+        for url, _attributes in parse_html(page).links:
             if not urlsplit(url).scheme and not url.startswith("#"):
                 assert url.startswith(path), f"{page}: {url}"
     assert f'href="{base}vi/"' in (site / "vi" / "index.html").read_text(encoding="utf-8")

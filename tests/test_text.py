@@ -70,7 +70,8 @@ def test_french_spacing_resumes_after_code():
 
 
 @pytest.mark.parametrize("source, expected", [
-    ("<p>Les 12es Assises, le 1er mai, la 2e fois</p>", "<p>Les 12<sup>es</sup> Assises, le 1<sup>er</sup> mai, la 2<sup>e</sup> fois</p>"),
+    ("<p>Les 12es Assises, le 1er mai, la 2e fois</p>",
+     "<p>Les 12<sup>es</sup> Assises, le 1<sup>er</sup> mai, la 2<sup>e</sup> fois</p>"),
     ("<title>Les 12es Assises</title><p>12e</p>", "<title>Les 12es Assises</title><p>12<sup>e</sup></p>"),
     ("<p>2e5, 12em, 3,5e, /fr/2e, <code>12e</code></p>", "<p>2e5, 12em, 3,5e, /fr/2e, <code>12e</code></p>"),
     ('<a title="12e">x</a>', '<a title="12e">x</a>'),

@@ -87,7 +87,8 @@ def test_new_page_creates_both_languages_and_refuses_to_overwrite(tiny):
     result = run_cli(tiny, "new", "talks/lyon")
     assert result.code == 0
     for lang in ("vi", "fr"):
-        assert (tiny / "content" / "pages" / "talks" / f"lyon.{lang}.md").read_text(encoding="utf-8").startswith("---\n")
+        page = tiny / "content" / "pages" / "talks" / f"lyon.{lang}.md"
+        assert page.read_text(encoding="utf-8").startswith("---\n")
     again = run_cli(tiny, "new", "talks/lyon")
     assert again.code == 1 and "already exists" in again.err
     # The stubs need a title before the site builds: the error says where.

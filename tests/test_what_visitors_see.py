@@ -28,7 +28,8 @@ def test_french_spacing_is_never_applied_to_vietnamese_pages(event):
 
 
 def test_french_spacing_is_applied_to_french_pages(event):
-    edit(event / "content/pages/about.fr.md", "## Source", "Pourquoi ? Parce que « essai » : 1 000 personnes !\n\n## Source")
+    edit(event / "content/pages/about.fr.md", "## Source",
+         "Pourquoi ? Parce que « essai » : 1 000 personnes !\n\n## Source")
     assert run_cli(event).code == 0
     html = page_html(event, "fr/a-propos/index.html")
     assert "Pourquoi\u202f? Parce que «\xa0essai\xa0»\xa0: 1\u202f000 personnes\u202f!" in html
