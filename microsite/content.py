@@ -85,6 +85,17 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
                            "write a real calendar date as YYYY-MM-DD") from None
 
 
+def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Build an int or float, turning one too long for Python (over 4,300 digits) into a located error."""
+    build = yaml.SafeLoader.construct_yaml_int if node.tag.endswith(":int") else yaml.SafeLoader.construct_yaml_float
+    try:
+        return build(loader, node)
+    except ValueError:
+        raise ContentError(loader.source_path, *_position(node, loader),
+                           f"a number of {len(str(node.value))} characters, too long to read",
+                           "shorten it, or put it in quotes to keep it as text") from None
+
+
 def _construct_string(loader: _Loader, node: yaml.ScalarNode) -> str:
     """Build a string in NFC, whatever form the editor's keyboard saved."""
     return nfc(loader.construct_scalar(node))
@@ -94,6 +105,8 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_string)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 
 
 def relative(path: Path, project: Path) -> str:
@@ -166,6 +179,8 @@ def parse_plain_yaml(text: str, name: str) -> Any:
             return None
         _refuse_alias_bombs(node, name)
         return loader.construct_document(node)
+    except ValueError as exc:   # a number too long for int(): a YAML error, so that parse_yaml says where it is
+        raise yaml.constructor.ConstructorError(None, None, str(exc)) from exc
     finally:
         loader.dispose()
 

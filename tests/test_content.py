@@ -4,8 +4,11 @@ import unicodedata
 
 import pytest
 
+from conftest import run_cli
 from microsite.content import parse_page, parse_yaml, read_text
 from microsite.errors import ContentError
+
+HUGE = "9" * 50_000   # more digits than Python's int() accepts (4,300)
 
 
 def test_yaml_values_remember_their_lines():
@@ -66,3 +69,33 @@ def test_non_utf8_file_is_located(tmp_path):
         read_text(path, tmp_path)
     assert (caught.value.path, caught.value.line, caught.value.column) == ("bad.md", 4, 4)
     assert "UTF-8" in caught.value.message
+
+
+@pytest.mark.parametrize("source, line, column", [
+    (f"count: {HUGE}\n", 1, 8),
+    (f"a: 1\nlist:\n  - {HUGE}\n", 3, 5),
+    (f"? {HUGE}\n: key\n", 1, 3),
+    (f"ratio: {HUGE}.5\n", None, None),     # a float of any length is read (float() has no limit)
+])
+def test_a_number_too_long_for_python_is_located(source, line, column):
+    if line is None:
+        assert parse_yaml(source, "content/event.yaml")["ratio"] > 1e300
+        return
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(source, "content/event.yaml")
+    assert (caught.value.path, caught.value.line, caught.value.column) == ("content/event.yaml", line, column)
+    assert "too long" in caught.value.message and "quotes" in caught.value.hint
+
+
+@pytest.mark.parametrize("relative, text, where", [
+    ("content/event.yaml", f"capacity: {HUGE}\n", "content/event.yaml:1:11:"),   # the loader of data files
+    ("content/pages/notes.vi.md", f"---\ntitle: Ghi chú\nseats: {HUGE}\n---\nBody.\n",
+     "content/pages/notes.vi.md:3:8:"),
+    ("content/translations.yaml", f"index:\n  fr: {HUGE}\n", "content/translations.yaml:2:7:"),   # the fast one
+])
+def test_a_huge_number_in_any_yaml_file_is_one_located_line(tiny, relative, text, where):
+    (tiny / relative).write_text(text, encoding="utf-8")
+    result = run_cli(tiny, "build")
+    assert result.code == 1
+    assert result.err.startswith("error: " + where) and "too long" in result.err, result.err
+    assert result.err.count("error:") == 1 and "Traceback" not in result.err
