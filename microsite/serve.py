@@ -362,6 +362,11 @@ class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
             super().application(port, host, **options)
         except OSError as exc:
             raise listen_error(exc, host, port) from exc
+        except UnicodeError as exc:   # the idna codec refuses an empty label or one over 63 characters
+            named = host if len(host) <= 40 else host[:40] + "…"
+            raise ContentError(f"--host {named}", None, None,
+                               "not a valid host name (a part between dots is empty or longer than 63 characters)",
+                               "use an address of this machine, e.g. --host 127.0.0.1") from exc
         shown = f"[{host}]" if ":" in host else host   # an IPv6 address is bracketed in a URL
         self.on_listening(f"http://{shown}:{port}{self.preview.base_path}")
 

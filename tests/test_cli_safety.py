@@ -88,6 +88,15 @@ def test_serve_on_an_unknown_host_is_one_line_before_serving(tiny):
     assert "Serving" not in result.stdout
 
 
+@pytest.mark.parametrize("host", ["a" * 300, "a" * 64 + ".example.org", "a..b"])
+def test_serve_on_a_host_name_idna_refuses_is_one_line_naming_host(tiny, host):
+    result = build_py(tiny, "serve", "--host", host, "--port", str(free_port()), timeout=60)
+    assert result.returncode == 1
+    line = one_error_line(result.stderr)
+    assert line.startswith("error: --host ") and "not a valid host name" in line and "--host 127.0.0.1" in line
+    assert "Serving" not in result.stdout
+
+
 def test_a_busy_port_with_debug_shows_the_traceback(tiny):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
