@@ -62,13 +62,31 @@ def sanitize(html: str, allow_scripts: bool = False) -> str:
     """Remove scripts, event handlers and javascript: URLs, keeping editors' figures and embeds.
 
     allow_scripts keeps <script> elements and on* attributes; every other rule stands (no <base>, <meta>,
-    <form>, <object>, <embed>, <style>, srcdoc or javascript: URLs)."""
+    <form>, <object>, <embed>, <style>, srcdoc or javascript: URLs, in srcset too)."""
     if allow_scripts:
         # Allowing <script> also keeps its text; <style> must still go with its content, as it does by default.
         return nh3.clean(html, tags=_TAGS | {"script"}, clean_content_tags={"style"},
                          attributes={**_ATTRIBUTES, "script": _SCRIPT_ATTRIBUTES},
-                         generic_attribute_prefixes={"on"}, **_RULES)
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, **_RULES)
+                         generic_attribute_prefixes={"on"}, attribute_filter=_filter_srcset, **_RULES)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_filter_srcset, **_RULES)
+
+
+# nh3 checks the scheme of src and href but not of the URLs listed in srcset: we do, over every word of it.
+_SRCSET_WORDS = re.compile(r"[\t\n\f\r ,]+")       # candidates are split by commas, URL and size by spaces
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_SRCSET_SCHEMES = {"http", "https"}
+
+
+def _filter_srcset(element: str, attribute: str, value: str) -> str | None:
+    """Drop a srcset any of whose URLs has a scheme other than http(s) (javascript:, data:…); keep the rest."""
+    if attribute != "srcset":
+        return value
+    for word in _SRCSET_WORDS.split(value):
+        # A browser strips leading controls and spaces from a URL, so "\x01javascript:" is javascript: too.
+        scheme = _SCHEME.match(word.lstrip("".join(map(chr, range(0x21)))))
+        if scheme and scheme.group(1).lower() not in _SRCSET_SCHEMES:
+            return None
+    return value
 
 
 @dataclass

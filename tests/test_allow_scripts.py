@@ -24,6 +24,16 @@ HOSTILE = [
     ('<template><a href="https://evil.example/">t</a></template>', "evil.example"),
     ('<a href="data:text/html,evil">data</a>', "data:text"),
     ('<a href="vbscript:evil">vb</a>', "vbscript:"),
+    # srcset lists URLs of its own, which nh3 does not check: each must be http(s) or relative like src.
+    ('<img src="https://img.example/a.png" alt="x" srcset="/a.png 1x, javascript:alert(2) 2x">', "alert(2)"),
+    ('<img alt="x" srcset="data:image/svg+xml,&lt;svg onload=alert(3)&gt;&lt;/svg&gt; 1x">', "alert(3)"),
+    ('<picture><source srcset="data:image/svg+xml;base64,PHN2Zz4= 1x"><img src="https://i.example/" alt=""></picture>',
+     "PHN2Zz4="),
+    ('<img alt="x" srcset="JaVaScRiPt:alert(4)">', "alert(4)"),
+    ('<img alt="x" srcset="&#1;javascript:alert(5) 1x">', "alert(5)"),
+    ('<img alt="x" srcset="a.png 1x,javascript:alert(6) 2x">', "alert(6)"),
+    ('<img alt="x" srcset="a.png 1x,\n  javascript:alert(7) 2x">', "alert(7)"),
+    ('<picture><source srcset="/ok.png 1x, vbscript:alert(8) 2x" media="(min-width: 1px)"></picture>', "alert(8)"),
 ]
 
 
@@ -45,6 +55,20 @@ KEPT = [
 def test_allow_scripts_keeps_scripts_and_event_handlers(snippet):
     assert sanitize(snippet, allow_scripts=True) == snippet
     assert "<script" not in sanitize(snippet) and " on" not in sanitize(snippet)
+
+
+# Image sets editors write: relative, root-relative and https URLs with width or density descriptors.
+SRCSETS = [
+    '<img src="/static/a.png" alt="Ảnh" srcset="/static/a.png 1x, https://img.example/a@2x.png 2x" sizes="100vw">',
+    '<picture><source srcset="img/wide.png 800w,img/wider.png 1600w" media="(min-width: 40em)">'
+    '<img src="img/narrow.png" alt="Ảnh"></picture>',
+]
+
+
+@pytest.mark.parametrize("snippet", SRCSETS)
+def test_a_srcset_of_web_urls_is_kept(snippet):
+    assert sanitize(snippet) == snippet
+    assert sanitize(snippet, allow_scripts=True) == snippet
 
 
 @pytest.fixture(scope="module")
