@@ -52,13 +52,26 @@ def read_po_file(path: Path, project: Path, lang: str | None = None) -> Catalog:
         catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
         catalog.plural_expr  # noqa: B018 — a malformed Plural-Forms header fails here, not half-way through a build
     except PoFileError as exc:
-        raise ContentError(name, getattr(exc, "lineno", None), None, f"invalid catalog: {exc}",
-                           "check the quotes of this msgid/msgstr") from None
+        raise _po_file_error(exc, text, name) from None
     except (ValueError, SyntaxError) as exc:
         raise ContentError(name, None, None, f"invalid catalog header: {exc}",
                            'check the "Plural-Forms" line near the top of the file') from None
     _check_charset(catalog.charset, text, name)
     return catalog
+
+
+def _po_file_error(exc: PoFileError, text: str, name: str) -> ContentError:
+    """Babel's complaint about a catalog, at the line it concerns (Babel counts lines from 0)."""
+    if "num_plurals" in str(exc):   # a msgstr[N] beyond the forms the header's Plural-Forms allows
+        count = exc.catalog.num_plurals
+        for number, line in enumerate(text.split("\n"), start=1):
+            index = re.match(r"\s*msgstr\[(\d+)\]", line)
+            if number > exc.lineno and index and int(index.group(1)) >= count:
+                return ContentError(name, number, None,
+                                    f"msgstr[{index.group(1)}] is beyond the {count} plural forms of the catalog",
+                                    'delete it, or correct nplurals in the "Plural-Forms" line at the top of the file')
+    return ContentError(name, exc.lineno + 1, None, f"invalid catalog: {str(exc).rsplit(' on ', 1)[0]}",
+                        "check the quotes of this msgid/msgstr")
 
 
 def _check_charset(charset: str, text: str, name: str) -> None:

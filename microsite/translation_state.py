@@ -52,7 +52,10 @@ def _catalog_row(site: Site, lang: str, used: list[tuple[str | None, str]]) -> R
     try:
         catalog = i18n.read_catalog(config.locales_dir, lang, config.project)
     except ContentError as exc:
-        return Row("catalog", "messages", lang, "missing", path, exc.message)
+        if not i18n.catalog_path(config.locales_dir, lang).is_file():
+            return Row("catalog", "messages", lang, "missing", path, exc.message)
+        # A catalog that is there but cannot be read is reported as `i18n update` reports it: at its line.
+        return Row("catalog", "messages", lang, "invalid", path, exc.message, (exc,))
     broken = i18n.placeholder_errors(catalog, i18n.catalog_path(config.locales_dir, lang), config.project)
     if broken:
         return Row("catalog", "messages", lang, "invalid", path,

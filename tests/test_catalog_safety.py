@@ -183,16 +183,43 @@ def test_update_refuses_an_empty_or_garbage_template_and_writes_nothing(tiny, po
 
 # --- 5. one line instead of a traceback ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [(), ("i18n", "compile"), ("i18n", "update")])
+@pytest.mark.parametrize("command", [(), ("--strict",), ("i18n", "compile"), ("i18n", "update")])
 def test_an_unknown_charset_in_a_catalog_is_one_located_line(tiny, command):
+    strict_clean(tiny)   # the strict build reports the catalog as it is (invalid, at its line), not as missing
     po = french_catalog(tiny)
     edit(po, "charset=utf-8", "charset=no-such-codec")
     header = '"Content-Type: text/plain; charset=no-such-codec\\n"'
     line_number = po.read_text(encoding="utf-8").split("\n").index(header) + 1
     before = snapshot(tiny / "locales")
-    line = one_error(run_cli(tiny, *command))
+    result = run_cli(tiny, *command)
+    assert result.code == 1 and len(error_lines(result)) == 1, result.err
+    line = error_lines(result)[0]
     assert line.startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line_number}: ") and "no-such-codec" in line
+    assert "write the translation" not in line
     assert snapshot(tiny / "locales") == before
+
+
+@pytest.mark.parametrize("command", [(), ("--strict",), ("i18n", "compile"), ("i18n", "update")])
+def test_a_plural_form_beyond_the_header_is_one_located_line(tiny, command):
+    strict_clean(tiny)
+    line_number = add_entry(tiny, 'msgid "one talk"\nmsgid_plural "%(num)s talks"\nmsgstr[0] "un exposé"\n'
+                                  'msgstr[1] "%(num)s exposés"\nmsgstr[7] "sept"') + 2
+    before = snapshot(tiny / "locales")
+    result = run_cli(tiny, *command)
+    assert result.code == 1 and len(error_lines(result)) == 1, result.err
+    line = error_lines(result)[0]
+    assert line.startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line_number}: "), line
+    assert "msgstr[7]" in line and "Plural-Forms" in line and "write the translation" not in line
+    assert snapshot(tiny / "locales") == before
+
+
+def test_babels_complaint_names_the_line_it_concerns(tiny):
+    # Babel counts lines from 0: a msgid without a msgstr on line N must be reported at N, not N - 1.
+    po = french_catalog(tiny)
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "lonely"\n', encoding="utf-8")
+    line_number = po.read_text(encoding="utf-8").split("\n").index('msgid "lonely"') + 1
+    line = one_error(run_cli(tiny))
+    assert line.startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line_number}: ") and "'lonely'" in line
 
 
 def test_a_charset_other_than_utf8_is_refused_too(tiny):
