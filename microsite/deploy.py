@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .builder import build
 from .errors import ContentError
-from .stamp import INPUTS
+from .stamp import INPUTS, is_editor_junk
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
         raise ContentError("git", None, None, f"cannot run git: {exc.strerror}",
                            "install git and make sure it is on your PATH") from None
     if check and result.returncode != 0:
-        raise ContentError(".", None, None, f"git {' '.join(args)} failed: {_last_line(result)}",
+        raise ContentError(".", None, None, f"git {printable(' '.join(args))} failed: {_last_line(result)}",
                            "check the remote's name or URL and your access to it")
     return result
 
@@ -46,7 +46,17 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:
     """git's own explanation, on one line."""
     lines = [line.strip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
-    return lines[-1] if lines else f"exit code {result.returncode}"
+    return printable(lines[-1]) if lines else f"exit code {result.returncode}"
+
+
+# C0 controls, DEL and C1 controls: in a terminal, ESC and CSI start sequences that move the cursor, rewrite the
+# line or set the window title, so text a remote sends (hook output) could fake or hide what we say.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from git or a remote with every control character replaced by U+FFFD, safe to print on one line."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _commit(repo: Path, rev: str) -> str | None:
@@ -80,10 +90,18 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
     return f"{result.summary()}\nPublished site/ to {remote} {branch}: {message.splitlines()[0]}"
 
 
+# git reads these names in .git/ before refs/heads/: a branch so named would shadow git's own pointer.
+_PSEUDO_REFS = frozenset({"HEAD", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
+                          "BISECT_HEAD", "AUTO_MERGE", "REBASE_HEAD"})
+
+
 def _check_names(project: Path, remote: str, branch: str) -> None:
     """Refuse a remote that git would take for an option, and anything that is not a plain branch name."""
     if not remote or remote.startswith("-"):
         raise ContentError(".", None, None, f"invalid --remote {remote!r}", "name a git remote or a URL")
+    if branch in _PSEUDO_REFS or re.fullmatch(r"[A-Z0-9_-]*HEAD", branch):
+        raise ContentError("--branch", None, None, f"{branch!r} is not a plain branch name: git keeps a "
+                           "pointer of its own by that name", "name the branch GitHub Pages serves, such as gh-pages")
     valid = _git(project, "check-ref-format", "--branch", branch, check=False)
     # check-ref-format also expands @{-1} and accepts refs/heads/x (which would make refs/heads/refs/heads/x).
     if valid.returncode != 0 or valid.stdout.strip() != branch or branch.startswith(("refs/", "-")):
@@ -92,16 +110,24 @@ def _check_names(project: Path, remote: str, branch: str) -> None:
 
 
 def _uncommitted_inputs(project: Path) -> list[str]:
-    """Input files (content/, templates/, locales/, static/) that differ from the last commit, or are new."""
-    status = _git(project, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *INPUTS)
+    """Input files (content/, templates/, locales/, static/) that differ from the last commit, are new, or are
+    ignored by git: the build reads and publishes ignored files too, so a commit does not describe them."""
+    status = _git(project, "status", "--porcelain=v1", "-z", "--ignored=matching", "--untracked-files=all",
+                  "--", *INPUTS)
     entries = iter(status.stdout.split("\0"))
     changed = []
     for entry in entries:
         if entry:
-            changed.append(entry[3:])
+            if entry[:2] != "!!" or not _unread(entry[3:]):
+                changed.append(entry[3:])
             if entry[0] in "RC":
                 next(entries, None)   # a rename's second name is its old one
     return sorted(changed)
+
+
+def _unread(name: str) -> bool:
+    """True for an ignored file the build neither reads nor publishes: editor junk, compiled .mo catalogs."""
+    return any(is_editor_junk(part) for part in name.rstrip("/").split("/")) or name.endswith(".mo")
 
 
 def _remote_branch(project: Path, remote: str, branch: str) -> RemoteBranch:
@@ -209,7 +235,7 @@ def _commit_site(project: Path, site: Path, remote: str, branch: str, message: s
             ghp_import.ghp_import(str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False,
                                   nojekyll=True, cname=cname)
     except ghp_import.GhpError as exc:
-        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {exc.message}",
+        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {printable(exc.message)}",
                            "check the repository with `git status` and `git fsck`") from None
     except TypeError:
         # ghp-import 2.1 reports a failed `git fast-import` by writing bytes to sys.stdout, which raises this.
@@ -235,7 +261,7 @@ def _git_stderr() -> Iterator[Callable[[], str]]:
             os.close(saved)
             caught.seek(0)
             lines = [line.strip() for line in caught.read().decode(errors="replace").splitlines() if line.strip()]
-            first_line.extend(re.sub(r"^(error|fatal): ", "", line) for line in lines[:1])
+            first_line.extend(printable(re.sub(r"^(error|fatal): ", "", line)) for line in lines[:1])
 
 
 def _check_parent(project: Path, branch: str, previous: str | None) -> None:
@@ -279,4 +305,4 @@ def _push_reason(pushed: subprocess.CompletedProcess[str]) -> str:
     summary = next((line.split("\t")[-1] for line in pushed.stdout.splitlines() if line.startswith("!")), "")
     found = re.fullmatch(r"\[(.*?)\]\s*(?:\((.*)\))?", summary)
     reason = (found[2] or found[1]) if found else summary or _last_line(pushed)
-    return f"{reason}: {said}" if said else reason
+    return printable(f"{reason}: {said}" if said else reason)

@@ -24,6 +24,7 @@ from babel.support import Translations
 from . import __version__
 from .content import read_text, relative
 from .errors import BuildError, ContentError
+from .stamp import link_problem
 from .text import typeset
 
 DOMAIN = "messages"
@@ -314,6 +315,7 @@ def extract(project: Path) -> Path:
         raise ContentError("babel.cfg", None, None, "no interface strings were found in the files it names",
                            "name the templates in it: [jinja2: templates/**.html]; locales/messages.pot was kept")
     pot = project / "locales" / f"{DOMAIN}.pot"
+    _check_writable([pot], project)
     _write_catalog(pot, catalog, write_po, project)
     return pot
 
@@ -387,6 +389,7 @@ def update(project: Path, languages: Iterable[str]) -> list[Path]:
         catalogs[path] = (read_catalog(project / "locales", lang, project) if path.exists() else
                           Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8",
                                   fuzzy=False, header_comment=_HEADER))
+    _check_writable(list(catalogs), project)
     for path, catalog in catalogs.items():
         # A fuzzy guess copied from a similar string is worse than an honest gap.
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
@@ -404,9 +407,7 @@ def compile_catalogs(project: Path, languages: Iterable[str]) -> list[Path]:
         path = catalog_path(project / "locales", lang)
         catalogs[path.with_suffix(".mo")] = catalog = read_catalog(project / "locales", lang, project)
         problems += placeholder_errors(catalog, path, project)
-    problems += [ContentError(relative(path, project), None, None, "cannot write the compiled catalog: a folder "
-                              "stands in its place", "remove or rename that folder")
-                 for path in catalogs if path.exists() and not path.is_file()]
+    problems += _write_problems(list(catalogs), project)
     if problems:
         raise BuildError(problems)
     for path, catalog in catalogs.items():
@@ -414,6 +415,31 @@ def compile_catalogs(project: Path, languages: Iterable[str]) -> list[Path]:
         write_mo(buffer, catalog, use_fuzzy=False)
         _write_file(path, buffer.getvalue(), project)
     return list(catalogs)
+
+
+def _check_writable(paths: list[Path], project: Path) -> None:
+    """Refuse to write any file of the catalogs when one of them may not be written."""
+    problems = _write_problems(paths, project)
+    if len(problems) == 1:
+        raise problems[0]   # one line, as for any other single bad input
+    if problems:
+        raise BuildError(problems)
+
+
+def _write_problems(paths: list[Path], project: Path) -> list[ContentError]:
+    """Why files of the catalogs may not be written: a link on the way leads outside the project (or nowhere, or
+    into .git), the rule the build reads inputs by, or something other than a file stands in a file's place."""
+    problems = []
+    for path in paths:
+        link = link_problem(path, project)
+        if link is not None:
+            problems.append(ContentError(link.path, None, None, f"{link.message}; nothing was written",
+                                         "replace the link with a real folder or file of the project"))
+        elif path.exists() and not path.is_file():
+            problems.append(ContentError(relative(path, project), None, None, "cannot write the file: a folder or "
+                                         "other non-file stands in its place; nothing was written",
+                                         "remove or rename it"))
+    return problems
 
 
 def _write_catalog(path: Path, catalog: Catalog, write_po: Callable[..., None], project: Path) -> None:

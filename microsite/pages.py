@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import ContentError
+from .stamp import link_problem
 from .text import MAX_SLUG_LENGTH
 
 _NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
@@ -28,6 +29,11 @@ def create_page(project: Path, name: str) -> list[str]:
                                "a file stands where the page's folder would go; nothing was written",
                                "rename or move that file, or choose another page name")
     paths = [pages / f"{name}.{lang}.md" for lang in config.languages]
+    for path in paths:   # the rule the build reads pages by: never create a file through a link leading out
+        link = link_problem(path, config.project)
+        if link is not None:
+            raise ContentError(link.path, None, None, f"{link.message}; nothing was written",
+                               "replace the link with a real folder of the project, or choose another page name")
     existing = [p for p in paths if p.exists()]
     if existing:
         rel = existing[0].relative_to(config.project).as_posix()

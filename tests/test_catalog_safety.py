@@ -265,3 +265,59 @@ def test_debug_still_shows_the_traceback(tiny):
     (tiny / "babel.cfg").unlink()
     result = run_cli(tiny, "--debug", "i18n", "extract")
     assert result.code == 1 and "Traceback" in result.err
+
+
+# --- 6. the catalog commands write nothing through a link that leads outside the project ----------------------------
+
+def outside_file(project, name="precious.txt"):
+    """A file beside the project (not inside it) that no command may change."""
+    precious = project.parent / "outside" / name
+    write(precious, "someone's precious file\n")
+    return precious
+
+
+@pytest.mark.parametrize("command, link", [
+    (("i18n", "extract"), "locales/messages.pot"),
+    (("i18n", "compile"), "locales/fr/LC_MESSAGES/messages.mo"),
+    (("i18n", "compile"), "locales/vi/LC_MESSAGES/messages.mo"),
+])
+def test_catalog_commands_never_write_through_a_link_to_a_file_outside(tiny, command, link):
+    precious = outside_file(tiny)
+    (tiny / link).unlink(missing_ok=True)
+    (tiny / link).symlink_to(precious)
+    before = snapshot(tiny / "locales")
+    line = one_error(run_cli(tiny, *command))
+    assert line.startswith(f"error: {link}: a link to {precious}, outside the project; nothing was written")
+    assert precious.read_text() == "someone's precious file\n"
+    assert snapshot(tiny / "locales") == before
+
+
+def test_update_never_creates_a_catalog_through_a_dangling_link_to_outside(tiny):
+    catalog = tiny / "locales/vi/LC_MESSAGES/messages.po"
+    catalog.unlink()
+    target = tiny.parent / "outside" / "created.po"
+    target.parent.mkdir()
+    catalog.symlink_to(target)
+    before = snapshot(tiny / "locales")
+    line = one_error(run_cli(tiny, "i18n", "update"))
+    assert line.startswith("error: locales/vi/LC_MESSAGES/messages.po: a link to") and "nothing was written" in line
+    assert not target.exists() and snapshot(tiny / "locales") == before
+
+
+def test_extract_never_writes_into_a_locales_folder_outside(tiny):
+    outside = tiny.parent / "outside-locales"
+    (tiny / "locales").rename(outside)
+    (tiny / "locales").symlink_to(outside)
+    before = snapshot(outside)
+    line = one_error(run_cli(tiny, "i18n", "extract"))
+    assert line.startswith(f"error: locales: a link to {outside}, outside the project; nothing was written")
+    assert snapshot(outside) == before
+
+
+def test_catalog_commands_still_write_through_links_inside_the_project(tiny):
+    real = tiny / "locales/real.pot"
+    (tiny / "locales/messages.pot").rename(real)
+    (tiny / "locales/messages.pot").symlink_to("real.pot")
+    result = run_cli(tiny, "i18n", "extract")
+    assert result.code == 0, result.err
+    assert (tiny / "locales/messages.pot").is_symlink() and "msgid" in real.read_text(encoding="utf-8")

@@ -256,3 +256,33 @@ def test_a_read_only_project_is_one_line_naming_the_path(tiny, args):
 def _cache_warning(stderr: str) -> str:
     """A warning the cache may print before the failure (not this test's concern)."""
     return "".join(line + "\n" for line in stderr.splitlines() if line.startswith("warning: .cache"))
+
+
+@pytest.mark.parametrize("link", ["content/pages/side", "content/pages", "content/pages/side/zzz.vi.md"])
+def test_new_never_creates_a_file_through_a_link_that_leads_outside(tiny, link):
+    outside = tiny.parent / "outside"
+    outside.mkdir()
+    if link.endswith(".md"):
+        (tiny / "content/pages/side").mkdir()
+        target = outside / "zzz.vi.md"   # a dangling link: writing through it would create the file outside
+    else:
+        target = outside
+        if (tiny / link).exists():
+            shutil.copytree(tiny / link, outside, dirs_exist_ok=True)
+            shutil.rmtree(tiny / link)
+    (tiny / link).symlink_to(target)
+    before = sorted(p.name for p in outside.rglob("*"))
+    result = run_cli(tiny, "new", "side/zzz")
+    assert result.code == 1
+    line = one_error_line(result.err)
+    assert line.startswith(f"error: {link}: a link to {target}") and "nothing was written" in line
+    assert sorted(p.name for p in outside.rglob("*")) == before
+    assert [p for p in tiny.rglob("zzz.*") if not p.is_symlink()] == []   # the link itself is the only one
+
+
+def test_new_creates_pages_through_a_link_inside_the_project(tiny):
+    (tiny / "content/pages/archive").mkdir()
+    (tiny / "content/pages/side").symlink_to("archive")
+    result = run_cli(tiny, "new", "side/zzz")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tiny / "content/pages/archive").iterdir()) == ["zzz.fr.md", "zzz.vi.md"]

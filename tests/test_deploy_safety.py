@@ -270,3 +270,53 @@ def test_a_locked_branch_is_one_line(project):
 def test_a_missing_project_folder_is_one_line(tmp_path):
     line = one_line(run_cli(tmp_path / "nowhere", "deploy"))
     assert "nowhere: no such folder" in line
+
+
+@pytest.mark.parametrize("branch", ["ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
+                                    "BISECT_HEAD", "AUTO_MERGE", "REBASE_HEAD", "MY_OWN_HEAD"])
+def test_deploy_refuses_the_names_of_gits_own_pointers(project, branch):
+    tiny, remote = project
+    before = git(tiny, "for-each-ref")
+    line = one_line(run_cli(tiny, "deploy", f"--branch={branch}"))
+    assert line.startswith("error: --branch: ") and "is not a plain branch name" in line
+    assert git(tiny, "for-each-ref") == before and tip(tiny, f"refs/heads/{branch}") is None
+    assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
+
+
+def test_names_that_merely_contain_head_are_still_branches(project):
+    tiny, remote = project
+    result = run_cli(tiny, "deploy", "--branch=pages-HEAD-x")
+    assert result.code == 0, result.err
+    assert tip(remote, "refs/heads/pages-HEAD-x") is not None
+
+
+def test_gitignored_inputs_make_the_tree_dirty(project):
+    tiny, remote = project
+    write(tiny / ".gitignore", "static/draft*\nstatic/private/\n*.mo\n*~\n")
+    git(tiny, "add", ".gitignore")
+    git(tiny, "commit", "--quiet", "-m", "ignore drafts")
+    git(tiny, "push", "--quiet", "origin", "main")
+    write(tiny / "content/pages/index.fr.md~", "an editor's backup, never read\n")   # ignored and not published
+    assert run_cli(tiny, "i18n", "compile").code == 0   # locales/*/LC_MESSAGES/messages.mo: ignored, not published
+    write(tiny / "static/draft-programme.txt", "not for the public yet\n")
+    write(tiny / "static/private/plan.txt", "not for the public\n")
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line.startswith("error: static/draft-programme.txt: differs from the last commit (and 1 more input files)")
+    assert "--allow-dirty" in line and tip(remote, "refs/heads/gh-pages") is None
+    result = run_cli(tiny, "deploy", "--allow-dirty")
+    assert result.code == 0, result.err
+    body = git(remote, "log", "-1", "--format=%s%n%b", "gh-pages")
+    assert "(with uncommitted changes)" in body and "static/draft-programme.txt" in body
+    assert "static/private/" in body and ".mo" not in body and "~" not in body
+
+
+def test_control_characters_from_the_remote_never_reach_the_terminal(project):
+    tiny, remote = project
+    hook = remote / "hooks/pre-receive"
+    # ESC sequences that would clear the screen and set the title, a CR that would rewrite the line, a C1 CSI.
+    hook.write_bytes(b"#!/bin/sh\nprintf 'frozen\\033[2J\\033]0;pwned\\007 \\302\\233m ok\\rfake\\n' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    result = run_cli(tiny, "deploy")
+    line = one_line(result)
+    assert "refused the push" in line and "frozen\ufffd[2J\ufffd]0;pwned\ufffd \ufffdm ok" in line
+    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in result.err.rstrip("\n")), repr(result.err)
