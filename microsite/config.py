@@ -87,10 +87,10 @@ def normalise_base_url(value: str) -> str:
 
 
 def _bad_segment(path: str) -> bool:
-    """True when a URL path holds `//`, `.` or `..` (percent-encoded too): browsers and the preview resolve them."""
-    segments = path.split("/")[1:]
-    if segments and segments[-1] == "":
-        segments.pop()   # the trailing slash
+    """True when a URL path holds `//`, `.` or `..` (percent-encoded too): browsers and the preview resolve them.
+
+    Trailing slashes are not segments: they are normalised to one."""
+    segments = path.rstrip("/").split("/")[1:]
     return any(unquote(segment) in ("", ".", "..") for segment in segments)
 
 

@@ -144,8 +144,8 @@ def test_a_bad_base_url_in_site_yaml_is_located(tiny, bad):
 
 # Segments that lead out of the site's folder: the preview would write and delete outside its temporary folder.
 DOT_BASE_URLS = ["https://x.org/../victim/", "https://x.org/../", "https://x.org/repo/..", "https://x.org/./",
-                 "https://x.org/%2e%2E/victim/", "https://x.org/%2E/", "https://x.org/a//b/", "https://x.org//",
-                 "https://x.org/repo//"]
+                 "https://x.org/%2e%2E/victim/", "https://x.org/%2E/", "https://x.org/a//b/", "https://x.org//repo/",
+                 "https://x.org/repo/%2e%2e/"]   # trailing slashes are normalised to one (tests/test_urls.py)
 
 
 @pytest.mark.parametrize("bad", DOT_BASE_URLS)
