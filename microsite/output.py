@@ -108,7 +108,7 @@ def _check_output(out: Path, project: Path) -> Path:
     if ".git" in real.parts:
         _refuse(shown, "it lies in a git repository's own folder", "choose an output folder of its own, such as site/")
     if real.is_dir() and not real.is_symlink():
-        deep = _find_git(real)
+        deep = _find_git(real, shown)
         if deep is not None:
             _refuse(shown, f"it holds a git repository ({deep}), which replacing the folder would delete",
                     "choose an output folder of its own, such as site/")
@@ -125,7 +125,7 @@ def _check_output(out: Path, project: Path) -> Path:
 _WALK_LIMIT = 200_000
 
 
-def _find_git(folder: Path) -> str | None:
+def _find_git(folder: Path, shown: str) -> str | None:
     """The path of a .git (folder, file or link) at any depth below `folder`, links not followed; None if none."""
     seen = 0
     for top, dirs, files in os.walk(folder, onerror=_raise, followlinks=False):
@@ -133,7 +133,7 @@ def _find_git(folder: Path) -> str | None:
             return os.path.relpath(os.path.join(top, ".git"), folder)
         seen += len(dirs) + len(files)
         if seen > _WALK_LIMIT:
-            _refuse(str(folder), f"it holds more than {_WALK_LIMIT} files, too many to check for a .git",
+            _refuse(shown, f"it holds more than {_WALK_LIMIT} files, too many to check for a .git",
                     "choose an empty or new folder for the output")
     return None
 
@@ -283,13 +283,14 @@ def recover(out: Path) -> None:
             pid = leftover.name.rsplit("-", 1)[-1]
             if not pid.isdigit() or _alive(int(pid)):
                 continue
-            if kind == "trash" and leftover.is_dir() and not leftover.is_symlink():
-                _remove(leftover, out)   # a removal that was cut short: the name alone says it is ours
-            elif kind != "trash" and not _ours(leftover):
+            if kind == "trash":
+                if leftover.is_dir() and not leftover.is_symlink():
+                    _remove(leftover, out)   # a removal cut short: its marker may be gone, its name says ours
+            elif not _ours(leftover):
                 continue
             elif kind == "old" and not os.path.lexists(out):
                 os.rename(leftover, out)
-            elif kind != "trash":
+            else:
                 _remove(leftover, out)
 
 
