@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import microsite
@@ -301,6 +301,9 @@ PARTS = ["sub", "..", "site", ".git", "pages", "thesis.tex", "hooks"]
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=st.sampled_from(BASES), parts=st.lists(st.sampled_from(PARTS), max_size=2))
+@example(base="to-package", parts=["..", "pages"])   # a new folder in the generator's checkout
+@example(base="withgitdeep", parts=[])
+@example(base="project/.github", parts=[])
 def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -309,8 +312,16 @@ def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
         (project / ".cache" / "keep").write_text("x", encoding="utf-8")
         package = tree(PACKAGE)
         out = root.joinpath(base, *parts)
+        real = Path(os.path.realpath(out))
+        # to-package/../pages lies in the generator's checkout: a new folder there is built, then removed here.
+        new_outside = not real.is_relative_to(root) and not os.path.lexists(real)
         before = tree(root)
-        result = run_cli(project, "--out", str(out), "--no-cache", "--jobs", "1")
+        try:
+            result = run_cli(project, "--out", str(out), "--no-cache", "--jobs", "1")
+            built = (real / "index.html").is_file() and (real / MARKER).is_file()
+        finally:
+            if new_outside:
+                shutil.rmtree(real, ignore_errors=True)
         assert "Traceback" not in result.err
         assert tree(PACKAGE) == package
         assert leftovers(root) == []
@@ -318,12 +329,14 @@ def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
             assert result.code == 1 and len(error_lines(result.err)) == 1, result.err
             assert tree(root) == before, "a refused path is reported, not half-written"
             return
-        real = Path(os.path.realpath(out))
-        assert (real / "index.html").is_file() and (real / MARKER).is_file()
+        assert built
         inside = real.relative_to(root).as_posix() if real.is_relative_to(root) else None
         after = {path: value for path, value in tree(root).items()
                  if inside is None or not (path == inside or path.startswith(inside + "/"))}
         assert after == before, f"{out} was built, and something outside it changed"
+        kept = {path: value for path, value in before.items()   # even inside the output: repositories, sources
+                if ".git" in path.split("/") or path.startswith(("project/tests/", "project/.github/"))}
+        assert {path: tree(root).get(path) for path in kept} == kept, f"{out} was built over a repository"
 
 
 # --- a removal cut short (a build killed while it deletes the old site) ----------------------------------------
