@@ -85,7 +85,9 @@ def check_output(out: Path, project: Path, action: str = "write the site there")
     except OSError as exc:
         _refuse(str(out), f"it cannot be examined ({exc.strerror or exc})", "choose a folder you can read and write")
     except ContentError as exc:
-        exc.message = exc.message.replace("write the site there", action, 1)
+        if action != "write the site there":   # clean: the hints about choosing an output do not apply
+            exc.message = exc.message.replace("write the site there", action, 1)
+            exc.hint = "move what you want to keep out of it, or delete the folder yourself"
         raise
 
 
