@@ -369,10 +369,14 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_clean(args: argparse.Namespace) -> int:
     """clean: delete the build cache and the output folder; a link in their place is removed, never followed."""
+    from .output import check_output
     from .stamp import delete
 
     project = Path(args.project).resolve()
-    for path in (project / ".cache", project / "site"):
+    site = project / "site"
+    if site.is_dir() and not site.is_symlink():
+        check_output(site, project, "delete it")   # the build's guard, before anything goes: a .git inside stays
+    for path in (project / ".cache", site):
         if not os.path.lexists(path):
             continue
         folder = path.is_dir() and not path.is_symlink()

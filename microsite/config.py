@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from . import schema
 from .content import load_yaml_file, relative
@@ -78,10 +78,20 @@ def normalise_base_url(value: str) -> str:
         problem = "it has a ?query or a #fragment"
     elif not _valid_port(parts):
         problem = "its port is not a number from 1 to 65535"
+    elif _bad_segment(parts.path):
+        problem = "its path has an empty, '.' or '..' segment, which would lead outside the site's folder"
     else:
         path = parts.path.rstrip("/") + "/"
         return f"{parts.scheme}://{parts.netloc}{path}"
     raise ValueError(f"invalid base URL {value!r}: {problem} — write it like https://user.github.io/repo/")
+
+
+def _bad_segment(path: str) -> bool:
+    """True when a URL path holds `//`, `.` or `..` (percent-encoded too): browsers and the preview resolve them.
+
+    Trailing slashes are not segments: they are normalised to one."""
+    segments = path.rstrip("/").split("/")[1:]
+    return any(unquote(segment) in ("", ".", "..") for segment in segments)
 
 
 def _valid_port(parts: SplitResult) -> bool:

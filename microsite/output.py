@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,12 +76,19 @@ class SiteWriter:
         return path
 
 
-def check_output(out: Path, project: Path) -> Path:
-    """The real folder a build may replace for `out`, or a ContentError saying why not (nothing is touched)."""
+def check_output(out: Path, project: Path, action: str = "write the site there") -> Path:
+    """The real folder a build may replace for `out`, or a ContentError saying why not (nothing is touched).
+
+    `clean` asks the same question before deleting site/, with its own `action` in the message."""
     try:
         return _check_output(out, project)
     except OSError as exc:
         _refuse(str(out), f"it cannot be examined ({exc.strerror or exc})", "choose a folder you can read and write")
+    except ContentError as exc:
+        if action != "write the site there":   # clean: the hints about choosing an output do not apply
+            exc.message = exc.message.replace("write the site there", action, 1)
+            exc.hint = "move what you want to keep out of it, or delete the folder yourself"
+        raise
 
 
 def _check_output(out: Path, project: Path) -> Path:
@@ -101,13 +109,52 @@ def _check_output(out: Path, project: Path) -> Path:
             _refuse(shown, f"it lies in the project's {part}/", "choose an output folder of its own, such as site/")
     if ".git" in real.parts:
         _refuse(shown, "it lies in a git repository's own folder", "choose an output folder of its own, such as site/")
-    if os.path.lexists(real / ".git"):
-        _refuse(shown, "it holds a git repository (.git), which replacing the folder would delete",
-                "choose an output folder of its own, such as site/")
+    if real.is_dir() and not real.is_symlink():
+        deep = _find_git(real, shown)
+        if deep is not None:
+            _refuse(shown, f"it holds a git repository ({deep}), which replacing the folder would delete",
+                    "choose an output folder of its own, such as site/")
     if real.exists() and not _replaceable(real, project):
         _refuse(shown, f"the folder is not empty and was not made by this generator (it has no {MARKER} file)",
                 "choose an empty or new folder, or empty this one yourself")
+    if real.is_dir() and real != project / "site" and _tracked(real, project):
+        _refuse(shown, "it holds files tracked by git, which replacing the folder would delete",
+                "choose an output folder of its own, such as site/")
     return real
+
+
+# How many entries the guard looks at for a .git below the output before it gives up (a site has far fewer).
+_WALK_LIMIT = 200_000
+
+
+def _find_git(folder: Path, shown: str) -> str | None:
+    """The path of a .git (folder, file or link) at any depth below `folder`, links not followed; None if none."""
+    seen = 0
+    for top, dirs, files in os.walk(folder, onerror=_raise, followlinks=False):
+        if ".git" in dirs or ".git" in files:
+            return os.path.relpath(os.path.join(top, ".git"), folder)
+        seen += len(dirs) + len(files)
+        if seen > _WALK_LIMIT:
+            _refuse(shown, f"it holds more than {_WALK_LIMIT} files, too many to check for a .git",
+                    "choose an empty or new folder for the output")
+    return None
+
+
+def _raise(exc: OSError) -> NoReturn:
+    """Stop the walk at a folder it cannot read: a .git may hide there."""
+    raise exc
+
+
+def _tracked(folder: Path, project: Path) -> bool:
+    """True when git tracks a file in `folder` in the project's repository (False without git or a repository).
+
+    A planted marker must not make a folder of the sources (tests/, .github/) replaceable."""
+    try:
+        done = subprocess.run(["git", "-C", str(project), "ls-files", "-z", "--", str(folder)],
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False   # no git: the other rules stand alone
+    return done.returncode == 0 and bool(done.stdout)
 
 
 def _replaceable(folder: Path, project: Path) -> bool:
@@ -167,7 +214,7 @@ def atomic_site(out: Path, after_swap: Callable[[], None] | None = None) -> Iter
     except OSError as exc:
         raise _write_error(exc, out) from exc
     finally:
-        _remove(writer.tmp)
+        _remove(writer.tmp, out)
 
 
 def _swap(tmp: Path, out: Path) -> None:
@@ -186,7 +233,7 @@ def _swap(tmp: Path, out: Path) -> None:
             os.rename(old, out)
         raise
     if old is not None:
-        _remove(old)
+        _remove(old, out)
 
 
 def shown(path: Path) -> str:
@@ -231,17 +278,22 @@ def _swap_lock(folder: Path) -> Iterator[None]:
 def recover(out: Path) -> None:
     """Put back a site that a build killed between its two renames had moved aside; drop stale leftovers.
 
-    Only folders this generator made (its marker inside, or empty) are touched, and never one of a build that
-    still runs."""
-    for kind in ("old", "tmp"):
+    Only folders this generator made (its marker inside, or empty, or renamed by it for removal) are touched,
+    and never one of a build that still runs."""
+    for kind in ("old", "tmp", "trash"):
         for leftover in sorted(out.parent.glob(f".{out.name}.{kind}-*")):
             pid = leftover.name.rsplit("-", 1)[-1]
-            if not _ours(leftover) or (pid.isdigit() and _alive(int(pid))):
+            if not pid.isdigit() or _alive(int(pid)):
                 continue
-            if kind == "old" and not os.path.lexists(out):
+            if kind == "trash":
+                if leftover.is_dir() and not leftover.is_symlink():
+                    _remove(leftover, out)   # a removal cut short: its marker may be gone, its name says ours
+            elif not _ours(leftover):
+                continue
+            elif kind == "old" and not os.path.lexists(out):
                 os.rename(leftover, out)
             else:
-                _remove(leftover)
+                _remove(leftover, out)
 
 
 def _ours(folder: Path) -> bool:
@@ -251,9 +303,38 @@ def _ours(folder: Path) -> bool:
     return (folder / MARKER).is_file() or not any(os.scandir(folder))
 
 
-def _remove(folder: Path) -> None:
-    """Delete a folder of ours if it is there (a leftover that cannot go now goes with the next build)."""
-    shutil.rmtree(folder, ignore_errors=True)
+def _remove(folder: Path, out: Path) -> None:
+    """Delete a folder of ours if it is there (a leftover that cannot go now goes with the next build).
+
+    It is renamed to .NAME.trash-PID first and its marker goes last, so a build killed halfway leaves a folder
+    that the next build still knows as its own, and never a half-deleted site that could be put back."""
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}"
+    if folder != trash:
+        if os.path.lexists(trash):
+            _delete(trash)   # an earlier removal of this build that could not finish
+        try:
+            os.rename(folder, trash)
+        except OSError:
+            trash = folder   # gone already, or cannot be moved: delete it where it is
+    _delete(trash)
+
+
+def _delete(folder: Path) -> None:
+    """Delete a real folder, its marker last (links inside are removed, never followed); errors are ignored."""
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name != MARKER]
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.unlink(folder / MARKER)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def _alive(pid: int) -> bool:

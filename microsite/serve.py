@@ -92,6 +92,15 @@ class Preview:
         return "/" + self.out.relative_to(self.root).as_posix().strip(".") .strip("/") + "/" if self.out != self.root \
             else "/"
 
+    def _folder_for(self, base_url: str) -> Path:
+        """The folder the site is served from, which must lie inside the preview's temporary folder."""
+        out = self.root / urlsplit(base_url).path.strip("/")
+        # The base URL refuses '..' already; this guards the deletions of the preview against any other way out.
+        if not Path(os.path.realpath(out)).is_relative_to(os.path.realpath(self.root)):
+            raise ContentError("--base-url", None, None, f"the preview folder {out} for {base_url} leads outside "
+                               f"{self.root}", "give a base URL with a plain path, like https://user.github.io/repo/")
+        return out
+
     def rebuild(self, changed: set[Path]) -> Report:
         """Bring the served site up to date with the inputs; on failure keep the error for the browser."""
         started = time.perf_counter()
@@ -130,7 +139,7 @@ class Preview:
         self.versions.catalogs = catalog_versions(config)
         self.versions.templates = template_versions(renderer.envs[config.default_language])
         self.site, self.renderer = site, renderer
-        self.out = self.root / urlsplit(config.base_url).path.strip("/")
+        self.out = self._folder_for(config.base_url)
         self._note_urls(site, renderer)
         count = self._render(site, renderer, everything=True)
         self._sync_static(config, assets)

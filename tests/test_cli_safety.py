@@ -151,6 +151,68 @@ def test_a_bad_base_url_in_site_yaml_is_located(tiny, bad):
     assert result.err.startswith("error: content/site.yaml:2:11: invalid base URL"), result.err
 
 
+# Segments that lead out of the site's folder: the preview would write and delete outside its temporary folder.
+DOT_BASE_URLS = ["https://x.org/../victim/", "https://x.org/../", "https://x.org/repo/..", "https://x.org/./",
+                 "https://x.org/%2e%2E/victim/", "https://x.org/%2E/", "https://x.org/a//b/", "https://x.org//repo/",
+                 "https://x.org/repo/%2e%2e/"]   # trailing slashes are normalised to one (tests/test_urls.py)
+
+
+@pytest.mark.parametrize("bad", DOT_BASE_URLS)
+def test_a_base_url_option_with_dot_or_empty_segments_is_refused(tiny, bad):
+    result = run_cli(tiny, "--base-url", bad)
+    assert result.code == 1
+    line = one_error_line(result.err)
+    assert line.startswith("error: --base-url: invalid base URL") and "'..' segment" in line, line
+    assert not (tiny / "site").exists()
+
+
+@pytest.mark.parametrize("bad", DOT_BASE_URLS)
+def test_a_base_url_in_site_yaml_with_dot_or_empty_segments_is_located(tiny, bad):
+    edit(tiny / "content/site.yaml", "base_url: https://tiny.example/repo/", f"base_url: {json.dumps(bad)}")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.startswith("error: content/site.yaml:2:11: invalid base URL"), result.err
+
+
+def test_serve_with_a_dot_dot_base_url_writes_nothing_outside_its_folder(tiny, tmp_path):
+    # The hostile repro: the preview folder was root / "../victim", so serve overwrote and deleted files there.
+    temporary = tmp_path / "tmpd"
+    victim = temporary / "victim"   # beside the preview's own folder, microsite-preview-*, in $TMPDIR
+    write(victim / "static" / "important.txt", "keep\n")
+    write(victim / "index.html", "mine\n")
+    edit(tiny / "content/site.yaml", "base_url: https://tiny.example/repo/", "base_url: https://x.org/../victim/")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "serve", "--port",
+                                str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "TMPDIR": str(temporary)})
+    try:
+        output = []
+        for line in process.stdout:   # the first build is over once it says where it serves
+            output.append(line)
+            if line.startswith("Serving "):
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "invalid base URL" in "".join(output) and "Traceback" not in "".join(output), output
+    assert (victim / "static" / "important.txt").read_text(encoding="utf-8") == "keep\n"
+    assert (victim / "index.html").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_preview_folder_must_lie_inside_its_temporary_folder(tiny, tmp_path):
+    # Defence in depth: a path that leaves the preview's folder another way (here a link) writes nothing there.
+    from microsite.serve import Preview
+
+    victim = tmp_path / "victim"
+    write(victim / "index.html", "mine\n")
+    root = tmp_path / "served"
+    root.mkdir()
+    (root / "repo").symlink_to(victim, target_is_directory=True)
+    report = Preview(tiny, root, "https://tiny.example/repo/").rebuild(set())
+    assert report.errors and "leads outside" in report.errors[0], report.errors
+    assert sorted(p.name for p in victim.iterdir()) == ["index.html"]
+    assert (victim / "index.html").read_text(encoding="utf-8") == "mine\n"
+
+
 @pytest.mark.parametrize("good, normal", [("https://x.org:8080/repo", "https://x.org:8080/repo/"),
                                           ("http://[::1]:8000/", "http://[::1]:8000/"),
                                           ("https://x.org/%C3%A9t%C3%A9/", "https://x.org/%C3%A9t%C3%A9/")])
@@ -286,3 +348,25 @@ def test_new_creates_pages_through_a_link_inside_the_project(tiny):
     result = run_cli(tiny, "new", "side/zzz")
     assert result.code == 0, result.err
     assert sorted(p.name for p in (tiny / "content/pages/archive").iterdir()) == ["zzz.fr.md", "zzz.vi.md"]
+
+
+# --- clean ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", [".git", "sub/.git", "a/b/c/.git"])
+def test_clean_refuses_a_site_holding_a_repository_at_any_depth(tiny, where):
+    # The build's own guard: clean must not delete what the build refuses to replace.
+    assert run_cli(tiny, "--no-cache").code == 0
+    subprocess.run(["git", "init", "-q", str((tiny / "site" / where).parent)], check=True)
+    before = sorted(p.relative_to(tiny).as_posix() for p in tiny.rglob("*"))
+    result = run_cli(tiny, "clean")
+    assert result.code == 1
+    line = one_error_line(result.err)
+    assert "site" in line and "refusing to delete it" in line and "holds a git repository" in line, line
+    assert sorted(p.relative_to(tiny).as_posix() for p in tiny.rglob("*")) == before, "nothing was deleted"
+
+
+def test_clean_still_deletes_the_projects_own_site(tiny):
+    assert run_cli(tiny).code == 0
+    result = run_cli(tiny, "clean")
+    assert result.code == 0, result.err
+    assert not (tiny / "site").exists() and not (tiny / ".cache").exists()

@@ -3,13 +3,15 @@ leaves a temporary folder behind, and leaves site/ as it was when it cannot fini
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import microsite
@@ -45,6 +47,14 @@ def make_world(root: Path) -> Path:
     (root / "foreign" / "thesis.tex").write_text("years of work\n", encoding="utf-8")
     (root / "empty").mkdir()
     (root / "file.txt").write_text("a file\n", encoding="utf-8")
+    (root / "withgitdeep" / "sub" / ".git").mkdir(parents=True)   # a repository deep inside, with a planted marker
+    (root / "withgitdeep" / "sub" / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (root / "withgitdeep" / MARKER).write_text("planted", encoding="utf-8")
+    (project / ".github").mkdir()   # a folder of the sources, tracked by git, with a planted marker
+    (project / ".github" / "ci.yml").write_text("on: push\n", encoding="utf-8")
+    (project / ".github" / MARKER).write_text("planted", encoding="utf-8")
+    (project / "tests" / MARKER).write_text("planted", encoding="utf-8")
+    subprocess.run(["git", "-C", str(project), "add", "tests", ".github"], check=True)
     for name, target in [("to-git", project / ".git"), ("to-foreign", root / "foreign"), ("to-empty", root / "empty"),
                          ("to-project", project), ("to-package", PACKAGE), ("to-content", project / "content")]:
         (root / name).symlink_to(target, target_is_directory=True)
@@ -53,7 +63,7 @@ def make_world(root: Path) -> Path:
 
 def leftovers(root: Path) -> list[str]:
     """Temporary or moved-aside folders of a build, anywhere below root."""
-    return sorted(p.name for p in root.rglob(".*") if ".tmp-" in p.name or ".old-" in p.name)
+    return sorted(p.name for p in root.rglob(".*") if any(kind in p.name for kind in (".tmp-", ".old-", ".trash-")))
 
 
 def error_lines(err: str) -> list[str]:
@@ -63,7 +73,8 @@ def error_lines(err: str) -> list[str]:
 
 REFUSED = ["project", ".", "project/.git", "project/.git/hooks", "project/tests", "project/content",
            "project/content/pages", "project/templates", "project/.cache", "foreign", "file.txt", "file.txt/site",
-           "to-git", "to-foreign", "to-project", "to-package", "to-content", "to-content/new"]
+           "to-git", "to-foreign", "to-project", "to-package", "to-content", "to-content/new", "withgitdeep",
+           "project/.github"]
 
 
 @pytest.mark.parametrize("target", REFUSED)
@@ -284,12 +295,15 @@ def test_clean_removes_a_link_not_what_it_points_to(tiny, tmp_path):
 # there and changes nothing outside it, or refuses in one line and changes nothing at all.
 BASES = ["project", "project/site", "project/.git", "project/content", "project/tests", "project/templates",
          "project/.cache", "foreign", "empty", "file.txt", "missing", "to-git", "to-foreign", "to-empty",
-         "to-project", "to-package", "to-content", "."]
+         "to-project", "to-package", "to-content", ".", "withgitdeep", "project/.github"]
 PARTS = ["sub", "..", "site", ".git", "pages", "thesis.tex", "hooks"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=st.sampled_from(BASES), parts=st.lists(st.sampled_from(PARTS), max_size=2))
+@example(base="to-package", parts=["..", "pages"])   # a new folder in the generator's checkout
+@example(base="withgitdeep", parts=[])
+@example(base="project/.github", parts=[])
 def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -298,8 +312,16 @@ def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
         (project / ".cache" / "keep").write_text("x", encoding="utf-8")
         package = tree(PACKAGE)
         out = root.joinpath(base, *parts)
+        real = Path(os.path.realpath(out))
+        # to-package/../pages lies in the generator's checkout: a new folder there is built, then removed here.
+        new_outside = not real.is_relative_to(root) and not os.path.lexists(real)
         before = tree(root)
-        result = run_cli(project, "--out", str(out), "--no-cache", "--jobs", "1")
+        try:
+            result = run_cli(project, "--out", str(out), "--no-cache", "--jobs", "1")
+            built = (real / "index.html").is_file() and (real / MARKER).is_file()
+        finally:
+            if new_outside:
+                shutil.rmtree(real, ignore_errors=True)
         assert "Traceback" not in result.err
         assert tree(PACKAGE) == package
         assert leftovers(root) == []
@@ -307,9 +329,60 @@ def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
             assert result.code == 1 and len(error_lines(result.err)) == 1, result.err
             assert tree(root) == before, "a refused path is reported, not half-written"
             return
-        real = Path(os.path.realpath(out))
-        assert (real / "index.html").is_file() and (real / MARKER).is_file()
+        assert built
         inside = real.relative_to(root).as_posix() if real.is_relative_to(root) else None
         after = {path: value for path, value in tree(root).items()
                  if inside is None or not (path == inside or path.startswith(inside + "/"))}
         assert after == before, f"{out} was built, and something outside it changed"
+        kept = {path: value for path, value in before.items()   # even inside the output: repositories, sources
+                if ".git" in path.split("/") or path.startswith(("project/tests/", "project/.github/"))}
+        assert {path: tree(root).get(path) for path in kept} == kept, f"{out} was built over a repository"
+
+
+# --- a removal cut short (a build killed while it deletes the old site) ----------------------------------------
+
+def test_an_interrupted_removal_is_cleaned_by_the_next_build(tiny):
+    assert run_cli(tiny, "--no-cache").code == 0
+    # Killed halfway through deleting a folder of its own: the marker may be gone already, part of the rest not.
+    for marker in (False, True):
+        half = tiny / f".site.trash-{dead_pid()}"
+        (half / "fr" / "talks").mkdir(parents=True)
+        (half / "fr" / "talks" / "index.html").write_text("half", encoding="utf-8")
+        if marker:
+            (half / MARKER).write_text("written by the generator\n", encoding="utf-8")
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        busy = tiny / f".site.trash-{running.pid}"   # another build still deleting: left alone
+        busy.mkdir()
+        result = run_cli(tiny, "--no-cache")
+        assert result.code == 0, result.err
+        assert leftovers(tiny) == [busy.name]
+    finally:
+        running.kill()
+        running.wait()
+    assert run_cli(tiny, "--no-cache").code == 0
+    assert leftovers(tiny) == []
+
+
+def test_a_build_killed_while_deleting_the_old_site_leaves_nothing_the_next_build_keeps(tiny):
+    assert run_cli(tiny, "--no-cache").code == 0
+    junk = tiny / "site" / "junk"   # a large old site, so that deleting it takes a while
+    for group in range(40):
+        (junk / str(group)).mkdir(parents=True)
+        for number in range(250):
+            (junk / str(group) / f"{number}.html").write_text("old", encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--no-cache",
+                              "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(kind in p.name for p in tiny.iterdir() for kind in (".old-", ".trash-")):
+            assert build.poll() is None and time.monotonic() < deadline, "the build never moved the old site aside"
+        time.sleep(0.05)
+        build.send_signal(signal.SIGKILL)
+    finally:
+        build.kill()
+        build.wait()
+    result = run_cli(tiny, "--no-cache")
+    assert result.code == 0, result.err
+    assert leftovers(tiny) == [], "the next build cleaned what the killed one left"
+    assert (tiny / "site" / "index.html").is_file() and not (tiny / "site" / "junk").exists()
