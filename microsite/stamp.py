@@ -31,12 +31,13 @@ KEY_FILE = ".cache-key"          # at the project's root, never inside .cache/ (
 KEY_VARIABLE = "MICROSITE_CACHE_KEY"
 
 
-def signing_key(project: Path) -> tuple[bytes | None, str | None]:
+def signing_key(project: Path, create: bool = True) -> tuple[bytes | None, str | None]:
     """(the secret that signs the build cache and the build record, None) or (None, why there is none).
 
     The key is $MICROSITE_CACHE_KEY when set and not empty (CI passes a repository secret, so that a restored
     .cache/ can be trusted), else a random key kept in .cache-key at the project's root, made on first use.
-    Anything under .cache/ may be forged; without this key no forger can sign what the build would believe."""
+    Anything under .cache/ may be forged; without this key no forger can sign what the build would believe.
+    With create=False a missing key file is not made (a reader: without a key nothing can have been signed)."""
     variable = os.environ.get(KEY_VARIABLE, "").strip()
     if variable:
         return variable.encode("utf-8", "surrogateescape"), None
@@ -45,7 +46,7 @@ def signing_key(project: Path) -> tuple[bytes | None, str | None]:
         return None, f"{KEY_FILE} is a symbolic link, never followed: building without the build cache " \
                      f"(delete the link; the build makes a new key)"
     try:
-        return _read_key(path) or _make_key(path), None
+        return _read_key(path) or (_make_key(path) if create else None), None
     except OSError as exc:
         return None, f"{KEY_FILE}: the build cache's key cannot be read or made ({exc.strerror or exc}); " \
                      "building without the build cache (delete the file; the build makes a new one)"
@@ -342,7 +343,7 @@ def load(cache: Path) -> dict[str, Any]:
     project's key, or not of the shape this generator writes (the record is only a hint: without it, the build
     builds everything). A .cache that is a link is never followed."""
     project = Path(cache).parent
-    key = signing_key(project)[0]
+    key = signing_key(project, create=False)[0]
     if key is None or cache_folder_problem(project):
         return {}
     try:
