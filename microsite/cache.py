@@ -4,35 +4,40 @@ Every entry is keyed by a hash of everything its output depends on (see dependen
 generator's own source code, so a stale entry can never be found. A cache that is corrupt, or was written by
 another version of the generator, is detected, reported and replaced, never trusted.
 
-The cache may come from elsewhere (CI restores .cache/ from a shared store), so nothing read from it may run
-code: values are unpickled by an unpickler that knows only plain data types and the few records of this
-package that are stored (a pickle naming anything else is refused as damaged).
+The cache may come from elsewhere (CI restores .cache/ from a shared store), so anything in it may be forged.
+Every stored value is signed with an HMAC-SHA-256 under the project's secret key (stamp.signing_key, which is
+never inside .cache/) over its table, its key and its bytes, and a value whose signature does not match is never
+unpickled. A cache signed with another key is discarded whole. What is unpickled still goes through an
+unpickler that knows only plain data types and the few records of this package that are stored, a value larger
+than MAX_VALUE is never read, and a value of the wrong type for its use is a miss.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import io
 import os
 import pickle
 import re
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 from . import __version__
-from .stamp import delete
+from .stamp import cache_folder_problem, delete, sign, signing_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
     from typing import Any
 
-FORMAT = "3"
+FORMAT = "4"
 FILE_NAME = "build.sqlite3"
+MAX_VALUE = 32 * 2**20   # bytes: no parsed page or converted Markdown comes near; a forged giant is not read
+MAC_SIZE = 32
 
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
@@ -50,17 +55,31 @@ def generator_salt() -> str:
     return sha.hexdigest()[:32]
 
 
-def _pack(value: object) -> bytes:
-    """A value as stored: its pickle behind a CRC-32 of it (compressing cost more time than the disk saved)."""
+def _pack(key: bytes, table: str, name: str, value: object) -> bytes:
+    """A value as stored: its pickle behind its signature, which binds it to its table and key (so a signed
+    value cannot be moved to another key either); not compressed (that cost more time than the disk saved)."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return zlib.crc32(data).to_bytes(4, "big") + data
+    return sign(key, table.encode(), name.encode(), data) + data
 
 
-def _unpack(blob: bytes) -> Any:
-    """A stored value, or ValueError / UnpicklingError when its bytes are not the ones written."""
-    if not isinstance(blob, bytes) or len(blob) < 4 or zlib.crc32(blob[4:]).to_bytes(4, "big") != blob[:4]:
-        raise ValueError("checksum mismatch")
-    return _PlainUnpickler(io.BytesIO(blob[4:])).load()
+def _unpack(key: bytes, table: str, name: str, blob: object) -> Any:
+    """A stored value, or ValueError / UnpicklingError when its bytes are not the ones this project signed."""
+    if not isinstance(blob, bytes) or len(blob) <= MAC_SIZE or len(blob) > MAX_VALUE + MAC_SIZE:
+        raise ValueError("not a stored value")
+    mac, data = blob[:MAC_SIZE], blob[MAC_SIZE:]
+    if not hmac.compare_digest(mac, sign(key, table.encode(), name.encode(), data)):
+        raise ValueError("signature mismatch")
+    return _PlainUnpickler(io.BytesIO(data)).load()
+
+
+def _markdown_value(value: object) -> bool:
+    """True for what the markdown table holds: the HTML of a converted Markdown text."""
+    return isinstance(value, str)
+
+
+def _meta_mac(key: bytes, salt: str) -> str:
+    """What the meta table holds to show which key signed the cache."""
+    return sign(key, b"build cache", salt.encode()).hex()
 
 
 @cache
@@ -114,19 +133,33 @@ class BuildCache:
         self._released = False   # closed around a fork, to be reopened
         self._warned_damage = False
         self.read_only = read_only
-        self.db = self._open_read_only() if read_only else self._open()
+        self.key, problem = signing_key(self.path.parent.parent)
+        problem = problem or cache_folder_problem(self.path.parent.parent)
+        if problem or self.key is None:
+            if not read_only:
+                self.warn(f"warning: {problem}")
+            self.db: sqlite3.Connection | None = None
+        else:
+            self.db = self._open_read_only() if read_only else self._open()
+
+    def _signed_by_us(self, db: sqlite3.Connection) -> bool:
+        """True when the cache was written by this generator and signed with this project's key."""
+        assert self.key is not None   # no connection is made without one
+        rows = dict(db.execute("SELECT name, value FROM meta WHERE name IN ('salt', 'signed')").fetchall())
+        return rows.get("salt") == self.salt and hmac.compare_digest(str(rows.get("signed")),
+                                                                     _meta_mac(self.key, self.salt))
 
     def _open_read_only(self) -> sqlite3.Connection | None:
         """A reader for a worker process: the cache as the main process left it, or nothing."""
         try:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
-            return db if row and row[0] == self.salt else None
+            return db if self._signed_by_us(db) else None
         except sqlite3.DatabaseError:
             return None
 
     def _open(self) -> sqlite3.Connection | None:
-        """Open the cache, or start a new one when the old is unreadable, foreign or not a plain file."""
+        """Open the cache, or start a new one when the old is unreadable, foreign, signed with another key or
+        not a plain file."""
         try:
             self._prepare_folder()
         except OSError as exc:
@@ -136,9 +169,15 @@ class BuildCache:
         try:
             db = self._connect()
             row = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
-            if row is None or row[0] != self.salt:
+            if row is None or not self._signed_by_us(db):
                 db.close()
-                self._reset("it was written by another version of the generator" if row else None)
+                if row is None:
+                    self._reset(None)
+                elif row[0] != self.salt:
+                    self._reset("it was written by another version of the generator")
+                else:
+                    self.warn("warning: the build cache was signed with another key; it was discarded")
+                    self._reset(None)
                 db = self._connect()
             return db
         except (sqlite3.DatabaseError, OSError) as exc:
@@ -154,6 +193,8 @@ class BuildCache:
         """Make .cache/ a folder holding only plain files of ours: a file or link in its place, a folder or link
         in a file's place, and the compiled templates of older versions (which would run as code) go."""
         folder = self.path.parent
+        if cache_folder_problem(folder.parent):   # checked on opening; a link made since is not followed either
+            raise OSError(f"{folder.name} is a symbolic link")
         if os.path.lexists(folder) and not folder.is_dir():
             self.warn(f"warning: {folder.name} was not a folder; it was replaced by the build cache")
             folder.unlink()
@@ -173,7 +214,9 @@ class BuildCache:
         for table in self.TABLES:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         if db.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0:
+            assert self.key is not None   # no connection is made without one
             db.execute("INSERT INTO meta VALUES ('salt', ?)", (self.salt,))
+            db.execute("INSERT INTO meta VALUES ('signed', ?)", (_meta_mac(self.key, self.salt),))
             db.commit()
         db.execute("PRAGMA quick_check").fetchone()
         return db
@@ -185,21 +228,32 @@ class BuildCache:
         for suffix in ("", "-wal", "-shm"):
             delete(Path(str(self.path) + suffix))
 
-    def get_many(self, table: str, keys: list[str]) -> dict[str, Any]:
-        """The stored values of those keys that are present; an unreadable value counts as absent."""
+    def get_many(self, table: str, keys: list[str],
+                 valid: Callable[[object], bool] | None = None) -> dict[str, Any]:
+        """The stored values of those keys that are present; a value that is unreadable, unsigned, too large or
+        not `valid` (by default: what the table holds) counts as absent."""
         found: dict[str, Any] = {}
         damaged: list[str] = []
         self.used[table].update(keys)
-        if self.db is None or not keys:
+        if self.db is None or self.key is None or not keys:
             return found
+        valid = valid or (_markdown_value if table == "markdown" else None)
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, blob in self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk):
+                # A value over the limit is not even fetched: a forged giant would take the memory first.
+                query = (f"SELECT key, CASE WHEN length(value) <= {MAX_VALUE + MAC_SIZE} THEN value END "
+                         f"FROM {table} WHERE key IN ({marks})")
+                for key, blob in self.db.execute(query, chunk):
                     try:
-                        found[key] = _unpack(blob)
+                        value = _unpack(self.key, table, key, blob)
                     except Exception:   # a damaged entry: rebuild that one, trust nothing from it
+                        damaged.append(key)
+                        continue
+                    if valid is None or valid(value):
+                        found[key] = value
+                    else:
                         damaged.append(key)
             self._drop(table, damaged)
         except sqlite3.DatabaseError as exc:
@@ -229,15 +283,18 @@ class BuildCache:
 
     def put_many(self, table: str, items: Iterable[tuple[str, object]]) -> None:
         """Store values (written for good by close())."""
-        if self.db is None:
+        if self.db is None or self.key is None:
             return
-        used = self.used[table]
+        used, secret = self.used[table], self.key
 
         def rows() -> Iterator[tuple[str, bytes]]:
-            """Pack the values one at a time: thousands of pickles need not sit in memory together."""
+            """Pack the values one at a time: thousands of pickles need not sit in memory together (a value
+            too large to be read back is not stored)."""
             for key, value in items:
                 used.add(key)
-                yield key, _pack(value)
+                blob = _pack(secret, table, key, value)
+                if len(blob) <= MAX_VALUE + MAC_SIZE:
+                    yield key, blob
 
         try:
             self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows())

@@ -76,13 +76,18 @@ def template_versions(env: jinja2.Environment, store: BuildCache | None = None) 
             continue
         sources[name] = loader.get_source(env, name)[0]
     key = digest("template versions", sorted(sources.items()))
-    found = store.get_many("sources", [key]) if store is not None else {}
+    found = store.get_many("sources", [key], _versions) if store is not None else {}
     if key not in found:
         found[key] = _template_versions(env, sources)
         if store is not None:
             store.put_many("sources", [(key, found[key])])
     versions: dict[str, str] = found[key]
     return versions
+
+
+def _versions(value: object) -> bool:
+    """True for what template_versions stores: {template name: hash}."""
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 def _template_versions(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:

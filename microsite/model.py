@@ -22,11 +22,32 @@ T = TypeVar("T")
 Records = dict[str, dict[str, str]]   # content/translations.yaml: page name -> language -> fingerprint
 
 
+def _problems(value: object) -> bool:
+    """True for (anything, a list of problems): what every parser of SourceCache returns."""
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list) and \
+        all(isinstance(problem, ContentError) for problem in value[1])
+
+
+def _loaded(value: object) -> bool:
+    """True for what a data file's loader returns: ((raw, cleaned) or None, problems), or (records, problems)."""
+    if not (_problems(value) and isinstance(value, tuple)):
+        return False
+    data = value[0]
+    return data is None or isinstance(data, dict) or (
+        isinstance(data, tuple) and len(data) == 2 and all(isinstance(part, (dict, list)) for part in data))
+
+
+def _read(value: object) -> bool:
+    """True for what _read_page returns: (the parsed page file or None, a list of problems)."""
+    return _problems(value) and isinstance(value, tuple) and (value[0] is None or isinstance(value[0], SourceFile))
+
+
 class Store(Protocol):
     """Where parsed files are kept between builds (the build cache)."""
 
-    def get_many(self, table: str, keys: list[str]) -> dict[str, Any]:
-        """The stored values of those keys that are present."""
+    def get_many(self, table: str, keys: list[str],
+                 valid: Callable[[object], bool] | None = None) -> dict[str, Any]:
+        """The stored values of those keys that are present (and `valid`: anything else is a miss)."""
 
     def put_many(self, table: str, items: Iterable[tuple[str, object]]) -> None:
         """Store values."""
@@ -312,7 +333,7 @@ class SourceCache:
                 own = self.file_hashes.get(str(path)) or _file_hash(path)
                 if own:
                     keys[path] = self._page_key(config, path, own, templates)
-            found = self.store.get_many("sources", list(keys.values()))
+            found = self.store.get_many("sources", list(keys.values()), _read)
             for path, _, _ in todo:
                 if keys.get(path) in found:
                     self.entries[path] = found[keys[path]]
@@ -344,7 +365,7 @@ class SourceCache:
         memo = (path, tuple(depends))
         if memo not in self.data:
             key = self._data_key(path, self.file_hashes.get(str(path)), depends)
-            found = self.store.get_many("sources", [key]) if key and self.store is not None else {}
+            found = self.store.get_many("sources", [key], _loaded) if key and self.store is not None else {}
             if key is not None and key in found:
                 self.data[memo] = found[key]
             elif self.store is None:

@@ -9,21 +9,111 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from .errors import BuildError, ContentError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
-    from typing import Any
+    from typing import Any, BinaryIO
 
 INPUTS = ("content", "templates", "locales", "static")
 FILE_NAME = "last-build.json"
+KEY_FILE = ".cache-key"          # at the project's root, never inside .cache/ (which may come from elsewhere)
+KEY_VARIABLE = "MICROSITE_CACHE_KEY"
+
+
+def signing_key(project: Path, create: bool = True) -> tuple[bytes | None, str | None]:
+    """(the secret that signs the build cache and the build record, None) or (None, why there is none).
+
+    The key is $MICROSITE_CACHE_KEY when set and not empty (CI passes a repository secret, so that a restored
+    .cache/ can be trusted), else a random key kept in .cache-key at the project's root, made on first use.
+    Anything under .cache/ may be forged; without this key no forger can sign what the build would believe.
+    With create=False a missing key file is not made (a reader: without a key nothing can have been signed)."""
+    variable = os.environ.get(KEY_VARIABLE, "").strip()
+    if variable:
+        return variable.encode("utf-8", "surrogateescape"), None
+    path = Path(project) / KEY_FILE
+    if os.path.islink(path):
+        return None, f"{KEY_FILE} is a symbolic link, never followed: building without the build cache " \
+                     f"(delete the link; the build makes a new key)"
+    try:
+        return _read_key(path) or (_make_key(path) if create else None), None
+    except OSError as exc:
+        return None, f"{KEY_FILE}: the build cache's key cannot be read or made ({exc.strerror or exc}); " \
+                     "building without the build cache (delete the file; the build makes a new one)"
+
+
+def _read_key(path: Path) -> bytes | None:
+    """The key kept in a file, or None when there is no file; OSError when it is not a plain file of a key."""
+    try:
+        fp = open_plain(path)
+    except FileNotFoundError:
+        return None
+    with fp:
+        key = fp.read(4096).strip()
+    if len(key) < 32:
+        raise OSError("it holds no key")
+    return key
+
+
+def _make_key(path: Path) -> bytes:
+    """Make a new random key file readable by its owner only; made whole (written aside, then linked into
+    place), so another build never reads half a key; if another build made one first, that one is the key."""
+    key = secrets.token_hex(32).encode()
+    tmp = path.with_name(f"{KEY_FILE}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with open(fd, "wb") as fp:
+            fp.write(key + b"\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            found = _read_key(path)
+            if found is None:
+                raise
+            return found
+    finally:
+        os.unlink(tmp)
+    return key
+
+
+def open_plain(path: Path) -> BinaryIO:
+    """A plain file opened for reading; OSError for a link (never followed), a folder, a pipe or a device."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    if not S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{Path(path).name} is not a plain file")
+    return open(fd, "rb")
+
+
+def sign(key: bytes, *parts: bytes) -> bytes:
+    """The HMAC-SHA-256 of some parts under the key (each part's length is included: no two splits match)."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "big") + part)
+    return mac.digest()
+
+
+def _record_mac(key: bytes, record: dict[str, Any]) -> str:
+    """The signature of a build record (over its canonical JSON)."""
+    return sign(key, b"build record", json.dumps(record, sort_keys=True).encode()).hex()
+
+
+def cache_folder_problem(project: Path) -> str | None:
+    """Why .cache/ may not be used (a symbolic link is never followed, wherever it leads), or None."""
+    if os.path.islink(Path(project) / ".cache"):
+        return ".cache is a symbolic link, never followed: building without the build cache " \
+               "(delete the link; the build makes a folder of its own)"
+    return None
 
 
 def is_editor_junk(name: str) -> bool:
@@ -245,12 +335,29 @@ def site_fingerprint(out: Path) -> list[Any] | None:
     return [os.stat(out).st_ino, files]
 
 
+MAX_RECORD = 64 * 2**20   # a record lists every file of the site; far larger means it is not ours
+
+
 def load(cache: Path) -> dict[str, Any]:
-    """The record of the last good build, or nothing when it is missing or not one this generator wrote (the
-    record is only a hint: without it, the build builds everything)."""
+    """The record of the last good build, or nothing when it is missing, too large, not signed with the
+    project's key, or not of the shape this generator writes (the record is only a hint: without it, the build
+    builds everything). A .cache that is a link is never followed."""
+    project = Path(cache).parent
+    key = signing_key(project, create=False)[0]
+    if key is None or cache_folder_problem(project):
+        return {}
     try:
-        record = json.loads((cache / FILE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open_plain(Path(cache) / FILE_NAME) as fp:
+            text = fp.read(MAX_RECORD + 1)
+        if len(text) > MAX_RECORD:
+            return {}
+        record = json.loads(text.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(record, dict) or not isinstance(record.get("mac"), str):
+        return {}
+    mac = record.pop("mac")
+    if not hmac.compare_digest(mac, _record_mac(key, record)):
         return {}
     return record if _well_formed(record) else {}
 
@@ -290,18 +397,26 @@ def up_to_date(project: Path, out: Path, digest: str) -> dict[str, Any] | None:
     record = load(project / ".cache")
     if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != digest:
         return None
-    if record.get("site") != json.loads(json.dumps(site_fingerprint(out))):
+    site = site_fingerprint(out)
+    if site is None or record.get("site") is None:   # no site to stand: there is always something to do
+        return None
+    if record.get("site") != json.loads(json.dumps(site)):
         return None
     return record.get("summary")
 
 
 def save(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: dict[str, str] | None = None) -> None:
     """Remember a good build: the digest of its inputs (taken before it read them), the site it wrote, and the
-    input key of each page. Whatever lies in the record's place (a folder, a link) is replaced, never followed."""
+    input key of each page, signed with the project's key. Whatever lies in the record's place (a folder, a link)
+    is replaced, never followed; with a .cache that is a link, or no key, nothing is written."""
     cache = project / ".cache"
+    key = signing_key(project)[0]
+    if key is None or cache_folder_problem(project):
+        return   # the build cache said so once already
     _make_folder(cache)
-    record = {"out": str(out.resolve()), "inputs": digest,
-              "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
+    record: dict[str, Any] = {"out": str(out.resolve()), "inputs": digest,
+                              "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
+    record["mac"] = _record_mac(key, record)
     tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
     delete(tmp)
     try:
@@ -318,6 +433,8 @@ def save(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: d
 
 def forget(project: Path) -> None:
     """Delete the build record, so that the next build builds everything (best effort)."""
+    if cache_folder_problem(project):
+        return   # never through a link
     with contextlib.suppress(OSError):
         delete(project / ".cache" / FILE_NAME)
 

@@ -187,3 +187,175 @@ def test_the_cache_holds_nothing_but_data(tiny):
     result = run_cli(tiny)
     assert result.code == 0 and cache_warnings(result.err) == [], result.err
     assert "reused" in result.out and json.loads((tiny / ".cache/last-build.json").read_text())["keys"]
+
+
+# Anything in .cache/ may be forged (CI restores it from a shared store): values and the build record are signed
+# with a key kept outside it, and what is unpacked is checked for the shape its table holds.
+
+def project_key(project: Path) -> bytes:
+    """The key that signs a project's cache, as the build reads it."""
+    key, problem = stamp.signing_key(project)
+    assert key is not None, problem
+    return key
+
+
+def signed(project: Path, table: str, name: str, value: object) -> bytes:
+    """A value stored the way the build stores it, signed with the project's own key: a forger who has the key."""
+    data = pickle.dumps(value)
+    return stamp.sign(project_key(project), table.encode(), name.encode(), data) + data
+
+
+def forge_each(project: Path, table: str, value: object) -> None:
+    """Replace every value of one table with a validly signed `value`."""
+    db = sqlite3.connect(project / ".cache" / "build.sqlite3")
+    for (name,) in db.execute(f"SELECT key FROM {table}").fetchall():
+        db.execute(f"UPDATE {table} SET value = ? WHERE key = ?", (signed(project, table, name, value), name))
+    db.commit()
+    db.close()
+
+
+def test_forged_markdown_with_a_right_checksum_is_not_used(tiny, tmp_path):
+    # HOSTILE 2 (forge.py xss): the checksum was all that guarded a value, and anyone can compute it.
+    assert run_cli(tiny).code == 0
+    data = pickle.dumps("<p>FORGED<script>alert(1)</script></p>")
+    forge_entries(tiny, "markdown", zlib.crc32(data).to_bytes(4, "big") + data)
+    rebuild_needed(tiny)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert "FORGED" not in (tiny / "site/vi/index.html").read_text(encoding="utf-8")
+    assert len(cache_warnings(result.err)) == 1, result.err
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+    rebuild_needed(tiny)
+    again = run_cli(tiny)
+    assert again.code == 0 and cache_warnings(again.err) == [], again.err
+
+
+def test_a_memory_bomb_in_the_cache_is_not_unpacked(tiny, tmp_path):
+    # HOSTILE 2 (forge2.py): 30 bytes of pickle that make 3 GB of bytearrays; now refused before unpickling.
+    assert run_cli(tiny).code == 0
+    one = b"cbuiltins\nbytearray\n(J" + (500_000_000).to_bytes(4, "little") + b"tR"
+    data = b"\x80\x02(" + one * 6 + b"t."
+    forge_entries(tiny, "sources", zlib.crc32(data).to_bytes(4, "big") + data)
+    rebuild_needed(tiny)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(("table", "value"), [("markdown", {"a": 1}), ("markdown", b"abc"), ("markdown", None),
+                                              ("sources", 7), ("sources", ((1, 2), [])), ("sources", "text")])
+def test_a_signed_value_of_the_wrong_type_is_a_miss(tiny, tmp_path, table, value):
+    # Even a value signed with the right key is checked for what its table holds: no traceback, no "{'a': 1}".
+    assert run_cli(tiny).code == 0
+    forge_each(tiny, table, value)
+    rebuild_needed(tiny)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert len(cache_warnings(result.err)) == 1, result.err
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+    rebuild_needed(tiny)
+    again = run_cli(tiny)
+    assert again.code == 0 and cache_warnings(again.err) == [], again.err
+
+
+def test_a_signed_value_larger_than_the_limit_is_not_read(tiny, tmp_path):
+    from microsite.cache import MAX_VALUE
+
+    assert run_cli(tiny).code == 0
+    forge_each(tiny, "markdown", "<p>HUGE</p>" + " " * MAX_VALUE)
+    rebuild_needed(tiny)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert len(cache_warnings(result.err)) == 1, result.err
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+
+
+def test_a_cache_signed_with_another_key_is_discarded_once(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("MICROSITE_CACHE_KEY", "the key of another machine")
+    assert run_cli(tiny).code == 0
+    monkeypatch.setenv("MICROSITE_CACHE_KEY", "")   # an unset secret in CI: the project's own key file
+    rebuild_needed(tiny)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert cache_warnings(result.err) == ["warning: the build cache was signed with another key; it was discarded"]
+    assert (tiny / ".cache-key").stat().st_mode & 0o777 == 0o600
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+    rebuild_needed(tiny)
+    again = run_cli(tiny)
+    assert again.code == 0 and cache_warnings(again.err) == [], again.err
+    assert run_cli(tiny).out.startswith("Up to date")
+
+
+def test_a_record_signed_with_another_key_is_not_believed(tiny, monkeypatch):
+    monkeypatch.setenv("MICROSITE_CACHE_KEY", "the key of another machine")
+    assert run_cli(tiny).code == 0
+    monkeypatch.setenv("MICROSITE_CACHE_KEY", "the key of this machine")
+    assert not run_cli(tiny).out.startswith("Up to date")
+
+
+def test_a_link_in_place_of_the_key_file_is_not_followed(tiny, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x" * 64, encoding="utf-8")
+    (tiny / ".cache-key").symlink_to(outside)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert len(cache_warnings(result.err)) == 1 and ".cache-key" in result.err, result.err
+    assert outside.read_text(encoding="utf-8") == "x" * 64
+    assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
+    assert not run_cli(tiny).out.startswith("Up to date")
+
+
+def resign_record(project: Path, **changes: object) -> None:
+    """Change the build record and sign it again with the project's key (a forger who has the key)."""
+    path = project / ".cache" / "last-build.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["mac"]
+    record.update(changes)
+    mac = stamp.sign(project_key(project), b"build record", json.dumps(record, sort_keys=True).encode()).hex()
+    path.write_text(json.dumps({**record, "mac": mac}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("resign", [False, True])
+def test_no_site_is_never_up_to_date(tiny, resign):
+    # HOSTILE 4: build, rm -rf site, "site": null in the record -> "Up to date" with no site at all.
+    assert run_cli(tiny).code == 0
+    shutil.rmtree(tiny / "site")
+    if resign:
+        resign_record(tiny, site=None)
+    else:
+        path = tiny / ".cache" / "last-build.json"
+        path.write_text(path.read_text(encoding="utf-8").replace('"site": [', '"site": null, "x": ['))
+    result = run_cli(tiny)
+    assert result.code == 0 and result.out.startswith("Built"), result.out
+    assert (tiny / "site/vi/index.html").is_file()
+
+
+def test_a_tampered_record_is_not_believed(tiny):
+    assert run_cli(tiny).code == 0
+    path = tiny / ".cache" / "last-build.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["inputs"] = "0" * 64
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert not stamp.load(tiny / ".cache")
+
+
+@pytest.mark.parametrize("where", ["outside", "templates"])
+def test_a_cache_that_is_a_link_is_never_followed(tiny, tmp_path, where):
+    # HOSTILE 3: .cache -> a folder outside (or templates/) had its jinja/ deleted and the cache written there.
+    target = tmp_path / "ext" if where == "outside" else tiny / "templates"
+    (target / "jinja").mkdir(parents=True)
+    (target / "jinja" / "keep.txt").write_text("keep me", encoding="utf-8")
+    before = snapshot(target)
+    (tiny / ".cache").symlink_to(target)
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert cache_warnings(result.err) == [
+        "warning: .cache is a symbolic link, never followed: building without the build cache (delete the link; "
+        "the build makes a folder of its own)"], result.err
+    assert snapshot(target) == before
+    assert not any(name.startswith(("build.sqlite3", "last-build.json")) for name in os.listdir(target))
+    again = run_cli(tiny)
+    assert again.code == 0 and again.out.startswith("Built"), "without a cache, nothing is taken as up to date"
+    assert snapshot(target) == before
+    assert run_cli(tiny, "clean").code == 0
+    assert not os.path.lexists(tiny / ".cache") and snapshot(target) == before, "clean removes the link only"
