@@ -43,3 +43,15 @@ def test_prose_between_nested_code_closings_stays_raw():
 def test_an_unclosed_angle_bracket_is_left_as_typed():
     """A '<' with no '>' after it is not text: it stays exactly as written."""
     assert french_spacing_html("<p>x</p>< a ; b") == "<p>x</p>< a ; b"
+
+
+# --- URLs (microsite/urls.py) ---
+
+def test_urls_keep_sub_delimiters_readable_and_strip_only_leading_slashes():
+    """A static file named logo@2x+dark.png keeps its name in the URL; only leading slashes are dropped."""
+    from microsite.urls import Urls
+
+    urls = Urls("https://example.org/repo/")
+    assert urls.asset("logo@2x+dark.png") == "/repo/static/logo@2x+dark.png"
+    assert urls.path("/Xmas/", absolute=True) == "https://example.org/repo/Xmas/"
+    assert urls.path("a b/") == "/repo/a%20b/"
