@@ -55,3 +55,64 @@ def test_urls_keep_sub_delimiters_readable_and_strip_only_leading_slashes():
     assert urls.asset("logo@2x+dark.png") == "/repo/static/logo@2x+dark.png"
     assert urls.path("/Xmas/", absolute=True) == "https://example.org/repo/Xmas/"
     assert urls.path("a b/") == "/repo/a%20b/"
+
+
+# --- translation state (microsite/translations.py, the state functions of microsite/model.py) ---
+
+def _every_translation_problem(tiny):
+    """The tiny site with one of each: a stale page once confirmed, one never confirmed, a missing page, two fuzzy
+    strings in vi and two untranslated ones in fr (the first with a msgid too long to show whole)."""
+    from conftest import edit
+
+    source = tiny / "content/pages/index.vi.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    edit(tiny / "content/translations.yaml", "talks/da-nang:\n  fr: 8e48e522fb261b7b\n", "")
+    vi = tiny / "locales/vi/LC_MESSAGES/messages.po"
+    edit(vi, 'msgid "Date"', '#, fuzzy\nmsgid "Date"')
+    edit(vi, 'msgid "Enter"', '#, fuzzy\nmsgid "Enter"')
+    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"\nmsgstr "Date"',
+         'msgid "A message far longer than forty characters, to be shortened"\nmsgstr ""\n\n'
+         '#: templates/base.html\nmsgid "Date"\nmsgstr ""')
+    return tiny
+
+
+def test_the_translation_report_names_each_problem_exactly(tiny):
+    """The report's table, word for word: states, files, why a page is stale, counts and the first offender."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny), "translations")
+    assert result.code == 1
+    assert result.out == """\
+KIND     NAME           LANG  STATE         FILE                                DETAIL
+page     index          vi    ok            content/pages/index.vi.md
+page     index          fr    stale         content/pages/index.fr.md           the source page changed since it was confirmed
+page     notes          vi    ok            content/pages/notes.vi.md
+page     notes          fr    missing       content/pages/notes.fr.md           shows the vi text
+page     talks/da-nang  vi    ok            content/pages/talks/da-nang.vi.md
+page     talks/da-nang  fr    stale         content/pages/talks/da-nang.fr.md   it was never confirmed against the source page
+catalog  messages       vi    fuzzy         locales/vi/LC_MESSAGES/messages.po  2 fuzzy: 'Date'
+catalog  messages       fr    untranslated  locales/fr/LC_MESSAGES/messages.po  2 untranslated: 'A message far longer than forty chara...'
+3 ok, 5 to do
+"""
+
+
+def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
+    """--strict prints one located line per problem, each with what to do."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny), "--strict")
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
+        "error: content/pages/index.fr.md: page 'index' (fr) is stale: the source page changed since it was "
+        "confirmed — update the translation, then run `python build.py translations --confirm index`",
+        "error: content/pages/notes.fr.md: page 'notes' (fr) is missing: shows the vi text — write the translation "
+        "(python build.py new makes both files for a new page)",
+        "error: content/pages/talks/da-nang.fr.md: page 'talks/da-nang' (fr) is stale: it was never confirmed "
+        "against the source page — update the translation, then run "
+        "`python build.py translations --confirm talks/da-nang`",
+        "error: locales/fr/LC_MESSAGES/messages.po: catalog 'messages' (fr) is untranslated: 2 untranslated: "
+        "'A message far longer than forty chara...' — translate the empty msgstr entries (`python build.py i18n "
+        "extract`, then `i18n update`, adds the strings the templates use but the catalog lacks)",
+        "error: locales/vi/LC_MESSAGES/messages.po: catalog 'messages' (vi) is fuzzy: 2 fuzzy: 'Date' — check the "
+        "fuzzy entries and remove their '#, fuzzy' flag",
+    ]
