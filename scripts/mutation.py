@@ -68,6 +68,12 @@ EQUIVALENT = {
         "same as _2 (the / test never true): dirname(path) + '/' equals a path ending in /",
     "microsite.urls.xǁUrlsǁpath__mutmut_13":
         "'XX' added to quote()'s safe characters: letters are never quoted anyway",
+    "microsite.publish.x_escape__mutmut_2":
+        "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
+    "microsite.publish.x_escape__mutmut_4": "quote=True by default: as _2",
+    "microsite.publish.x_escape__mutmut_5": "quote=True: as _2",
+    "microsite.publish.x__ics_fold__mutmut_11":
+        "folded lines one octet shorter: still within RFC 5545's 75 octets, and unfolding gives the same text",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")

@@ -116,3 +116,49 @@ def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
         "error: locales/vi/LC_MESSAGES/messages.po: catalog 'messages' (vi) is fuzzy: 2 fuzzy: 'Date' — check the "
         "fuzzy entries and remove their '#, fuzzy' flag",
     ]
+
+
+# --- feeds and calendars (microsite/publish.py) ---
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_lists_the_newest_page_first(event):
+    """Feed entries go newest first (by each page's `updated`), then by name."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import edit, run_cli
+
+    edit(event / "content/pages/program.fr.md", 'slug: "programme"', 'slug: "programme"\nupdated: 2024-12-01')
+    edit(event / "content/pages/about.fr.md", 'slug: "à propos"', 'slug: "à propos"\nupdated: 2024-11-15')
+    assert run_cli(event).code == 0
+    feed = ET.parse(event / "site/fr/feed.xml").getroot()
+    entries = [(e.findtext(ATOM + "updated"), e.findtext(ATOM + "title")) for e in feed.iter(ATOM + "entry")]
+    assert entries[:2] == [("2024-12-01T00:00:00+07:00", "Programme"), ("2024-11-15T00:00:00+07:00", "À propos")]
+    dates = [day for day, _ in entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_language_with_no_page_of_its_own_has_an_empty_feed_dated_by_the_event(event):
+    """No French page at all: the French feed still builds, with no entry, dated the event's day."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import run_cli
+
+    for page in (event / "content/pages").rglob("*.fr.md"):
+        page.unlink()
+    result = run_cli(event)
+    assert result.code == 0, result.err
+    feed = ET.parse(event / "site/fr/feed.xml").getroot()
+    assert feed.findtext(ATOM + "updated") == "2024-10-03T00:00:00+07:00"
+    assert list(feed.iter(ATOM + "entry")) == []
+
+
+def test_calendar_text_escapes_backslashes_semicolons_and_commas(event):
+    """RFC 5545 TEXT: \\ ; , and newlines are escaped, so a calendar app shows the title as written."""
+    from conftest import edit, run_cli
+
+    edit(event / "content/event.yaml", 'fr: "Ville verte – Mobilité propre"', 'fr: "Ville\\\\verte;propre,sobre"')
+    assert run_cli(event).code == 0
+    calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
+    assert "\r\nSUMMARY;LANGUAGE=fr:Ville\\\\verte\\;propre\\,sobre\r\n" in calendar
