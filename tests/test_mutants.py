@@ -162,3 +162,25 @@ def test_calendar_text_escapes_backslashes_semicolons_and_commas(event):
     assert run_cli(event).code == 0
     calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
     assert "\r\nSUMMARY;LANGUAGE=fr:Ville\\\\verte\\;propre\\,sobre\r\n" in calendar
+
+
+# --- links in Markdown and raw HTML (microsite/markup.py) ---
+
+def test_broken_links_are_located_at_line_and_column_with_a_hint(tiny):
+    """Each broken link names its file, line and column (where the address starts) and what to do."""
+    from conftest import run_cli
+
+    page = tiny / "content/pages/notes.vi.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nMột dòng.\n\nXem [trang](nowhere.md) và [ảnh](/static/none.png).\n"
+                    '\n<p><a href="/nope/">x</a></p>\n\n[n](note.md)\n', encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines()[:4] == [
+        "error: content/pages/notes.vi.md:9:13: link to 'nowhere.md': there is no page 'nowhere' — check the "
+        "page's file name under content/pages/",
+        "error: content/pages/notes.vi.md:9:34: link to '/static/none.png', which is not a page or file of the "
+        "site — link to a page by its file, e.g. [Program](program.md), or fix the address",
+        "error: content/pages/notes.vi.md:11:13: link to '/nope/', which is not a page or file of the site — link "
+        "to a page by its file, e.g. [Program](program.md), or fix the address",
+        "error: content/pages/notes.vi.md:13:5: link to 'note.md': there is no page 'note' — did you mean notes.md?",
+    ]
