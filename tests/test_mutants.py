@@ -184,3 +184,25 @@ def test_broken_links_are_located_at_line_and_column_with_a_hint(tiny):
         "to a page by its file, e.g. [Program](program.md), or fix the address",
         "error: content/pages/notes.vi.md:13:5: link to 'note.md': there is no page 'note' — did you mean notes.md?",
     ]
+
+
+def test_raw_html_links_are_resolved_like_markdown_links(tiny):
+    """In a raw HTML block: a page file becomes its URL, a static file its fingerprinted URL, an external link
+    gets rel="noopener" (unless it has a rel), entities in an address survive, mailto: is left alone."""
+    import re
+
+    from conftest import run_cli
+
+    page = tiny / "content/pages/notes.vi.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<figure><img src="/static/style.css" alt="a">'
+                    '<a href="index.md">home</a> <a href="https://x.org/?a=1&amp;b=2">x</a> '
+                    '<a href="https://y.org/" rel="me">y</a> <a href="http://z.org/"/> '
+                    '<video poster="index.fr.md" src="mailto:a@b.c"></video></figure>\n', encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    css = next((tiny / "site/static").glob("style.*.css")).name
+    html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
+    assert re.search("<figure>.*</figure>", html).group(0) == (
+        f'<figure><img src="/repo/static/{css}" alt="a"><a href="/repo/vi/">home</a> '
+        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener">x</a> <a href="https://y.org/" rel="me">y</a> '
+        '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>')
