@@ -206,3 +206,53 @@ def test_raw_html_links_are_resolved_like_markdown_links(tiny):
         f'<figure><img src="/repo/static/{css}" alt="a"><a href="/repo/vi/">home</a> '
         '<a href="https://x.org/?a=1&amp;b=2" rel="noopener">x</a> <a href="https://y.org/" rel="me">y</a> '
         '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>')
+
+
+# --- JSON-LD (microsite/publish.py) ---
+
+def test_the_event_json_ld_is_exactly_the_event_data(event):
+    """Search engines read every key of the Event: its types, names, dates, place, super-event and performers."""
+    import json
+    import re
+
+    from conftest import run_cli
+
+    assert run_cli(event).code == 0
+    html = (event / "site/fr/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    place = {"@type": "Place", "name": "Hué"}
+    assert data == {
+        "@context": "https://schema.org", "@type": "Event", "name": "Ville verte – Mobilité propre",
+        "description": "Site d’essai d’un atelier imaginaire\xa0: la mobilité propre dans les villes vertes.",
+        "startDate": "2024-10-03", "endDate": "2024-10-03",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "inLanguage": "fr", "url": "https://example.test/event/fr/",
+        "location": {**place, "address": {"@type": "PostalAddress", "addressLocality": "Hué",
+                                          "addressCountry": "VN"}},
+        "superEvent": {"@type": "Event", "name": "3e Forum modèle des villes"},
+        "performer": [
+            {"@type": "Person", "name": "Trần Thị Lan",
+             "jobTitle": "directrice adjointe d’un service d’essai des transports", "homeLocation": place},
+            {"@type": "Person", "name": "Élodie Marchand", "jobTitle": "conseillère municipale d’essai",
+             "homeLocation": {"@type": "Place", "name": "Grenoble"}},
+            {"@type": "Person", "name": "Lê Văn Đức", "jobTitle": "urbaniste d’essai"},
+        ],
+    }
+
+
+def test_without_a_site_description_the_json_ld_describes_the_conference(event):
+    """No description in site.yaml: the Event's description is the conference's name."""
+    import json
+    import re
+
+    from conftest import run_cli
+
+    site_yaml = event / "content/site.yaml"
+    lines = site_yaml.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("description:\n")
+    site_yaml.write_text("".join(lines[:at] + lines[at + 3:]), encoding="utf-8")
+    assert run_cli(event).code == 0
+    html = (event / "site/vi/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["description"] == "Diễn đàn mẫu các thành phố lần thứ 3"
