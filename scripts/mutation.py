@@ -74,6 +74,9 @@ EQUIVALENT = {
     "microsite.publish.x_escape__mutmut_5": "quote=True: as _2",
     "microsite.publish.x__ics_fold__mutmut_11":
         "folded lines one octet shorter: still within RFC 5545's 75 octets, and unfolding gives the same text",
+    "microsite.translations.x_strict_problems__mutmut_23":
+        "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
+    "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")

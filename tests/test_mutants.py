@@ -256,3 +256,37 @@ def test_without_a_site_description_the_json_ld_describes_the_conference(event):
     html = (event / "site/vi/index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["description"] == "Diễn đàn mẫu các thành phố lần thứ 3"
+
+
+def test_a_strict_build_names_each_broken_placeholder_where_it_is(tiny):
+    """Under --strict, an invalid catalog is reported by its located problems (not as a crash or a summary)."""
+    from conftest import run_cli
+    from test_catalog_safety import add_entry, strict_clean, use_in_templates
+
+    strict_clean(tiny)
+    use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
+    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
+                           'msgstr "Intervention sur %(total)s"\n')
+    result = run_cli(tiny, "--strict")
+    assert result.code == 1 and "Traceback" not in result.err
+    errors = [e for e in result.err.splitlines() if e.startswith("error:")]
+    assert errors[0].startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of "
+                                "'Contribution %(number)s of %(total)s' lacks %(number)s"), errors
+    assert len(errors) == 2 and "(vi) is untranslated" in errors[1]   # the vi catalog lacks the new string
+
+
+def test_confirming_needs_a_known_page_with_its_source(tiny):
+    """--confirm refuses an unknown page (listing the known ones) and a page whose source language is missing."""
+    from conftest import run_cli, write
+
+    result = run_cli(tiny, "translations", "--confirm", "nowhere")
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages: there is no page 'nowhere' — known pages: index, "
+                                       "notes, talks/da-nang"]
+    write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
+    before = (tiny / "content/translations.yaml").read_bytes()
+    result = run_cli(tiny, "translations", "--confirm", "extra")
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages/extra.vi.md: the source page is missing, so there is "
+                                       "nothing to confirm against — write the source page first"]
+    assert (tiny / "content/translations.yaml").read_bytes() == before
