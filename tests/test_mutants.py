@@ -290,3 +290,24 @@ def test_confirming_needs_a_known_page_with_its_source(tiny):
     assert result.err.splitlines() == ["error: content/pages/extra.vi.md: the source page is missing, so there is "
                                        "nothing to confirm against — write the source page first"]
     assert (tiny / "content/translations.yaml").read_bytes() == before
+
+
+def test_the_report_names_a_plural_by_its_singular_and_shortens_from_forty_characters(tiny):
+    """A plural entry with one empty form is untranslated and named by its singular; a msgid of exactly 40
+    characters is shortened, one of 39 is not."""
+    from conftest import edit, run_cli
+
+    forty, thirty_nine = "A" * 40, "B" * 39
+    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
+         'msgid "One talk"\nmsgid_plural "%(n)s talks"\nmsgstr[0] "Un exposé"\nmsgstr[1] ""\n\n'
+         '#: templates/base.html\nmsgid "Date"')
+    edit(tiny / "locales/vi/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
+         f'#, fuzzy\nmsgid "{forty}"\nmsgstr "x"\n\n#: templates/base.html\nmsgid "Date"')
+    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")}
+    assert rows["fr"].endswith("1 untranslated: 'One talk'")
+    assert rows["vi"].endswith(f"1 fuzzy: '{'A' * 37}...'")
+    edit(tiny / "locales/vi/LC_MESSAGES/messages.po", forty, thirty_nine)
+    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")}
+    assert rows["vi"].endswith(f"1 fuzzy: '{thirty_nine}'")
