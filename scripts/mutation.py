@@ -77,6 +77,8 @@ EQUIVALENT = {
     "microsite.translations.x_strict_problems__mutmut_23":
         "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
     "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
+    "microsite.translations.x_report__mutmut_4":
+        "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")

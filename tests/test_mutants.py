@@ -311,3 +311,14 @@ def test_the_report_names_a_plural_by_its_singular_and_shortens_from_forty_chara
     rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
             if line.startswith("catalog")}
     assert rows["vi"].endswith(f"1 fuzzy: '{thirty_nine}'")
+
+
+def test_a_missing_catalog_is_a_row_of_the_report(tiny):
+    """No French catalog: the report says so on the catalog's own row, naming its file."""
+    from conftest import run_cli
+
+    (tiny / "locales/fr/LC_MESSAGES/messages.po").unlink()
+    result = run_cli(tiny, "translations")
+    assert result.code == 1
+    assert result.out.splitlines()[-2] == ("catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po"
+                                           "  the fr interface catalog is missing")
