@@ -322,3 +322,18 @@ def test_a_missing_catalog_is_a_row_of_the_report(tiny):
     assert result.code == 1
     assert result.out.splitlines()[-2] == ("catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po"
                                            "  the fr interface catalog is missing")
+
+
+def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_first(tiny):
+    """One broken placeholder, then two: the row says how many (singular, plural) and where the first is."""
+    from conftest import run_cli
+    from test_catalog_safety import add_entry, use_in_templates
+
+    use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
+    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
+                           'msgstr "Intervention sur %(total)s"\n')
+    row = ("catalog  messages       fr    invalid       locales/fr/LC_MESSAGES/messages.po  {}: line "
+           f"{line}: the translation of 'Contribution %(number)s of %(total)s' lacks %(number)s")
+    assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("1 broken placeholder")
+    add_entry(tiny, '#, python-format\nmsgid "Page %(n)s"\nmsgstr "Page"\n')
+    assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("2 broken placeholders")
