@@ -337,3 +337,18 @@ def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_fir
     assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("1 broken placeholder")
     add_entry(tiny, '#, python-format\nmsgid "Page %(n)s"\nmsgstr "Page"\n')
     assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("2 broken placeholders")
+
+
+def test_a_string_with_a_context_is_found_in_the_catalog_by_its_context(tiny):
+    """pgettext("menu", "Agenda") is translated by the catalogs' msgctxt "menu" entry: both catalogs are ok."""
+    from conftest import run_cli
+    from test_catalog_safety import use_in_templates
+
+    use_in_templates(tiny, '{{ pgettext("menu", "Agenda") }}')
+    for lang, text in (("vi", "Chương trình"), ("fr", "Programme")):
+        po = tiny / f"locales/{lang}/LC_MESSAGES/messages.po"
+        po.write_text(po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n',
+                      encoding="utf-8")
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")]
+    assert rows == [["vi", "ok"], ["fr", "ok"]]
