@@ -320,8 +320,9 @@ def test_a_missing_catalog_is_a_row_of_the_report(tiny):
     (tiny / "locales/fr/LC_MESSAGES/messages.po").unlink()
     result = run_cli(tiny, "translations")
     assert result.code == 1
-    assert result.out.splitlines()[-2] == ("catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po"
-                                           "  the fr interface catalog is missing")
+    assert result.out.splitlines()[-3:-1] == [
+        "catalog  messages       vi    ok       locales/vi/LC_MESSAGES/messages.po  5 strings",
+        "catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po  the fr interface catalog is missing"]
 
 
 def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_first(tiny):
