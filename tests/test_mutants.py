@@ -345,11 +345,19 @@ def test_a_string_with_a_context_is_found_in_the_catalog_by_its_context(tiny):
     from conftest import run_cli
     from test_catalog_safety import use_in_templates
 
-    use_in_templates(tiny, '{{ pgettext("menu", "Agenda") }}')
+    use_in_templates(tiny, '{{ pgettext("menu", "Agenda") }} {{ npgettext("menu", "%(num)s talk", "%(num)s talks", 2) }}')
+    forms = {"vi": 'msgstr[0] "%(num)s x"\n', "fr": 'msgstr[0] "%(num)s x"\nmsgstr[1] "%(num)s xs"\n'}
     for lang, text in (("vi", "Chương trình"), ("fr", "Programme")):
         po = tiny / f"locales/{lang}/LC_MESSAGES/messages.po"
-        po.write_text(po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n',
+        po.write_text(po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n'
+                      '\nmsgctxt "menu"\nmsgid "%(num)s talk"\nmsgid_plural "%(num)s talks"\n' + forms[lang],
                       encoding="utf-8")
     rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
             if line.startswith("catalog")]
     assert rows == [["vi", "ok"], ["fr", "ok"]]
+    # A template that cannot be parsed is left to the build: the templates after it are still read.
+    (tiny / "templates/a-broken.html").write_text("{% if %}", encoding="utf-8")
+    use_in_templates(tiny, '{{ _("A string no catalog has") }}')
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")]
+    assert rows == [["vi", "untranslated"], ["fr", "untranslated"]]
