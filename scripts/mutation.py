@@ -177,10 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     found = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     text, open_survivors = table(found)
     print(text)
-    stale = sorted(n for n in EQUIVALENT if found.get(n) not in ("survived", "no tests"))
+    ran = {module_of(n) for n in found}
+    stale = sorted(n for n in EQUIVALENT if module_of(n) in ran and found.get(n) not in ("survived", "no tests"))
     print("\nEquivalent survivors (change nothing observable):")
     for name, why in EQUIVALENT.items():
-        if name not in stale:
+        if name in found and name not in stale:
             print(f"- `{name}`: {why}")
     if stale:
         print("\nListed as equivalent but now killed or gone (update EQUIVALENT):", *stale, sep="\n  ")
