@@ -104,6 +104,9 @@ def mutmut_one(module: str, children: int) -> None:
     patterns, tests = TARGETS[module]
     # mutmut leaves a module it did not mutate newer than its source, then takes it for already mutated.
     (ROOT / "mutants" / "microsite" / module.split()[0]).unlink(missing_ok=True)
+    # Which test reaches which function is measured afresh for each module (stats kept from the previous module,
+    # run with other code mutated, would be stale when the two modules share their test list).
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     config = configuration.config()
     config.only_mutate = ["microsite/" + module.split()[0]]
     config.pytest_add_cli_args_test_selection = [*tests, "-k", SKIP]
