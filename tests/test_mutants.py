@@ -361,3 +361,48 @@ def test_a_string_with_a_context_is_found_in_the_catalog_by_its_context(tiny):
     rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
             if line.startswith("catalog")]
     assert rows == [["vi", "untranslated"], ["fr", "untranslated"]]
+
+
+def test_a_build_warns_of_each_stale_and_missing_translation_exactly(tiny):
+    """The build's warnings name the file, the reason and the command or file that ends the warning."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny))
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
+        "warning: content/pages/index.fr.md: translation is stale — the source page changed since it was confirmed; "
+        "check it, then run `python build.py translations --confirm index`",
+        "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
+        "content/pages/notes.fr.md",
+        "warning: content/pages/talks/da-nang.fr.md: translation is stale — it was never confirmed against the "
+        "source page; check it, then run `python build.py translations --confirm talks/da-nang`",
+    ]
+
+
+def test_a_site_without_its_home_page_is_one_line(tiny):
+    """No index page in any language: one error that says which file to create."""
+    from conftest import edit, run_cli
+
+    for page in (tiny / "content/pages").glob("index.*.md"):
+        page.unlink()
+    edit(tiny / "content/site.yaml", "menu: [index, notes]", "menu: [notes]")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages: the home page is missing — create "
+                                       "content/pages/index.vi.md", "Build failed: 1 error; site/ was left as it was."]
+
+
+def test_a_page_written_only_in_french_falls_back_the_other_way(tiny):
+    """A page with no Vietnamese source: the vi page shows the French text, marked fr; the fr page is ok."""
+    from conftest import run_cli, write
+
+    write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert ("warning: content/pages/extra.fr.md: no vi translation — a fallback page shows the fr text; create "
+            "content/pages/extra.vi.md") in result.err.splitlines()
+    html = (tiny / "site/vi/extra/index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in html and '<div lang="fr">' in html and "Texte." in html
+    rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("page     extra")]
+    assert rows == ["page     extra          vi    missing  content/pages/extra.vi.md           shows the fr text",
+                    "page     extra          fr    ok       content/pages/extra.fr.md"]
