@@ -406,3 +406,16 @@ def test_a_page_written_only_in_french_falls_back_the_other_way(tiny):
     rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("page     extra")]
     assert rows == ["page     extra          vi    missing  content/pages/extra.vi.md           shows the fr text",
                     "page     extra          fr    ok       content/pages/extra.fr.md"]
+
+
+def test_the_calendar_description_uses_the_date_patterns_of_site_yaml(event):
+    """The date written in the calendar's description follows site.yaml's patterns, like the pages."""
+    from conftest import run_cli
+    from test_generated_text import ics_value
+
+    site_yaml = event / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + (
+        "dates:\n  fr: {full: \"EEEE d MMM y\", part_of_day: \"{date}, {part}\"}\n"), encoding="utf-8")
+    assert run_cli(event).code == 0
+    calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
+    assert ics_value(calendar, "DESCRIPTION").split("\n")[1] == "Jeudi 3 oct. 2024, le matin"
