@@ -84,19 +84,21 @@ EQUIVALENT = {
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
 
 
-def run_module(module: str, children: int) -> None:
-    """Run mutmut over one module with its own tests, in a fresh process, and keep its mutants' results."""
+def run_module(module: str, children: int, only: list[str] | None = None) -> None:
+    """Run mutmut over one module with its own tests, in a fresh process, and keep its mutants' results (with
+    `only`, just the mutants those patterns name: the module's other results are kept)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run([sys.executable, __file__, "--mutmut-one", module, "--children", str(children)], cwd=ROOT,
-                   env=env)
-    patterns = TARGETS[module][0]
+    subprocess.run([sys.executable, __file__, "--mutmut-one", module, "--children", str(children),
+                    *[f"--only={pattern}" for pattern in only or []]], cwd=ROOT, env=env)
+    patterns = only or TARGETS[module][0]
     found = {n: s for n, s in results().items() if any(fnmatchcase(n, p) for p in patterns) and s != "not checked"}
     kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    kept = {n: s for n, s in kept.items() if module_of(n) != module}
+    if not only:
+        kept = {n: s for n, s in kept.items() if module_of(n) != module}
     RESULTS.write_text(json.dumps({**kept, **found}, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def mutmut_one(module: str, children: int) -> None:
+def mutmut_one(module: str, children: int, only: list[str] | None = None) -> None:
     """Inside the fresh process: point mutmut's configuration at one module and its tests, then run it. (mutmut
     resets every result when the test selection changes, hence one process and one saved result file per module.)"""
     from mutmut import configuration
@@ -112,7 +114,7 @@ def mutmut_one(module: str, children: int) -> None:
     config.pytest_add_cli_args_test_selection = [*tests, "-k", SKIP]
     from mutmut.__main__ import cli
 
-    cli.main(["run", "--max-children", str(children), *patterns], standalone_mode=False)
+    cli.main(["run", "--max-children", str(children), *(only or patterns)], standalone_mode=False)
 
 
 def results() -> dict[str, str]:
@@ -166,17 +168,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="mutants tested at once")
     parser.add_argument("modules", nargs="*", metavar="MODULE",
                         help=f"only these (default: all): {', '.join(TARGETS)}")
+    parser.add_argument("--only", action="append", metavar="PATTERN",
+                        help="rerun only the mutants these names or patterns match (e.g. after adding a test)")
     parser.add_argument("--mutmut-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mutmut_one:
-        mutmut_one(args.mutmut_one, args.children)
+        mutmut_one(args.mutmut_one, args.children, args.only)
         return 0
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"unknown module {unknown[0]!r}: choose among {', '.join(TARGETS)}")
     if not args.report:
         for module in args.modules or TARGETS:
-            run_module(module, args.children)
+            run_module(module, args.children, args.only)
     found = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     text, open_survivors = table(found)
     print(text)
