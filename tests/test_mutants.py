@@ -419,3 +419,25 @@ def test_the_calendar_description_uses_the_date_patterns_of_site_yaml(event):
     assert run_cli(event).code == 0
     calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
     assert ics_value(calendar, "DESCRIPTION").split("\n")[1] == "Jeudi 3 oct. 2024, le matin"
+
+
+def test_strings_the_catalogs_lack_are_counted_and_the_first_by_msgid_is_named(tiny):
+    """Template strings absent from the catalogs are counted once each (a context makes another string), the
+    first in msgid order is named, and a call with a variable (no literal string) is not a string to translate."""
+    from conftest import run_cli
+    from test_catalog_safety import use_in_templates
+
+    use_in_templates(tiny, '{{ _("Zebra") }} {{ pgettext("b", "Alpha") }} {{ pgettext("a", "Alpha") }} '
+                           '{{ _("Zebra") }} {{ _("Alpha") }} {{ _(page.title) }}')
+    rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")]
+    assert [row.split("  ")[-1] for row in rows] == ["4 used by the templates but not in the catalog: 'Alpha'"] * 2
+
+
+def test_confirming_a_page_records_only_its_real_translations(tiny):
+    """Confirming a page whose French is a fallback confirms nothing and records nothing for French."""
+    from conftest import run_cli
+
+    result = run_cli(tiny, "translations", "--confirm", "notes")
+    assert "confirmed" not in result.out
+    assert "notes" not in (tiny / "content/translations.yaml").read_text(encoding="utf-8")
+    assert "page     notes          fr    missing" in result.out
