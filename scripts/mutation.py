@@ -79,6 +79,14 @@ EQUIVALENT = {
     "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
     "microsite.translations.x_report__mutmut_4":
         "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
+    "microsite.model.x__pair_pages__mutmut_25":
+        "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
+    "microsite.model.x__pair_pages__mutmut_26":
+        "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
+    "microsite.model.x__pair_pages__mutmut_42":
+        "_state() given None for the translation's own file: _state never reads that argument",
+    "microsite.model.x__pair_pages__mutmut_83":
+        "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
