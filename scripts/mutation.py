@@ -68,6 +68,8 @@ EQUIVALENT = {
         "same as _2 (the / test never true): dirname(path) + '/' equals a path ending in /",
     "microsite.urls.xǁUrlsǁpath__mutmut_13":
         "'XX' added to quote()'s safe characters: letters are never quoted anyway",
+    "microsite.urls.xǁUrlsǁhome__mutmut_7":
+        "page_url_path(lang, None) instead of (lang, ''): both slugs are falsy, both give LANG/",
     "microsite.publish.x_escape__mutmut_2":
         "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
     "microsite.publish.x_escape__mutmut_4": "quote=True by default: as _2",

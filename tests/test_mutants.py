@@ -441,3 +441,14 @@ def test_confirming_a_page_records_only_its_real_translations(tiny):
     assert "confirmed" not in result.out
     assert "notes" not in (tiny / "content/translations.yaml").read_text(encoding="utf-8")
     assert "page     notes          fr    missing" in result.out
+
+
+def test_absolute_urls_carry_the_whole_base_url():
+    """What social cards, feeds and sitemaps link to: the root, a home page and an asset, absolute."""
+    from microsite.urls import Urls
+
+    urls = Urls("https://example.org/repo/", {"social-card.png": "social-card.0123abcd.png"})
+    assert urls.root(absolute=True) == "https://example.org/repo/"
+    assert urls.home("fr", absolute=True) == "https://example.org/repo/fr/"
+    assert urls.asset("social-card.png", absolute=True) == "https://example.org/repo/static/social-card.0123abcd.png"
+    assert (urls.root(), urls.home("fr"), urls.asset("x.svg")) == ("/repo/", "/repo/fr/", "/repo/static/x.svg")
