@@ -94,12 +94,13 @@ EQUIVALENT = {
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
 
 
-def run_module(module: str, children: int, only: list[str] | None = None) -> None:
+def run_module(module: str, children: int, only: list[str] | None = None, tests: list[str] | None = None) -> None:
     """Run mutmut over one module with its own tests, in a fresh process, and keep its mutants' results (with
     `only`, just the mutants those patterns name: the module's other results are kept)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     subprocess.run([sys.executable, __file__, "--mutmut-one", module, "--children", str(children),
-                    *[f"--only={pattern}" for pattern in only or []]], cwd=ROOT, env=env)
+                    *[f"--only={pattern}" for pattern in only or []],
+                    *[f"--tests={test}" for test in tests or []]], cwd=ROOT, env=env)
     patterns = only or TARGETS[module][0]
     found = {n: s for n, s in results().items() if any(fnmatchcase(n, p) for p in patterns) and s != "not checked"}
     kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
@@ -108,12 +109,12 @@ def run_module(module: str, children: int, only: list[str] | None = None) -> Non
     RESULTS.write_text(json.dumps({**kept, **found}, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def mutmut_one(module: str, children: int, only: list[str] | None = None) -> None:
+def mutmut_one(module: str, children: int, only: list[str] | None = None, tests: list[str] | None = None) -> None:
     """Inside the fresh process: point mutmut's configuration at one module and its tests, then run it. (mutmut
     resets every result when the test selection changes, hence one process and one saved result file per module.)"""
     from mutmut import configuration
 
-    patterns, tests = TARGETS[module]
+    patterns, tests = TARGETS[module][0], tests or TARGETS[module][1]
     # mutmut leaves a module it did not mutate newer than its source, then takes it for already mutated.
     (ROOT / "mutants" / "microsite" / module.split()[0]).unlink(missing_ok=True)
     # Which test reaches which function is measured afresh for each module (stats kept from the previous module,
@@ -180,17 +181,20 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"only these (default: all): {', '.join(TARGETS)}")
     parser.add_argument("--only", action="append", metavar="PATTERN",
                         help="rerun only the mutants these names or patterns match (e.g. after adding a test)")
+    parser.add_argument("--tests", action="append", metavar="FILE",
+                        help="with --only: run these test files instead of the module's (a mutant some tests kill "
+                             "is killed by the whole list, so a quick recheck may use fewer)")
     parser.add_argument("--mutmut-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mutmut_one:
-        mutmut_one(args.mutmut_one, args.children, args.only)
+        mutmut_one(args.mutmut_one, args.children, args.only, args.tests)
         return 0
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"unknown module {unknown[0]!r}: choose among {', '.join(TARGETS)}")
     if not args.report:
         for module in args.modules or TARGETS:
-            run_module(module, args.children, args.only)
+            run_module(module, args.children, args.only, args.tests)
     found = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     text, open_survivors = table(found)
     print(text)
