@@ -81,6 +81,9 @@ EQUIVALENT = {
     "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
     "microsite.translations.x_report__mutmut_4":
         "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
+    "microsite.translations.x_template_messages__mutmut_37":
+        "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
+    "microsite.translations.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
     "microsite.model.x__pair_pages__mutmut_25":
         "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
     "microsite.model.x__pair_pages__mutmut_26":
