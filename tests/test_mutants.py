@@ -452,3 +452,33 @@ def test_absolute_urls_carry_the_whole_base_url():
     assert urls.home("fr", absolute=True) == "https://example.org/repo/fr/"
     assert urls.asset("social-card.png", absolute=True) == "https://example.org/repo/static/social-card.0123abcd.png"
     assert (urls.root(), urls.home("fr"), urls.asset("x.svg")) == ("/repo/", "/repo/fr/", "/repo/static/x.svg")
+
+
+# --- the build date (microsite/publish.py) ---
+
+def test_source_date_epoch_is_read_as_a_utc_day_whatever_the_local_zone(monkeypatch):
+    """18:00 UTC on 3 October is already the 4th in Hà Nội: the build date is the UTC day, the 3rd."""
+    import datetime as dt
+    import time
+
+    from microsite.publish import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 10, 3, 18, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        assert build_date() == dt.date(2024, 10, 3)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_source_date_epoch_that_is_not_a_time_is_one_exact_line(tiny, monkeypatch):
+    """The line names the variable, its value and what to set instead."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == ("error: SOURCE_DATE_EPOCH: 'soon' is not a Unix time — set it to a number "
+                                          "of seconds such as 1681430400, or unset it")
