@@ -76,6 +76,28 @@ EQUIVALENT = {
     "microsite.publish.x_escape__mutmut_5": "quote=True: as _2",
     "microsite.publish.x__ics_fold__mutmut_11":
         "folded lines one octet shorter: still within RFC 5545's 75 octets, and unfolding gives the same text",
+    "microsite.publish.x_event_json_ld__mutmut_105":
+        "ensure_ascii=None: non-ASCII letters written as \\u escapes, which a JSON reader decodes to the same text",
+    "microsite.publish.x_event_json_ld__mutmut_106":
+        "indent=None: the same JSON data on one line",
+    "microsite.publish.x_event_json_ld__mutmut_107":
+        "sort_keys=None: false like the default, byte-identical output",
+    "microsite.publish.x_event_json_ld__mutmut_109":
+        "ensure_ascii left to its default (True): as _105",
+    "microsite.publish.x_event_json_ld__mutmut_110":
+        "indent left to its default: as _106",
+    "microsite.publish.x_event_json_ld__mutmut_111":
+        "sort_keys left to its default (False): byte-identical output",
+    "microsite.publish.x_event_json_ld__mutmut_112":
+        "ensure_ascii=True: as _105",
+    "microsite.publish.x_event_json_ld__mutmut_113":
+        "indent=3: the same JSON data, indented otherwise",
+    "microsite.publish.x_event_json_ld__mutmut_114":
+        "sort_keys=True: the same JSON object, its keys in another order",
+    "microsite.publish.x_event_json_ld__mutmut_129":
+        "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
+    "microsite.publish.x_event_json_ld__mutmut_132":
+        "\\u003E instead of \\u003e: as _129, for >",
     "microsite.translations.x_strict_problems__mutmut_23":
         "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
     "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
