@@ -54,6 +54,9 @@ def test_bad_base_url_refused(bad):
     ("/vi/tham-luan/nevers/", "../ha-noi/", "/vi/tham-luan/ha-noi/"),
     ("/vi/", "chuong-trinh/", "/vi/chuong-trinh/"),
     ("/vi/a/", "../../static/x.png", "/static/x.png"),
+    ("/vi/a/index.html", "b/", "/vi/a/b/"),     # a file's links are relative to its folder
+    ("/vi/a/index.html", "x.png", "/vi/a/x.png"),
+    ("/vi/", "../", "/"),                       # up to the root: one slash, not two
 ])
 def test_resolve_relative(current, href, result):
     assert resolve_relative(current, href) == result

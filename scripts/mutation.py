@@ -1,0 +1,241 @@
+"""Mutation testing of the modules where a silent bug reaches visitors, with mutmut (README, "Mutation testing").
+
+    python scripts/mutation.py              # run mutmut (minutes to an hour on 2 cores), then print the table
+    python scripts/mutation.py --report     # print the table of the last run only
+
+mutmut copies the project into mutants/, mutates one function at a time and runs only the tests (listed in
+pyproject.toml, [tool.mutmut]) that reach that function. A mutant a test fails on is killed; one no test notices
+survived. A survivor either gets a test (tests/test_mutants.py) or, when it changes nothing anyone could observe,
+is listed in EQUIVALENT below with why. The score is killed / (mutants - equivalent), per module.
+Not part of .ci/run: too slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTMUT = [sys.executable, "-m", "mutmut"]
+
+# What is mutated (mutmut name patterns: whole modules, in model.py only the translation-state functions) and
+# the tests run against it. No browser tests; the 20 KB hostile pages measure time, not output.
+SKIP = "not browser and not lighthouse and not actionlint and not hostile_page_of_20_kb"
+TARGETS = {
+    "text.py": (["microsite.text.*"],
+                ["tests/test_text.py", "tests/test_what_visitors_see.py", "tests/test_generated_text.py",
+                 "tests/test_mutants.py"]),
+    "urls.py": (["microsite.urls.*"],
+                ["tests/test_urls.py", "tests/test_publish.py", "tests/test_what_visitors_see.py",
+                 "tests/test_golden.py", "tests/test_mutants.py"]),
+    "publish.py": (["microsite.publish.*"],
+                   ["tests/test_publish.py", "tests/test_generated_text.py", "tests/test_what_visitors_see.py",
+                    "tests/test_golden.py", "tests/test_mutants.py"]),
+    "translations.py": (["microsite.translations.*"],
+                        ["tests/test_translations.py", "tests/test_what_visitors_see.py",
+                         "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "model.py (state)": (["microsite.model.x_stale_reason__*", "microsite.model.x__state__*",
+                          "microsite.model.x__pair_pages__*", "microsite.model.xǁPageǁis_fallback__*",
+                          "microsite.model.xǁSiteǁcounterparts__*", "microsite.model.xǁSiteǁalternates__*"],
+                         ["tests/test_translations.py", "tests/test_what_visitors_see.py",
+                          "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "markup.py": (["microsite.markup.*"],
+                  ["tests/test_allow_scripts.py", "tests/test_inputs_safety.py", "tests/test_fast_paths.py",
+                   "tests/test_content.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "output.py": (["microsite.output.*"],
+                  ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"]),
+    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants.py"]),
+}
+RESULTS = ROOT / "mutants" / "results-by-module.json"
+
+# Survivors that change nothing observable, by mutant name, with why. A change to a module renumbers its
+# mutants: rerun, and check each name below still shows the change its reason describes (`mutmut show NAME`).
+EQUIVALENT = {
+    "microsite.text.x_french_spacing_text__mutmut_36":
+        "`and` -> `or` before the thousands rule: the rule's own regex needs a digit, space, digit; only speed changes",
+    "microsite.text.x_french_spacing_text__mutmut_59":
+        "closing-guillemet rule run on text without »: its regex needs a », so nothing changes",
+    "microsite.text.x_french_spacing_html__mutmut_10":
+        "loop over tags too (step 1): every tag starts with < and is skipped as before",
+    "microsite.urls.x_resolve_relative__mutmut_2":
+        "always dirname(path) + '/': for a path ending in / that is the path itself",
+    "microsite.urls.x_resolve_relative__mutmut_5":
+        "same as _2 (the / test never true): dirname(path) + '/' equals a path ending in /",
+    "microsite.urls.xǁUrlsǁpath__mutmut_13":
+        "'XX' added to quote()'s safe characters: letters are never quoted anyway",
+    "microsite.urls.xǁUrlsǁhome__mutmut_7":
+        "page_url_path(lang, None) instead of (lang, ''): both slugs are falsy, both give LANG/",
+    "microsite.publish.x_escape__mutmut_2":
+        "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
+    "microsite.publish.x_escape__mutmut_4": "quote=True by default: as _2",
+    "microsite.publish.x_escape__mutmut_5": "quote=True: as _2",
+    "microsite.publish.x__ics_fold__mutmut_11":
+        "folded lines one octet shorter: still within RFC 5545's 75 octets, and unfolding gives the same text",
+    "microsite.publish.x_event_json_ld__mutmut_105":
+        "ensure_ascii=None: non-ASCII letters written as \\u escapes, which a JSON reader decodes to the same text",
+    "microsite.publish.x_event_json_ld__mutmut_106":
+        "indent=None: the same JSON data on one line",
+    "microsite.publish.x_event_json_ld__mutmut_107":
+        "sort_keys=None: false like the default, byte-identical output",
+    "microsite.publish.x_event_json_ld__mutmut_109":
+        "ensure_ascii left to its default (True): as _105",
+    "microsite.publish.x_event_json_ld__mutmut_110":
+        "indent left to its default: as _106",
+    "microsite.publish.x_event_json_ld__mutmut_111":
+        "sort_keys left to its default (False): byte-identical output",
+    "microsite.publish.x_event_json_ld__mutmut_112":
+        "ensure_ascii=True: as _105",
+    "microsite.publish.x_event_json_ld__mutmut_113":
+        "indent=3: the same JSON data, indented otherwise",
+    "microsite.publish.x_event_json_ld__mutmut_114":
+        "sort_keys=True: the same JSON object, its keys in another order",
+    "microsite.publish.x_event_json_ld__mutmut_129":
+        "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
+    "microsite.publish.x_event_json_ld__mutmut_132":
+        "\\u003E instead of \\u003e: as _129, for >",
+    "microsite.translations.x_strict_problems__mutmut_23":
+        "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
+    "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
+    "microsite.translations.x_report__mutmut_4":
+        "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
+    "microsite.translations.x_template_messages__mutmut_37":
+        "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
+    "microsite.translations.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
+    "microsite.model.x__pair_pages__mutmut_25":
+        "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
+    "microsite.model.x__pair_pages__mutmut_26":
+        "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
+    "microsite.model.x__pair_pages__mutmut_42":
+        "_state() given None for the translation's own file: _state never reads that argument",
+    "microsite.model.x__pair_pages__mutmut_83":
+        "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
+}
+
+STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
+
+
+def run_module(module: str, children: int, only: list[str] | None = None, tests: list[str] | None = None) -> None:
+    """Run mutmut over one module with its own tests, in a fresh process, and keep its mutants' results (with
+    `only`, just the mutants those patterns name: the module's other results are kept)."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    subprocess.run([sys.executable, __file__, "--mutmut-one", module, "--children", str(children),
+                    *[f"--only={pattern}" for pattern in only or []],
+                    *[f"--tests={test}" for test in tests or []]], cwd=ROOT, env=env)
+    patterns = only or TARGETS[module][0]
+    found = {n: s for n, s in results().items() if any(fnmatchcase(n, p) for p in patterns) and s != "not checked"}
+    kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    if not only:
+        kept = {n: s for n, s in kept.items() if module_of(n) != module}
+    RESULTS.write_text(json.dumps({**kept, **found}, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def mutmut_one(module: str, children: int, only: list[str] | None = None, tests: list[str] | None = None) -> None:
+    """Inside the fresh process: point mutmut's configuration at one module and its tests, then run it. (mutmut
+    resets every result when the test selection changes, hence one process and one saved result file per module.)"""
+    from mutmut import configuration
+
+    patterns, tests = TARGETS[module][0], tests or TARGETS[module][1]
+    # mutmut leaves a module it did not mutate newer than its source, then takes it for already mutated.
+    (ROOT / "mutants" / "microsite" / module.split()[0]).unlink(missing_ok=True)
+    # Which test reaches which function is measured afresh for each module (stats kept from the previous module,
+    # run with other code mutated, would be stale when the two modules share their test list).
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    config = configuration.config()
+    config.only_mutate = ["microsite/" + module.split()[0]]
+    config.pytest_add_cli_args_test_selection = [*tests, "-k", SKIP]
+    from mutmut.__main__ import cli
+
+    cli.main(["run", "--max-children", str(children), *(only or patterns)], standalone_mode=False)
+
+
+def results() -> dict[str, str]:
+    """Every mutant's status from the last run: mutant name -> killed, survived, no tests, timeout..."""
+    shown = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout
+    found = {}
+    for line in shown.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            found[name] = status
+    return found
+
+
+def module_of(name: str) -> str | None:
+    """The TARGETS row a mutant belongs to, or None when it was not part of the run."""
+    for module, (patterns, _tests) in TARGETS.items():
+        if any(fnmatchcase(name, pattern) for pattern in patterns):
+            return module
+    return None
+
+
+def table(found: dict[str, str]) -> tuple[str, list[str]]:
+    """The Markdown table of scores per module, and the survivors that are neither killed nor equivalent."""
+    rows = ["| module | mutants | killed | equivalent | other survivors | score |",
+            "|---|---:|---:|---:|---:|---:|"]
+    open_survivors, total = [], {"all": 0, "killed": 0, "equivalent": 0}
+    for module in TARGETS:
+        mine = {n: s for n, s in found.items() if module_of(n) == module and s != "not checked"}
+        killed = sum(s in ("killed", "timeout") for s in mine.values())
+        equivalent = sum(n in EQUIVALENT and s not in ("killed", "timeout") for n, s in mine.items())
+        others = [n for n, s in mine.items() if s not in ("killed", "timeout") and n not in EQUIVALENT]
+        open_survivors += [f"{n}: {mine[n]}" for n in sorted(others)]
+        counted = len(mine) - equivalent
+        score = f"{100 * killed / counted:.1f} %" if counted else "-"
+        rows.append(f"| {module} | {len(mine)} | {killed} | {equivalent} | {len(others)} | {score} |")
+        total["all"] += len(mine)
+        total["killed"] += killed
+        total["equivalent"] += equivalent
+    counted = total["all"] - total["equivalent"]
+    score = f"{100 * total['killed'] / counted:.1f} %" if counted else "-"
+    rows.append(f"| **all** | {total['all']} | {total['killed']} | {total['equivalent']} | {len(open_survivors)} "
+                f"| **{score}** |")
+    return "\n".join(rows), open_survivors
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run (unless --report), then print the table, the equivalent survivors and the others."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", action="store_true", help="only print the table of the last run")
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="mutants tested at once")
+    parser.add_argument("modules", nargs="*", metavar="MODULE",
+                        help=f"only these (default: all): {', '.join(TARGETS)}")
+    parser.add_argument("--only", action="append", metavar="PATTERN",
+                        help="rerun only the mutants these names or patterns match (e.g. after adding a test)")
+    parser.add_argument("--tests", action="append", metavar="FILE",
+                        help="with --only: run these test files instead of the module's (a mutant some tests kill "
+                             "is killed by the whole list, so a quick recheck may use fewer)")
+    parser.add_argument("--mutmut-one", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.mutmut_one:
+        mutmut_one(args.mutmut_one, args.children, args.only, args.tests)
+        return 0
+    unknown = [m for m in args.modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}: choose among {', '.join(TARGETS)}")
+    if not args.report:
+        for module in args.modules or TARGETS:
+            run_module(module, args.children, args.only, args.tests)
+    found = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    text, open_survivors = table(found)
+    print(text)
+    ran = {module_of(n) for n in found}
+    stale = sorted(n for n in EQUIVALENT if module_of(n) in ran and found.get(n) not in ("survived", "no tests"))
+    print("\nEquivalent survivors (change nothing observable):")
+    for name, why in EQUIVALENT.items():
+        if name in found and name not in stale:
+            print(f"- `{name}`: {why}")
+    if stale:
+        print("\nListed as equivalent but now killed or gone (update EQUIVALENT):", *stale, sep="\n  ")
+    if open_survivors:
+        print("\nSurvivors to kill with a test, or to judge equivalent (`mutmut show NAME`):", *open_survivors,
+              sep="\n  ")
+    return 1 if open_survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,486 @@
+"""Tests written to kill mutants that survived the mutation run (README, "Mutation testing")."""
+
+from __future__ import annotations
+
+from microsite.text import french_spacing_html, french_spacing_text, typeset
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+# --- text rules (microsite/text.py) ---
+
+def test_each_high_punctuation_mark_alone_gets_its_narrow_space():
+    """A sentence with only a ; (or only a ?) still gets its narrow no-break space."""
+    assert french_spacing_text("Pause ; café") == f"Pause{NNBSP}; café"
+    assert french_spacing_text("Pourquoi ?") == f"Pourquoi{NNBSP}?"
+    assert french_spacing_text("Enfin !") == f"Enfin{NNBSP}!"
+
+
+def test_an_escaped_apostrophe_alone_becomes_the_typographic_one():
+    """Markdown writes ' as &#39;: a text holding only that form still gets l’été."""
+    assert french_spacing_text("l&#39;été") == "l\u2019été"
+    assert french_spacing_text("l'été") == "l\u2019été"
+
+
+def test_typeset_applies_french_rules_to_french_only_whatever_the_region():
+    """Vietnamese keeps its text as written; fr and fr-CA both get French spacing."""
+    assert typeset("Tại sao ?", "vi") == "Tại sao ?"
+    assert typeset("Pourquoi ?", "fr") == f"Pourquoi{NNBSP}?"
+    assert typeset("Pourquoi ?", "fr-CA") == f"Pourquoi{NNBSP}?"
+
+
+def test_a_self_closing_code_tag_does_not_turn_the_rest_into_code():
+    """<code/> opens nothing: the prose after it still gets French spacing."""
+    assert french_spacing_html("<p><code/>Pause ; café</p>") == f"<p><code/>Pause{NNBSP}; café</p>"
+
+
+def test_prose_between_nested_code_closings_stays_raw():
+    """Text still inside <pre> after </code> is code: no spacing is added there."""
+    html = "<pre><code>x</code> a ;</pre> b ;"
+    assert french_spacing_html(html) == f"<pre><code>x</code> a ;</pre> b{NNBSP};"
+
+
+def test_an_unclosed_angle_bracket_is_left_as_typed():
+    """A '<' with no '>' after it is not text: it stays exactly as written."""
+    assert french_spacing_html("<p>x</p>< a ; b") == "<p>x</p>< a ; b"
+
+
+# --- URLs (microsite/urls.py) ---
+
+def test_urls_keep_sub_delimiters_readable_and_strip_only_leading_slashes():
+    """A static file named logo@2x+dark.png keeps its name in the URL; only leading slashes are dropped."""
+    from microsite.urls import Urls
+
+    urls = Urls("https://example.org/repo/")
+    assert urls.asset("logo@2x+dark.png") == "/repo/static/logo@2x+dark.png"
+    assert urls.path("/Xmas/", absolute=True) == "https://example.org/repo/Xmas/"
+    assert urls.path("a b/") == "/repo/a%20b/"
+
+
+# --- translation state (microsite/translations.py, the state functions of microsite/model.py) ---
+
+def _every_translation_problem(tiny):
+    """The tiny site with one of each: a stale page once confirmed, one never confirmed, a missing page, two fuzzy
+    strings in vi and two untranslated ones in fr (the first with a msgid too long to show whole)."""
+    from conftest import edit
+
+    source = tiny / "content/pages/index.vi.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    edit(tiny / "content/translations.yaml", "talks/da-nang:\n  fr: 8e48e522fb261b7b\n", "")
+    vi = tiny / "locales/vi/LC_MESSAGES/messages.po"
+    edit(vi, 'msgid "Date"', '#, fuzzy\nmsgid "Date"')
+    edit(vi, 'msgid "Enter"', '#, fuzzy\nmsgid "Enter"')
+    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"\nmsgstr "Date"',
+         'msgid "A message far longer than forty characters, to be shortened"\nmsgstr ""\n\n'
+         '#: templates/base.html\nmsgid "Date"\nmsgstr ""')
+    return tiny
+
+
+def test_the_translation_report_names_each_problem_exactly(tiny):
+    """The report's table, word for word: states, files, why a page is stale, counts and the first offender."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny), "translations")
+    assert result.code == 1
+    assert result.out == """\
+KIND     NAME           LANG  STATE         FILE                                DETAIL
+page     index          vi    ok            content/pages/index.vi.md
+page     index          fr    stale         content/pages/index.fr.md           the source page changed since it was confirmed
+page     notes          vi    ok            content/pages/notes.vi.md
+page     notes          fr    missing       content/pages/notes.fr.md           shows the vi text
+page     talks/da-nang  vi    ok            content/pages/talks/da-nang.vi.md
+page     talks/da-nang  fr    stale         content/pages/talks/da-nang.fr.md   it was never confirmed against the source page
+catalog  messages       vi    fuzzy         locales/vi/LC_MESSAGES/messages.po  2 fuzzy: 'Date'
+catalog  messages       fr    untranslated  locales/fr/LC_MESSAGES/messages.po  2 untranslated: 'A message far longer than forty chara...'
+3 ok, 5 to do
+"""
+
+
+def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
+    """--strict prints one located line per problem, each with what to do."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny), "--strict")
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
+        "error: content/pages/index.fr.md: page 'index' (fr) is stale: the source page changed since it was "
+        "confirmed — update the translation, then run `python build.py translations --confirm index`",
+        "error: content/pages/notes.fr.md: page 'notes' (fr) is missing: shows the vi text — write the translation "
+        "(python build.py new makes both files for a new page)",
+        "error: content/pages/talks/da-nang.fr.md: page 'talks/da-nang' (fr) is stale: it was never confirmed "
+        "against the source page — update the translation, then run "
+        "`python build.py translations --confirm talks/da-nang`",
+        "error: locales/fr/LC_MESSAGES/messages.po: catalog 'messages' (fr) is untranslated: 2 untranslated: "
+        "'A message far longer than forty chara...' — translate the empty msgstr entries (`python build.py i18n "
+        "extract`, then `i18n update`, adds the strings the templates use but the catalog lacks)",
+        "error: locales/vi/LC_MESSAGES/messages.po: catalog 'messages' (vi) is fuzzy: 2 fuzzy: 'Date' — check the "
+        "fuzzy entries and remove their '#, fuzzy' flag",
+    ]
+
+
+# --- feeds and calendars (microsite/publish.py) ---
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_feed_lists_the_newest_page_first(event):
+    """Feed entries go newest first (by each page's `updated`), then by name."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import edit, run_cli
+
+    edit(event / "content/pages/program.fr.md", 'slug: "programme"', 'slug: "programme"\nupdated: 2024-12-01')
+    edit(event / "content/pages/about.fr.md", 'slug: "à propos"', 'slug: "à propos"\nupdated: 2024-11-15')
+    assert run_cli(event).code == 0
+    feed = ET.parse(event / "site/fr/feed.xml").getroot()
+    entries = [(e.findtext(ATOM + "updated"), e.findtext(ATOM + "title")) for e in feed.iter(ATOM + "entry")]
+    assert entries[:2] == [("2024-12-01T00:00:00+07:00", "Programme"), ("2024-11-15T00:00:00+07:00", "À propos")]
+    dates = [day for day, _ in entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_language_with_no_page_of_its_own_has_an_empty_feed_dated_by_the_event(event):
+    """No French page at all: the French feed still builds, with no entry, dated the event's day."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import run_cli
+
+    for page in (event / "content/pages").rglob("*.fr.md"):
+        page.unlink()
+    result = run_cli(event)
+    assert result.code == 0, result.err
+    feed = ET.parse(event / "site/fr/feed.xml").getroot()
+    assert feed.findtext(ATOM + "updated") == "2024-10-03T00:00:00+07:00"
+    assert list(feed.iter(ATOM + "entry")) == []
+
+
+def test_calendar_text_escapes_backslashes_semicolons_and_commas(event):
+    """RFC 5545 TEXT: \\ ; , and newlines are escaped, so a calendar app shows the title as written."""
+    from conftest import edit, run_cli
+
+    edit(event / "content/event.yaml", 'fr: "Ville verte – Mobilité propre"', 'fr: "Ville\\\\verte;propre,sobre"')
+    assert run_cli(event).code == 0
+    calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
+    assert "\r\nSUMMARY;LANGUAGE=fr:Ville\\\\verte\\;propre\\,sobre\r\n" in calendar
+
+
+# --- links in Markdown and raw HTML (microsite/markup.py) ---
+
+def test_broken_links_are_located_at_line_and_column_with_a_hint(tiny):
+    """Each broken link names its file, line and column (where the address starts) and what to do."""
+    from conftest import run_cli
+
+    page = tiny / "content/pages/notes.vi.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\nMột dòng.\n\nXem [trang](nowhere.md) và [ảnh](/static/none.png).\n"
+                    '\n<p><a href="/nope/">x</a></p>\n\n[n](note.md)\n', encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines()[:4] == [
+        "error: content/pages/notes.vi.md:9:13: link to 'nowhere.md': there is no page 'nowhere' — check the "
+        "page's file name under content/pages/",
+        "error: content/pages/notes.vi.md:9:34: link to '/static/none.png', which is not a page or file of the "
+        "site — link to a page by its file, e.g. [Program](program.md), or fix the address",
+        "error: content/pages/notes.vi.md:11:13: link to '/nope/', which is not a page or file of the site — link "
+        "to a page by its file, e.g. [Program](program.md), or fix the address",
+        "error: content/pages/notes.vi.md:13:5: link to 'note.md': there is no page 'note' — did you mean notes.md?",
+    ]
+
+
+def test_raw_html_links_are_resolved_like_markdown_links(tiny):
+    """In a raw HTML block: a page file becomes its URL, a static file its fingerprinted URL, an external link
+    gets rel="noopener" (unless it has a rel), entities in an address survive, mailto: is left alone."""
+    import re
+
+    from conftest import run_cli
+
+    page = tiny / "content/pages/notes.vi.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<figure><img src="/static/style.css" alt="a">'
+                    '<a href="index.md">home</a> <a href="https://x.org/?a=1&amp;b=2">x</a> '
+                    '<a href="https://y.org/" rel="me">y</a> <a href="http://z.org/"/> '
+                    '<video poster="index.fr.md" src="mailto:a@b.c"></video></figure>\n', encoding="utf-8")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    css = next((tiny / "site/static").glob("style.*.css")).name
+    html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
+    assert re.search("<figure>.*</figure>", html).group(0) == (
+        f'<figure><img src="/repo/static/{css}" alt="a"><a href="/repo/vi/">home</a> '
+        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener">x</a> <a href="https://y.org/" rel="me">y</a> '
+        '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>')
+
+
+# --- JSON-LD (microsite/publish.py) ---
+
+def test_the_event_json_ld_is_exactly_the_event_data(event):
+    """Search engines read every key of the Event: its types, names, dates, place, super-event and performers."""
+    import json
+    import re
+
+    from conftest import run_cli
+
+    assert run_cli(event).code == 0
+    html = (event / "site/fr/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    place = {"@type": "Place", "name": "Hué"}
+    assert data == {
+        "@context": "https://schema.org", "@type": "Event", "name": "Ville verte – Mobilité propre",
+        "description": "Site d’essai d’un atelier imaginaire\xa0: la mobilité propre dans les villes vertes.",
+        "startDate": "2024-10-03", "endDate": "2024-10-03",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "inLanguage": "fr", "url": "https://example.test/event/fr/",
+        "location": {**place, "address": {"@type": "PostalAddress", "addressLocality": "Hué",
+                                          "addressCountry": "VN"}},
+        "superEvent": {"@type": "Event", "name": "3e Forum modèle des villes"},
+        "performer": [
+            {"@type": "Person", "name": "Trần Thị Lan",
+             "jobTitle": "directrice adjointe d’un service d’essai des transports", "homeLocation": place},
+            {"@type": "Person", "name": "Élodie Marchand", "jobTitle": "conseillère municipale d’essai",
+             "homeLocation": {"@type": "Place", "name": "Grenoble"}},
+            {"@type": "Person", "name": "Lê Văn Đức", "jobTitle": "urbaniste d’essai"},
+        ],
+    }
+
+
+def test_without_a_site_description_the_json_ld_describes_the_conference(event):
+    """No description in site.yaml: the Event's description is the conference's name."""
+    import json
+    import re
+
+    from conftest import run_cli
+
+    site_yaml = event / "content/site.yaml"
+    lines = site_yaml.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("description:\n")
+    site_yaml.write_text("".join(lines[:at] + lines[at + 3:]), encoding="utf-8")
+    assert run_cli(event).code == 0
+    html = (event / "site/vi/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["description"] == "Diễn đàn mẫu các thành phố lần thứ 3"
+
+
+def test_a_strict_build_names_each_broken_placeholder_where_it_is(tiny):
+    """Under --strict, an invalid catalog is reported by its located problems (not as a crash or a summary)."""
+    from conftest import run_cli
+    from test_catalog_safety import add_entry, strict_clean, use_in_templates
+
+    strict_clean(tiny)
+    use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
+    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
+                           'msgstr "Intervention sur %(total)s"\n')
+    result = run_cli(tiny, "--strict")
+    assert result.code == 1 and "Traceback" not in result.err
+    errors = [e for e in result.err.splitlines() if e.startswith("error:")]
+    assert errors[0].startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of "
+                                "'Contribution %(number)s of %(total)s' lacks %(number)s"), errors
+    assert len(errors) == 2 and "(vi) is untranslated" in errors[1]   # the vi catalog lacks the new string
+
+
+def test_confirming_needs_a_known_page_with_its_source(tiny):
+    """--confirm refuses an unknown page (listing the known ones) and a page whose source language is missing."""
+    from conftest import run_cli, write
+
+    result = run_cli(tiny, "translations", "--confirm", "nowhere")
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages: there is no page 'nowhere' — known pages: index, "
+                                       "notes, talks/da-nang"]
+    write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
+    before = (tiny / "content/translations.yaml").read_bytes()
+    result = run_cli(tiny, "translations", "--confirm", "extra")
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages/extra.vi.md: the source page is missing, so there is "
+                                       "nothing to confirm against — write the source page first"]
+    assert (tiny / "content/translations.yaml").read_bytes() == before
+
+
+def test_the_report_names_a_plural_by_its_singular_and_shortens_from_forty_characters(tiny):
+    """A plural entry with one empty form is untranslated and named by its singular; a msgid of exactly 40
+    characters is shortened, one of 39 is not."""
+    from conftest import edit, run_cli
+
+    forty, thirty_nine = "A" * 40, "B" * 39
+    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
+         'msgid "One talk"\nmsgid_plural "%(n)s talks"\nmsgstr[0] "Un exposé"\nmsgstr[1] ""\n\n'
+         '#: templates/base.html\nmsgid "Date"')
+    edit(tiny / "locales/vi/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
+         f'#, fuzzy\nmsgid "{forty}"\nmsgstr "x"\n\n#: templates/base.html\nmsgid "Date"')
+    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")}
+    assert rows["fr"].endswith("1 untranslated: 'One talk'")
+    assert rows["vi"].endswith(f"1 fuzzy: '{'A' * 37}...'")
+    edit(tiny / "locales/vi/LC_MESSAGES/messages.po", forty, thirty_nine)
+    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")}
+    assert rows["vi"].endswith(f"1 fuzzy: '{thirty_nine}'")
+
+
+def test_a_missing_catalog_is_a_row_of_the_report(tiny):
+    """No French catalog: the report says so on the catalog's own row, naming its file."""
+    from conftest import run_cli
+
+    (tiny / "locales/fr/LC_MESSAGES/messages.po").unlink()
+    result = run_cli(tiny, "translations")
+    assert result.code == 1
+    assert result.out.splitlines()[-3:-1] == [
+        "catalog  messages       vi    ok       locales/vi/LC_MESSAGES/messages.po  5 strings",
+        "catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po  the fr interface catalog is missing"]
+
+
+def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_first(tiny):
+    """One broken placeholder, then two: the row says how many (singular, plural) and where the first is."""
+    from conftest import run_cli
+    from test_catalog_safety import add_entry, use_in_templates
+
+    use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
+    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
+                           'msgstr "Intervention sur %(total)s"\n')
+    row = ("catalog  messages       fr    invalid       locales/fr/LC_MESSAGES/messages.po  {}: line "
+           f"{line}: the translation of 'Contribution %(number)s of %(total)s' lacks %(number)s")
+    assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("1 broken placeholder")
+    add_entry(tiny, '#, python-format\nmsgid "Page %(n)s"\nmsgstr "Page"\n')
+    assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("2 broken placeholders")
+
+
+def test_a_string_with_a_context_is_found_in_the_catalog_by_its_context(tiny):
+    """pgettext("menu", "Agenda") is translated by the catalogs' msgctxt "menu" entry: both catalogs are ok."""
+    from conftest import run_cli
+    from test_catalog_safety import use_in_templates
+
+    use_in_templates(tiny, '{{ pgettext("menu", "Agenda") }} '
+                           '{{ npgettext("menu", "%(num)s talk", "%(num)s talks", 2) }}')
+    forms = {"vi": 'msgstr[0] "%(num)s x"\n', "fr": 'msgstr[0] "%(num)s x"\nmsgstr[1] "%(num)s xs"\n'}
+    for lang, text in (("vi", "Chương trình"), ("fr", "Programme")):
+        po = tiny / f"locales/{lang}/LC_MESSAGES/messages.po"
+        po.write_text(po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n'
+                      '\nmsgctxt "menu"\nmsgid "%(num)s talk"\nmsgid_plural "%(num)s talks"\n' + forms[lang],
+                      encoding="utf-8")
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")]
+    assert rows == [["vi", "ok"], ["fr", "ok"]]
+    # A template that cannot be parsed is left to the build: the templates after it are still read.
+    (tiny / "templates/a-broken.html").write_text("{% if %}", encoding="utf-8")
+    use_in_templates(tiny, '{{ _("A string no catalog has") }}')
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
+            if line.startswith("catalog")]
+    assert rows == [["vi", "untranslated"], ["fr", "untranslated"]]
+
+
+def test_a_build_warns_of_each_stale_and_missing_translation_exactly(tiny):
+    """The build's warnings name the file, the reason and the command or file that ends the warning."""
+    from conftest import run_cli
+
+    result = run_cli(_every_translation_problem(tiny))
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
+        "warning: content/pages/index.fr.md: translation is stale — the source page changed since it was confirmed; "
+        "check it, then run `python build.py translations --confirm index`",
+        "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
+        "content/pages/notes.fr.md",
+        "warning: content/pages/talks/da-nang.fr.md: translation is stale — it was never confirmed against the "
+        "source page; check it, then run `python build.py translations --confirm talks/da-nang`",
+    ]
+
+
+def test_a_site_without_its_home_page_is_one_line(tiny):
+    """No index page in any language: one error that says which file to create."""
+    from conftest import edit, run_cli
+
+    for page in (tiny / "content/pages").glob("index.*.md"):
+        page.unlink()
+    edit(tiny / "content/site.yaml", "menu: [index, notes]", "menu: [notes]")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines() == ["error: content/pages: the home page is missing — create "
+                                       "content/pages/index.vi.md", "Build failed: 1 error; site/ was left as it was."]
+
+
+def test_a_page_written_only_in_french_falls_back_the_other_way(tiny):
+    """A page with no Vietnamese source: the vi page shows the French text, marked fr; the fr page is ok."""
+    from conftest import run_cli, write
+
+    write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    assert ("warning: content/pages/extra.fr.md: no vi translation — a fallback page shows the fr text; create "
+            "content/pages/extra.vi.md") in result.err.splitlines()
+    html = (tiny / "site/vi/extra/index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in html and '<div lang="fr">' in html and "Texte." in html
+    rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("page     extra")]
+    assert rows == ["page     extra          vi    missing  content/pages/extra.vi.md           shows the fr text",
+                    "page     extra          fr    ok       content/pages/extra.fr.md"]
+
+
+def test_the_calendar_description_uses_the_date_patterns_of_site_yaml(event):
+    """The date written in the calendar's description follows site.yaml's patterns, like the pages."""
+    from conftest import run_cli
+    from test_generated_text import ics_value
+
+    site_yaml = event / "content/site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + (
+        "dates:\n  fr: {full: \"EEEE d MMM y\", part_of_day: \"{date}, {part}\"}\n"), encoding="utf-8")
+    assert run_cli(event).code == 0
+    calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
+    assert ics_value(calendar, "DESCRIPTION").split("\n")[1] == "Jeudi 3 oct. 2024, le matin"
+
+
+def test_strings_the_catalogs_lack_are_counted_and_the_first_by_msgid_is_named(tiny):
+    """Template strings absent from the catalogs are counted once each (a context makes another string), the
+    first in msgid order is named, and a call with a variable (no literal string) is not a string to translate."""
+    from conftest import run_cli
+    from test_catalog_safety import use_in_templates
+
+    use_in_templates(tiny, '{{ _("Zebra") }} {{ pgettext("b", "Alpha") }} {{ pgettext("a", "Alpha") }} '
+                           '{{ _("Zebra") }} {{ _("Alpha") }} {{ _(page.title) }}')
+    rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")]
+    assert [row.split("  ")[-1] for row in rows] == ["4 used by the templates but not in the catalog: 'Alpha'"] * 2
+
+
+def test_confirming_a_page_records_only_its_real_translations(tiny):
+    """Confirming a page whose French is a fallback confirms nothing and records nothing for French."""
+    from conftest import run_cli
+
+    result = run_cli(tiny, "translations", "--confirm", "notes")
+    assert "confirmed" not in result.out
+    assert "notes" not in (tiny / "content/translations.yaml").read_text(encoding="utf-8")
+    assert "page     notes          fr    missing" in result.out
+
+
+def test_absolute_urls_carry_the_whole_base_url():
+    """What social cards, feeds and sitemaps link to: the root, a home page and an asset, absolute."""
+    from microsite.urls import Urls
+
+    urls = Urls("https://example.org/repo/", {"social-card.png": "social-card.0123abcd.png"})
+    assert urls.root(absolute=True) == "https://example.org/repo/"
+    assert urls.home("fr", absolute=True) == "https://example.org/repo/fr/"
+    assert urls.asset("social-card.png", absolute=True) == "https://example.org/repo/static/social-card.0123abcd.png"
+    assert (urls.root(), urls.home("fr"), urls.asset("x.svg")) == ("/repo/", "/repo/fr/", "/repo/static/x.svg")
+
+
+# --- the build date (microsite/publish.py) ---
+
+def test_source_date_epoch_is_read_as_a_utc_day_whatever_the_local_zone(monkeypatch):
+    """18:00 UTC on 3 October is already the 4th in Hà Nội: the build date is the UTC day, the 3rd."""
+    import datetime as dt
+    import time
+
+    from microsite.publish import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 10, 3, 18, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        assert build_date() == dt.date(2024, 10, 3)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_source_date_epoch_that_is_not_a_time_is_one_exact_line(tiny, monkeypatch):
+    """The line names the variable, its value and what to set instead."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    result = run_cli(tiny)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == ("error: SOURCE_DATE_EPOCH: 'soon' is not a Unix time — set it to a number "
+                                          "of seconds such as 1681430400, or unset it")
