@@ -76,8 +76,7 @@ def localized(value: Any, where: Where) -> dict[str, str]:
         if key not in where.languages:
             errors.append(where.at(value, key).error(
                 f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"))
-    if errors:
-        raise errors[0] if len(errors) == 1 else BuildError(errors)
+    raise_all(errors)
     return result
 
 
@@ -215,14 +214,11 @@ def date_settings(value: Any, where: Where) -> dict[str, dict[str, str]]:
             errors.append(here.error(f"unknown language {lang!r}",
                                      f"the site's languages are {', '.join(where.languages)}"))
             continue
-        try:
-            result[lang] = DATE_PATTERNS(patterns, here)
-        except BuildError as many:
-            errors.extend(many.errors)
-        except ContentError as exc:
-            errors.append(exc)
-    if errors:
-        raise errors[0] if len(errors) == 1 else BuildError(errors)
+        checked, found = validate(patterns, DATE_PATTERNS, here)
+        errors.extend(found)
+        if not found:
+            result[lang] = checked
+    raise_all(errors)
     return result
 
 
@@ -257,19 +253,16 @@ class Mapping:
                 if f.required:
                     errors.append(where.error(f"{f.name} is missing", f'add "{f.name}:" ({f.doc})'))
                 continue
-            try:
-                result[f.name] = f.check(value[f.name], where.at(value, f.name))
-            except BuildError as many:
-                errors.extend(many.errors)
-            except ContentError as exc:
-                errors.append(exc)
+            checked, found = validate(value[f.name], f.check, where.at(value, f.name))
+            errors.extend(found)
+            if not found:
+                result[f.name] = checked
         for key in value:
             if key not in names:
                 close = difflib.get_close_matches(str(key), names, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}"
                 errors.append(where.at(value, key).error(f"unknown key {key!r}", hint))
-        if errors:
-            raise errors[0] if len(errors) == 1 else BuildError(errors)
+        raise_all(errors)
         return result
 
 
@@ -287,17 +280,20 @@ class ListOf:
         result: list[dict[str, Any]] = []
         errors: list[ContentError] = []
         for i, item in enumerate(value):
-            try:
-                result.append(self.item(item, where.at(value, i)))
-            except BuildError as many:
-                errors.extend(many.errors)
-            except ContentError as exc:
-                errors.append(exc)
-        if errors:
-            raise errors[0] if len(errors) == 1 else BuildError(errors)
+            checked, found = validate(item, self.item, where.at(value, i))
+            errors.extend(found)
+            if not found:
+                result.append(checked)
+        raise_all(errors)
         return result
 
 
+
+
+def raise_all(errors: list[ContentError]) -> None:
+    """End a check with the errors it found: one alone as itself, several together."""
+    if errors:
+        raise errors[0] if len(errors) == 1 else BuildError(errors)
 
 
 def validate(value: Any, schema: Mapping | ListOf | Callable[[Any, Where], Any],
