@@ -82,3 +82,11 @@ def test_a_quote_in_a_raw_html_address_stays_inside_its_attribute(tiny):
     assert result.code == 0, result.err
     html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
     assert '<a href="https://x.org/?q=\'a" title="X" rel="noopener">x</a>' in html
+
+
+def test_only_controls_and_spaces_before_a_srcset_scheme_are_skipped():
+    """A browser skips controls and spaces before a URL, nothing else: X or ! before it makes another word."""
+    kept = '<img alt="x" srcset="!data:x 1x">'            # a relative URL named "!data:x"
+    dropped = '<img alt="x" srcset="Xhttps://a.example/a.png 1x">'   # the scheme is xhttps
+    assert sanitize(kept) == kept
+    assert sanitize(dropped) == '<img alt="x">'
