@@ -90,3 +90,23 @@ def test_only_controls_and_spaces_before_a_srcset_scheme_are_skipped():
     dropped = '<img alt="x" srcset="Xhttps://a.example/a.png 1x">'   # the scheme is xhttps
     assert sanitize(kept) == kept
     assert sanitize(dropped) == '<img alt="x">'
+
+
+# --- links resolved to pages and files (LinkContext.resolve) ---
+
+def test_links_keep_their_query_and_fragment_and_relative_ones_resolve_from_the_page(tiny):
+    """A page file, a static file and a root-relative page link become site URLs with their ?query#fragment; a
+    relative link to a file or a page is resolved from the page's own URL (and left as written)."""
+    import re
+
+    from conftest import run_cli, write
+
+    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n"
+          "[a](index.md?x=1#top) [b](/static/style.css?v=2) [c](../../static/style.css#f)"
+          " [d](/vi/notes/) [e](../notes/)\n")
+    result = run_cli(tiny)
+    assert result.code == 0, result.err
+    css = next((tiny / "site/static").glob("style.*.css")).name
+    html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]*)">[a-e]</a>', html) == [
+        "/repo/vi/?x=1#top", f"/repo/static/{css}?v=2", f"/repo/static/{css}#f", "/repo/vi/notes/", "../notes/"]
