@@ -110,3 +110,15 @@ def test_links_keep_their_query_and_fragment_and_relative_ones_resolve_from_the_
     html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
     assert re.findall(r'<a href="([^"]*)">[a-e]</a>', html) == [
         "/repo/vi/?x=1#top", f"/repo/static/{css}?v=2", f"/repo/static/{css}#f", "/repo/vi/notes/", "../notes/"]
+
+
+def test_a_broken_link_after_a_blank_first_line_is_located_on_its_own_line(tiny):
+    """A body starting with an empty line: that line break counts, and the link's column is from it."""
+    assert _errors(tiny, "\n[x](gone.md)\n") == [
+        "error: content/pages/notes.vi.md:5:5: link to 'gone.md': there is no page 'gone'"]
+
+
+def test_a_broken_link_written_otherwise_than_its_address_gets_the_body_start_and_no_column(tiny):
+    """An address written percent-encoded is not found as written: the body's first line, no column."""
+    assert _errors(tiny, "\n[x](g%6Fne.md)\n") == [
+        "error: content/pages/notes.vi.md:4: link to 'gone.md': there is no page 'gone'"]
