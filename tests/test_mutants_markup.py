@@ -66,8 +66,10 @@ def test_links_to_a_page_with_or_without_its_slash_or_index_html_are_not_broken(
 
 
 def test_a_link_to_a_missing_page_beside_a_real_one_is_broken(tiny):
-    assert _errors(tiny, "[a](/vi/nothing)\n") == [
-        "error: content/pages/notes.vi.md:4:5: link to '/vi/nothing', which is not a page or file of the site"]
+    assert _errors(tiny, "[a](/vi/nothing)\n\n[b](/Xvi/notes/)\n\n[c](/vi/notesX)\n") == [
+        "error: content/pages/notes.vi.md:4:5: link to '/vi/nothing', which is not a page or file of the site",
+        "error: content/pages/notes.vi.md:6:5: link to '/Xvi/notes/', which is not a page or file of the site",
+        "error: content/pages/notes.vi.md:8:5: link to '/vi/notesX', which is not a page or file of the site"]
 
 
 # --- raw HTML links (_resolved_tag) ---
