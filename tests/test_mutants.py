@@ -520,6 +520,12 @@ def test_each_refusal_of_the_output_guard_is_worded_exactly(tiny, tmp_path):
     (tmp_path / "repo/.git").mkdir(parents=True)
     assert _refusal(tmp_path / "repo/.git/x", tiny) == (
         f"{tmp_path / 'repo/.git/x'}: refusing to write the site there: it lies in a git repository's own folder — {own}")
+    (tiny / ".git").mkdir()
+    assert _refusal(tiny / ".git/x", tiny) == (
+        f"{tiny / '.git/x'}: refusing to write the site there: it lies in the project's .git/ — {own}")
+    (tmp_path / "worktree/sub").mkdir(parents=True)
+    (tmp_path / "worktree/sub/.git").write_text("gitdir: elsewhere\n", encoding="utf-8")   # a .git file
+    assert "it holds a git repository (sub/.git)" in _refusal(tmp_path / "worktree", tiny)
     (tmp_path / "deep/sub/.git").mkdir(parents=True)
     assert _refusal(tmp_path / "deep", tiny) == (
         f"{tmp_path / 'deep'}: refusing to write the site there: it holds a git repository (sub/.git), which "
@@ -749,3 +755,79 @@ def test_an_old_site_holding_links_and_folders_is_removed_without_following_them
     assert sorted(os.listdir(tmp_path / "site")) == [".microsite-output", "index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "site"]
     assert (tmp_path / "elsewhere/keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_a_site_keeps_a_group_writable_umask(tmp_path, monkeypatch):
+    """Under umask 003 (nothing hidden from others) nothing is changed: folders 0774, files 0664, as created."""
+    import stat
+
+    from microsite.output import atomic_site
+
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o003)
+    try:
+        with atomic_site(tmp_path / "site") as writer:
+            writer.write_text("a/index.html", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "site/a").stat().st_mode) == 0o774
+    assert stat.S_IMODE((tmp_path / "site/a/index.html").stat().st_mode) == 0o664
+
+
+def test_a_file_that_cannot_be_linked_is_copied(tmp_path, monkeypatch):
+    """Where hard links fail (another file system), the previous site's file is copied."""
+    from microsite.output import atomic_site
+
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "old.css"
+    source.write_text("css", encoding="utf-8")
+
+    def no_link(*args):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    with atomic_site(tmp_path / "site") as writer:
+        writer.link(source, "static/a.css")
+    assert (tmp_path / "site/static/a.css").read_text(encoding="utf-8") == "css"
+
+
+def test_recovery_leaves_a_running_build_and_its_process_alone(tmp_path, monkeypatch):
+    """The folder of a build still running stays, and that process is not signalled; a process of another user
+    (kill says PermissionError) counts as running."""
+    import subprocess
+
+    from microsite.output import MARKER, recover
+
+    monkeypatch.chdir(tmp_path)
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        for pid in (running.pid, 99999999):
+            (tmp_path / f".site.tmp-{pid}").mkdir()
+            (tmp_path / f".site.tmp-{pid}" / MARKER).write_text("", encoding="utf-8")
+        recover(tmp_path / "site")
+        assert running.poll() is None, "the running build was not signalled"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f".site.tmp-{running.pid}"]
+
+        def not_permitted(pid, sig):
+            raise PermissionError(1, "Operation not permitted")
+
+        (tmp_path / ".site.tmp-99999999").mkdir()
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "kill", not_permitted)
+            recover(tmp_path / "site")
+        assert {p.name for p in tmp_path.iterdir()} == {".site.tmp-99999999", f".site.tmp-{running.pid}"}
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_leftovers_of_an_output_with_a_dash_in_its_name_are_recovered(tmp_path, monkeypatch):
+    """For my-site/, .my-site.old-PID is found and put back: the process id is what follows the last dash."""
+    from microsite.output import MARKER, recover
+
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / ".my-site.old-99999999"
+    old.mkdir()
+    (old / MARKER).write_text("", encoding="utf-8")
+    recover(tmp_path / "my-site")
+    assert sorted(os.listdir(tmp_path)) == ["my-site"]
