@@ -498,7 +498,10 @@ def _refusal(out, project, action="write the site there"):
     from microsite.output import check_output
 
     with pytest.raises(ContentError) as refused:
-        check_output(out, project, action)
+        if action == "write the site there":
+            check_output(out, project)
+        else:
+            check_output(out, project, action)
     return str(refused.value)
 
 
@@ -514,7 +517,8 @@ def test_each_refusal_of_the_output_guard_is_worded_exactly(tiny, tmp_path):
     assert _refusal(tiny, tiny) == (f"{tiny}: refusing to write the site there: it holds the project itself — {own}"
                                     " (the default)")
     package = os.path.dirname(microsite.__file__)
-    assert _refusal(package, tiny) == f"{package}: refusing to write the site there: it holds the generator's own code — {own}"
+    for code in (package, os.path.join(package, "templates"), os.path.dirname(package)):
+        assert _refusal(code, tiny) == f"{code}: refusing to write the site there: it holds the generator's own code — {own}"
     assert _refusal(tiny / "content/x", tiny) == (
         f"{tiny / 'content/x'}: refusing to write the site there: it lies in the project's content/ — {own}")
     (tmp_path / "repo/.git").mkdir(parents=True)
@@ -805,6 +809,9 @@ def test_recovery_leaves_a_running_build_and_its_process_alone(tmp_path, monkeyp
             (tmp_path / f".site.tmp-{pid}").mkdir()
             (tmp_path / f".site.tmp-{pid}" / MARKER).write_text("", encoding="utf-8")
         recover(tmp_path / "site")
+        import time
+
+        time.sleep(0.3)
         assert running.poll() is None, "the running build was not signalled"
         assert sorted(p.name for p in tmp_path.iterdir()) == [f".site.tmp-{running.pid}"]
 
@@ -831,3 +838,30 @@ def test_leftovers_of_an_output_with_a_dash_in_its_name_are_recovered(tmp_path, 
     (old / MARKER).write_text("", encoding="utf-8")
     recover(tmp_path / "my-site")
     assert sorted(os.listdir(tmp_path)) == ["my-site"]
+
+
+def test_the_search_for_a_git_below_the_output_has_a_limit_and_follows_no_link(tiny, tmp_path, monkeypatch):
+    """Past the limit of entries the output is refused, naming it; up to it, and with a link to a repository inside
+    (not followed), a folder the build made is accepted; a folder that cannot be read is refused as such."""
+    import microsite.output
+    from microsite.output import MARKER, check_output
+
+    monkeypatch.setattr(microsite.output, "_WALK_LIMIT", 3)
+    (tmp_path / "repo/.git").mkdir(parents=True)
+    made = tmp_path / "made"
+    made.mkdir()
+    (made / MARKER).write_text("", encoding="utf-8")
+    (made / "a.html").write_text("a", encoding="utf-8")
+    (made / "repo").symlink_to(tmp_path / "repo", target_is_directory=True)
+    assert check_output(made, tiny) == made   # three entries, the link not followed
+    (made / "b.html").write_text("b", encoding="utf-8")
+    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it holds more than 3 files, too many"
+                                    " to check for a .git — choose an empty or new folder for the output")
+
+    def unreadable(*args):
+        raise PermissionError(13, "Permission denied")
+
+    (made / "b.html").unlink()
+    monkeypatch.setattr(os, "scandir", unreadable)
+    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it cannot be examined (Permission "
+                                    "denied) — choose a folder you can read and write")
