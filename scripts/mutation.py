@@ -117,6 +117,10 @@ EQUIVALENT = {
     "microsite.output.x_check_output__mutmut_26":
         "replace() without its count 1: the refusal's message holds \"write the site there\" once",
     "microsite.output.x_check_output__mutmut_29": "replace() with count 2: as _26",
+    "microsite.output.x__tracked__mutmut_8": "timeout left out: as _4",
+    "microsite.output.x__tracked__mutmut_23":
+        "check=True: a failing git raises CalledProcessError, caught as a SubprocessError: False either way",
+    "microsite.output.x__find_git__mutmut_8": "followlinks left to its default, False",
     "microsite.output.x__tracked__mutmut_5": "check=None instead of False: both leave the exit code to be read",
     "microsite.output.x__tracked__mutmut_19":
         "XX--XX instead of --: one more path that matches nothing; the folder's absolute path never reads as an option",
@@ -135,6 +139,7 @@ EQUIVALENT = {
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_3":
         "newline=None: on POSIX \\n is written as \\n either way (os.linesep)",
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
+    "microsite.output.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
 }
 
