@@ -128,6 +128,33 @@ EQUIVALENT = {
     "microsite.markup.x__resolved_tag__mutmut_36": "\\sREL: as _35 (and an uppercase REL= is kept as first either way)",
     "microsite.markup.xǁLinkContextǁresolve__mutmut_3":
         "an empty path goes on: resolved from the page itself, which exists, so the href is returned unchanged",
+    "microsite.output.x_check_output__mutmut_26":
+        "replace() without its count 1: the refusal's message holds \"write the site there\" once",
+    "microsite.output.x_check_output__mutmut_29": "replace() with count 2: as _26",
+    "microsite.output.x__tracked__mutmut_8": "timeout left out: as _4",
+    "microsite.output.x__tracked__mutmut_23":
+        "check=True: a failing git raises CalledProcessError, caught as a SubprocessError: False either way",
+    "microsite.output.x__find_git__mutmut_8": "followlinks left to its default, False",
+    "microsite.output.x__tracked__mutmut_5": "check=None instead of False: both leave the exit code to be read",
+    "microsite.output.x__tracked__mutmut_19":
+        "XX--XX instead of --: one more path that matches nothing; the folder's absolute path never reads as an option",
+    "microsite.output.x__tracked__mutmut_4": "no timeout on git ls-files: differs only for a git hung a minute",
+    "microsite.output.x__tracked__mutmut_17":
+        "ls-files without -z (XX-zXX is taken as one more path, matching nothing): only whether it prints counts",
+    "microsite.output.x__tracked__mutmut_22": "timeout 61 instead of 60 seconds: as _4",
+    "microsite.output.x__make_world_readable__mutmut_3":
+        "umask(1) instead of umask(0) to read the mask: it is set back at once, before any file is made",
+    "microsite.output.x__replaceable__mutmut_2":
+        "True for an output that is no folder: never reached, a file as output is refused as no folder before",
+    "microsite.output.x__delete__mutmut_4": "is_dir(follow_symlinks=None): None is false like False",
+    "microsite.output.x_recover__mutmut_13": "rsplit('-') without a count: the last part is the same",
+    "microsite.output.x_recover__mutmut_16": "rsplit('-', 2): the last part is the same",
+    "microsite.output.x_recover__mutmut_17": "[+1] instead of [-1] of a split in two: the same part",
+    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_3":
+        "newline=None: on POSIX \\n is written as \\n either way (os.linesep)",
+    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
+    "microsite.output.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
+    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from microsite.text import french_spacing_html, french_spacing_text, typeset
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -484,3 +486,382 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_exact_line(tiny, monkeypa
     assert result.code == 1
     assert result.err.splitlines()[0] == ("error: SOURCE_DATE_EPOCH: 'soon' is not a Unix time — set it to a number "
                                           "of seconds such as 1681430400, or unset it")
+
+
+# --- the output guard and the atomic writer (microsite/output.py) ---
+
+def _refusal(out, project, action="write the site there"):
+    """The one line check_output() refuses `out` with."""
+    import pytest
+
+    from microsite.errors import ContentError
+    from microsite.output import check_output
+
+    with pytest.raises(ContentError) as refused:
+        if action == "write the site there":
+            check_output(out, project)
+        else:
+            check_output(out, project, action)
+    return str(refused.value)
+
+
+def test_each_refusal_of_the_output_guard_is_worded_exactly(tiny, tmp_path):
+    """Each reason to refuse an output folder, and the hint that goes with it, word for word."""
+    import microsite
+
+    own = "choose an output folder of its own, such as site/"
+    (tmp_path / "file.txt").write_text("a file\n", encoding="utf-8")
+    assert _refusal(tmp_path / "file.txt/site", tiny) == (
+        f"{tmp_path / 'file.txt/site'}: refusing to write the site there: {tmp_path / 'file.txt'} is not a folder"
+        " — choose a folder for the output, such as site/")
+    assert _refusal(tiny, tiny) == (f"{tiny}: refusing to write the site there: it holds the project itself — {own}"
+                                    " (the default)")
+    package = os.path.dirname(microsite.__file__)
+    for code in (package, os.path.join(package, "templates"), os.path.dirname(package)):
+        assert _refusal(code, tiny) == f"{code}: refusing to write the site there: it holds the generator's own code — {own}"
+    assert _refusal(tiny / "content/x", tiny) == (
+        f"{tiny / 'content/x'}: refusing to write the site there: it lies in the project's content/ — {own}")
+    (tmp_path / "repo/.git").mkdir(parents=True)
+    assert _refusal(tmp_path / "repo/.git/x", tiny) == (
+        f"{tmp_path / 'repo/.git/x'}: refusing to write the site there: it lies in a git repository's own folder — {own}")
+    (tiny / ".git").mkdir()
+    assert _refusal(tiny / ".git/x", tiny) == (
+        f"{tiny / '.git/x'}: refusing to write the site there: it lies in the project's .git/ — {own}")
+    (tmp_path / "worktree/sub").mkdir(parents=True)
+    (tmp_path / "worktree/sub/.git").write_text("gitdir: elsewhere\n", encoding="utf-8")   # a .git file
+    assert "it holds a git repository (sub/.git)" in _refusal(tmp_path / "worktree", tiny)
+    (tmp_path / "deep/sub/.git").mkdir(parents=True)
+    assert _refusal(tmp_path / "deep", tiny) == (
+        f"{tmp_path / 'deep'}: refusing to write the site there: it holds a git repository (sub/.git), which "
+        f"replacing the folder would delete — {own}")
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign/thesis.tex").write_text("years of work\n", encoding="utf-8")
+    assert _refusal(tmp_path / "foreign", tiny) == (
+        f"{tmp_path / 'foreign'}: refusing to write the site there: the folder is not empty and was not made by this"
+        " generator (it has no .microsite-output file) — choose an empty or new folder, or empty this one yourself")
+    assert _refusal(tmp_path / "foreign", tiny, "delete it") == (
+        f"{tmp_path / 'foreign'}: refusing to delete it: the folder is not empty and was not made by this generator"
+        " (it has no .microsite-output file) — move what you want to keep out of it, or delete the folder yourself")
+
+
+def test_a_folder_tracked_by_git_is_refused_even_with_a_marker(tiny):
+    """A planted marker does not make a folder of the sources replaceable; the project's own site/ stays allowed."""
+    import subprocess
+
+    from microsite.output import MARKER, check_output
+
+    subprocess.run(["git", "init", "-q", str(tiny)], check=True)
+    (tiny / "docs").mkdir()
+    (tiny / "docs/notes.txt").write_text("notes\n", encoding="utf-8")
+    (tiny / "docs" / MARKER).write_text("planted", encoding="utf-8")
+    assert check_output(tiny / "docs", tiny) == tiny / "docs"   # not tracked yet
+    subprocess.run(["git", "-C", str(tiny), "add", "docs"], check=True)
+    assert _refusal(tiny / "docs", tiny) == (
+        f"{tiny / 'docs'}: refusing to write the site there: it holds files tracked by git, which replacing the "
+        "folder would delete — choose an output folder of its own, such as site/")
+    (tiny / "site").mkdir()
+    (tiny / "site/old.html").write_text("old\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(tiny), "add", "site"], check=True)
+    assert check_output(tiny / "site", tiny) == tiny / "site"   # the default output, even tracked and unmarked
+
+
+def test_the_output_guard_accepts_what_the_build_made_and_returns_the_real_folder(tiny, tmp_path):
+    """An empty folder, a new one, a marked one, and a link to one: the real folder comes back."""
+    from microsite.output import MARKER, check_output
+
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "to-empty").symlink_to(tmp_path / "empty", target_is_directory=True)
+    assert check_output(tmp_path / "to-empty", tiny) == tmp_path / "empty"
+    assert check_output(tmp_path / "new/out", tiny) == tmp_path / "new/out"
+    (tmp_path / "made").mkdir()
+    (tmp_path / "made/index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "made" / MARKER).write_text("", encoding="utf-8")
+    assert check_output(tmp_path / "made", tiny) == tmp_path / "made"
+    (tmp_path / "made" / MARKER).unlink()
+    (tmp_path / "made" / MARKER).symlink_to(tmp_path / "made/index.html")   # a link is no marker
+    assert "it has no .microsite-output file" in _refusal(tmp_path / "made", tiny)
+
+
+def test_static_files_get_their_hash_before_the_extension_in_folder_order(tmp_path):
+    """style.css -> style.HASH.css (ten hex digits of SHA-256), x.min.js -> x.min.HASH.js; a name without an
+    extension, or a dot only in its folder's name, gets .HASH at the end; a/b sorts before a-b/x."""
+    import hashlib
+
+    from microsite.output import fingerprinted_assets
+
+    static = tmp_path / "static"
+    files = {"style.css": b"body{}", "x.min.js": b"1", "LICENSE": b"MIT", "a.b/c": b"c", "a/b": b"b",
+             "a-b/x": b"x"}
+    for rel, data in files.items():
+        (static / rel).parent.mkdir(parents=True, exist_ok=True)
+        (static / rel).write_bytes(data)
+    digest = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in files.items()}
+    assets = fingerprinted_assets(static, tmp_path)
+    assert assets == {"style.css": f"style.{digest['style.css']}.css", "x.min.js": f"x.min.{digest['x.min.js']}.js",
+                      "LICENSE": f"LICENSE.{digest['LICENSE']}", "a.b/c": f"a.b/c.{digest['a.b/c']}",
+                      "a/b": f"a/b.{digest['a/b']}", "a-b/x": f"a-b/x.{digest['a-b/x']}"}
+    assert list(assets) == ["LICENSE", "a/b", "a-b/x", "a.b/c", "style.css", "x.min.js"]
+    assert fingerprinted_assets(static) == assets   # the project defaults to the static folder's parent
+
+
+def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypatch):
+    """Two outputs claiming one file is a bug, said with the file's name; a file is written exactly as given."""
+    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    import pytest
+
+    from microsite.output import atomic_site
+
+    with pytest.raises(RuntimeError, match=r"^two outputs claim site/a/x\.html$"), \
+            atomic_site(tmp_path / "site") as writer:
+        writer.write_text("a/x.html", "one\r\nété")
+        assert (writer.tmp / "a/x.html").read_bytes() == "one\r\nété".encode()
+        writer.write_text("a/x.html", "two")
+    assert not (tmp_path / "site").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypatch):
+    """A linked file shares the old one's data, a copied one is equal; the block's files replace the old site, the
+    marker with its text is there, and after_swap runs once the new site is in place."""
+    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    from microsite.output import MARKER, MARKER_TEXT, atomic_site
+
+    source = tmp_path / "old.css"
+    source.write_text("css", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/stale.html").write_text("stale", encoding="utf-8")
+    seen = []
+    with atomic_site(tmp_path / "site", after_swap=lambda: seen.append(sorted(os.listdir(tmp_path / "site")))) as w:
+        w.link(source, "static/a.css")
+        w.copy(source, "static/b.css")
+        w.write_text("index.html", "home")
+    site = tmp_path / "site"
+    assert seen == [[MARKER, "index.html", "static"]]
+    assert os.path.samefile(site / "static/a.css", source)
+    assert (site / "static/b.css").read_text(encoding="utf-8") == "css"
+    assert not os.path.samefile(site / "static/b.css", source)
+    assert (site / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.css", "site"], "no temporary or old folder is left"
+
+
+def test_a_site_is_readable_by_all_even_under_a_strict_umask(tmp_path, monkeypatch):
+    """Folders 0755, files 0644, whatever umask the build ran under."""
+    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    import stat
+
+    from microsite.output import atomic_site
+
+    old = os.umask(0o077)
+    try:
+        with atomic_site(tmp_path / "site") as writer:
+            writer.write_text("a/b/index.html", "x")
+    finally:
+        os.umask(old)
+    site = tmp_path / "site"
+    for path, mode in [(site, 0o755), (site / "a", 0o755), (site / "a/b", 0o755), (site / "a/b/index.html", 0o644),
+                       (site / ".microsite-output", 0o644)]:
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
+
+
+def test_a_failed_write_names_the_output_and_says_the_site_was_left(tmp_path, monkeypatch):
+    """A full disk is one line; another error names the file (a copy's target, which comes second), or the output
+    when the file is in the build's temporary folder; the old site stays."""
+    import errno
+
+    import pytest
+
+    from microsite.errors import ContentError
+    from microsite.output import atomic_site
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("old", encoding="utf-8")
+    hint = "check the folder's permissions and free space, then build again"
+    cases = [(OSError(errno.ENOSPC, "No space left on device"),
+              "site: the disk is full; the site was left as it was — free some disk space and build again"),
+             (OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css"), None, str(tmp_path / "elsewhere")),
+              f"elsewhere: cannot write the site (Permission denied); the site was left as it was — {hint}"),
+             (OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css")),
+              f"static/x.css: cannot write the site (Permission denied); the site was left as it was — {hint}"),
+             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/b.html")),
+              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
+             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}")),
+              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
+             (OSError("odd"), f"site: cannot write the site (odd); the site was left as it was — {hint}")]
+    for exc, line in cases:
+        with pytest.raises(ContentError) as failed, atomic_site(tmp_path / "site"):
+            raise exc
+        assert str(failed.value) == line
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    outside = tmp_path.parent / "elsewhere-out"
+    with pytest.raises(ContentError) as failed, atomic_site(outside):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert failed.value.path == outside.as_posix()
+
+
+def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(tmp_path, monkeypatch):
+    """A site moved aside comes back when the output is missing; stale temporary, old and trash folders of ended
+    builds go (a trash folder even without its marker), and so do those of this very process; a folder of a build
+    still running, a name that is no process id, a folder without the marker, a link and a file stay."""
+    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    from microsite.output import MARKER, recover
+
+    dead, alive = 99999999, os.getppid()
+
+    def folder(name, marker=True, extra=True):
+        path = tmp_path / name
+        path.mkdir()
+        if marker:
+            (path / MARKER).write_text("", encoding="utf-8")
+        if extra:
+            (path / "index.html").write_text(name, encoding="utf-8")
+        return path
+
+    folder(f".site.old-{dead}")
+    folder(f".site.tmp-{dead}")
+    folder(f".site.tmp-{os.getpid()}")
+    folder(f".site.trash-{dead}", marker=False)
+    folder(f".site.tmp-{dead + 1}", marker=False, extra=False)   # empty: ours
+    kept = [folder(f".site.tmp-{alive}"), folder(f".site.old-{alive}"), folder(".site.tmp-notes"),
+            folder(f".site.tmp-{dead + 2}", marker=False), folder(f".site.old-{dead + 3}", marker=False)]
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/keep.txt").write_text("keep", encoding="utf-8")
+    (tmp_path / f".site.trash-{dead + 4}").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / f".site.tmp-{dead + 5}").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / f".site.old-{dead + 6}").write_text("a file", encoding="utf-8")
+    (tmp_path / f".other.tmp-{dead}").mkdir()
+    recover(tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == f".site.old-{dead}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*(p.name for p in kept), "elsewhere", "site", f".site.trash-{dead + 4}", f".site.tmp-{dead + 5}",
+         f".site.old-{dead + 6}", f".other.tmp-{dead}"])
+    assert (tmp_path / "elsewhere/keep.txt").is_file(), "a link is removed, never followed"
+    folder(f".site.old-{dead}")
+    recover(tmp_path / "site")   # the output is there: an old copy is deleted, not put back
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == f".site.old-{dead}"
+    assert not (tmp_path / f".site.old-{dead}").exists()
+
+
+def test_an_old_site_holding_links_and_folders_is_removed_without_following_them(tmp_path, monkeypatch):
+    """The site replaced by a build goes whole, its marker last; what its links point to stays."""
+    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    from microsite.output import atomic_site
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/keep.txt").write_text("keep", encoding="utf-8")
+    with atomic_site(tmp_path / "site") as writer:
+        writer.write_text("a/b/c.html", "one")
+    (tmp_path / "site/link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "site/file-link").symlink_to(tmp_path / "elsewhere/keep.txt")
+    with atomic_site(tmp_path / "site") as writer:
+        writer.write_text("index.html", "two")
+    assert sorted(os.listdir(tmp_path / "site")) == [".microsite-output", "index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "site"]
+    assert (tmp_path / "elsewhere/keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_a_site_keeps_a_group_writable_umask(tmp_path, monkeypatch):
+    """Under umask 003 (nothing hidden from others) nothing is changed: folders 0774, files 0664, as created."""
+    import stat
+
+    from microsite.output import atomic_site
+
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(0o003)
+    try:
+        with atomic_site(tmp_path / "site") as writer:
+            writer.write_text("a/index.html", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "site/a").stat().st_mode) == 0o774
+    assert stat.S_IMODE((tmp_path / "site/a/index.html").stat().st_mode) == 0o664
+
+
+def test_a_file_that_cannot_be_linked_is_copied(tmp_path, monkeypatch):
+    """Where hard links fail (another file system), the previous site's file is copied."""
+    from microsite.output import atomic_site
+
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "old.css"
+    source.write_text("css", encoding="utf-8")
+
+    def no_link(*args):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    with atomic_site(tmp_path / "site") as writer:
+        writer.link(source, "static/a.css")
+    assert (tmp_path / "site/static/a.css").read_text(encoding="utf-8") == "css"
+
+
+def test_recovery_leaves_a_running_build_and_its_process_alone(tmp_path, monkeypatch):
+    """The folder of a build still running stays, and that process is not signalled; a process of another user
+    (kill says PermissionError) counts as running."""
+    import subprocess
+
+    from microsite.output import MARKER, recover
+
+    monkeypatch.chdir(tmp_path)
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        for pid in (running.pid, 99999999):
+            (tmp_path / f".site.tmp-{pid}").mkdir()
+            (tmp_path / f".site.tmp-{pid}" / MARKER).write_text("", encoding="utf-8")
+        recover(tmp_path / "site")
+        import time
+
+        time.sleep(0.3)
+        assert running.poll() is None, "the running build was not signalled"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f".site.tmp-{running.pid}"]
+
+        def not_permitted(pid, sig):
+            raise PermissionError(1, "Operation not permitted")
+
+        (tmp_path / ".site.tmp-99999999").mkdir()
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "kill", not_permitted)
+            recover(tmp_path / "site")
+        assert {p.name for p in tmp_path.iterdir()} == {".site.tmp-99999999", f".site.tmp-{running.pid}"}
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_leftovers_of_an_output_with_a_dash_in_its_name_are_recovered(tmp_path, monkeypatch):
+    """For my-site/, .my-site.old-PID is found and put back: the process id is what follows the last dash."""
+    from microsite.output import MARKER, recover
+
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / ".my-site.old-99999999"
+    old.mkdir()
+    (old / MARKER).write_text("", encoding="utf-8")
+    recover(tmp_path / "my-site")
+    assert sorted(os.listdir(tmp_path)) == ["my-site"]
+
+
+def test_the_search_for_a_git_below_the_output_has_a_limit_and_follows_no_link(tiny, tmp_path, monkeypatch):
+    """Past the limit of entries the output is refused, naming it; up to it, and with a link to a repository inside
+    (not followed), a folder the build made is accepted; a folder that cannot be read is refused as such."""
+    import microsite.output
+    from microsite.output import MARKER, check_output
+
+    monkeypatch.setattr(microsite.output, "_WALK_LIMIT", 3)
+    (tmp_path / "repo/.git").mkdir(parents=True)
+    made = tmp_path / "made"
+    made.mkdir()
+    (made / MARKER).write_text("", encoding="utf-8")
+    (made / "a.html").write_text("a", encoding="utf-8")
+    (made / "repo").symlink_to(tmp_path / "repo", target_is_directory=True)
+    assert check_output(made, tiny) == made   # three entries, the link not followed
+    (made / "b.html").write_text("b", encoding="utf-8")
+    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it holds more than 3 files, too many"
+                                    " to check for a .git — choose an empty or new folder for the output")
+
+    def unreadable(*args):
+        raise PermissionError(13, "Permission denied")
+
+    (made / "b.html").unlink()
+    monkeypatch.setattr(os, "scandir", unreadable)
+    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it cannot be examined (Permission "
+                                    "denied) — choose a folder you can read and write")
