@@ -251,7 +251,7 @@ def _write_error(exc: OSError, out: Path) -> ContentError:
         return ContentError(shown(out), None, None, "the disk is full; the site was left as it was",
                             "free some disk space and build again")
     where = Path(exc.filename2 or exc.filename or out)   # a copy names its target second
-    if where.parent.name.startswith(f".{out.name}.") or where.name.startswith(f".{out.name}."):
+    if any(part.startswith(f".{out.name}.") for part in where.parts):
         where = out   # the build's temporary folder means nothing to the reader: name the output
     return ContentError(shown(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
                         "left as it was", "check the folder's permissions and free space, then build again")

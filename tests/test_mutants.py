@@ -644,19 +644,25 @@ def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.css", "site"], "no temporary or old folder is left"
 
 
+def write_under_umask(out, mask: int, rel: str) -> None:
+    """Write one file through the atomic writer while the process runs under `mask`."""
+    from microsite.output import atomic_site
+
+    old = os.umask(mask)
+    try:
+        with atomic_site(out) as writer:
+            writer.write_text(rel, "x")
+    finally:
+        os.umask(old)
+
+
 def test_a_site_is_readable_by_all_even_under_a_strict_umask(tmp_path, monkeypatch):
     """Folders 0755, files 0644, whatever umask the build ran under."""
     monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
     import stat
 
-    from microsite.output import atomic_site
 
-    old = os.umask(0o077)
-    try:
-        with atomic_site(tmp_path / "site") as writer:
-            writer.write_text("a/b/index.html", "x")
-    finally:
-        os.umask(old)
+    write_under_umask(tmp_path / "site", 0o077, "a/b/index.html")
     site = tmp_path / "site"
     for path, mode in [(site, 0o755), (site / "a", 0o755), (site / "a/b", 0o755), (site / "a/b/index.html", 0o644),
                        (site / ".microsite-output", 0o644)]:
@@ -684,6 +690,8 @@ def test_a_failed_write_names_the_output_and_says_the_site_was_left(tmp_path, mo
              (OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css")),
               f"static/x.css: cannot write the site (Permission denied); the site was left as it was — {hint}"),
              (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/b.html")),
+              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
+             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/fr/a/b.html")),
               f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
              (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}")),
               f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
@@ -765,15 +773,9 @@ def test_a_site_keeps_a_group_writable_umask(tmp_path, monkeypatch):
     """Under umask 003 (nothing hidden from others) nothing is changed: folders 0774, files 0664, as created."""
     import stat
 
-    from microsite.output import atomic_site
 
     monkeypatch.chdir(tmp_path)
-    old = os.umask(0o003)
-    try:
-        with atomic_site(tmp_path / "site") as writer:
-            writer.write_text("a/index.html", "x")
-    finally:
-        os.umask(old)
+    write_under_umask(tmp_path / "site", 0o003, "a/index.html")
     assert stat.S_IMODE((tmp_path / "site/a").stat().st_mode) == 0o774
     assert stat.S_IMODE((tmp_path / "site/a/index.html").stat().st_mode) == 0o664
 
