@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from microsite import fingerprints  # noqa: E402
+from microsite import translation_state  # noqa: E402
 
 VI = [
     "Chuyển đổi số đang thay đổi cách các thành phố quản lý hạ tầng và cung cấp dịch vụ công.",
@@ -113,7 +113,7 @@ def write_corpus(out: Path, pages: int, seed: int = 2023) -> Path:
     for i in range(pages):
         _write_pair(content, page_name(i), f"Trang {i}: thành phố thông minh", f"Page {i} : ville intelligente",
                     body(rng, "vi", i, pages), body(rng, "fr", i, pages), records)
-    fingerprints.save(content, records)
+    translation_state.save_records(content, records)
     return out
 
 
@@ -126,7 +126,7 @@ def _write_pair(content: Path, name: str, vi_title: str, fr_title: str, vi_body:
     Path(f"{path}.vi.md").write_text(vi_text, encoding="utf-8")
     Path(f"{path}.fr.md").write_text(f"---\ntitle: \"{fr_title}\"\nsummary: Résumé de la page.\n---\n{fr_body}",
                                      encoding="utf-8")
-    records[name] = {"fr": fingerprints.fingerprint(vi_text)}
+    records[name] = {"fr": translation_state.fingerprint(vi_text)}
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import page_name, write_corpus  # noqa: E402
-from microsite.serve import Preview  # noqa: E402
+from microsite.commands.preview import Preview  # noqa: E402
 
 RUNS = 7
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",

@@ -119,7 +119,7 @@ class Peer:
 
 def preview_rebuild(project: Path, page: Path) -> float:
     """Median in-process time of the preview's rebuild after one page is edited."""
-    from microsite.serve import Preview
+    from microsite.commands.preview import Preview
     preview = Preview(project, scratch())
     preview.rebuild(set())
     times = []

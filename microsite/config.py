@@ -11,7 +11,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from . import schema
 from .content import load_yaml_file, relative
 from .errors import BuildError, ContentError
-from .stamp import input_files
+from .inputs import input_files
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
-from .stamp import input_files, link_problem
+from .inputs import input_files, link_problem
 from .text import nfc
 
 try:  # libyaml's parser is ten times faster; the constructor stays ours either way.
@@ -244,7 +244,7 @@ class SourceFile:
     body: str
     body_line: int     # line number of the body's first line in the file
     fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
-    digest: str = ""        # a hash of the exact text: what rendered output is keyed by
+    text_hash: str = ""     # a hash of the exact text: what rendered output is keyed by
     lines: dict[str, int] = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
 
 

@@ -4,53 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from . import fingerprints, schema
+from . import schema
 from .config import Config
 from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import ContentError, ErrorList
+from .hashing import hash_text
 from .text import MAX_SLUG_LENGTH, slugify_path, typeset
+from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
 from .urls import page_output_path, page_url_path
-
-OK, MISSING, STALE = "ok", "missing", "stale"
-T = TypeVar("T")
-Records = dict[str, dict[str, str]]   # content/translations.yaml: page name -> language -> fingerprint
-
-
-def _problems(value: object) -> bool:
-    """True for (anything, a list of problems): what every parser of SourceCache returns."""
-    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list) and \
-        all(isinstance(problem, ContentError) for problem in value[1])
-
-
-def _loaded(value: object) -> bool:
-    """True for what a data file's loader returns: ((raw, cleaned) or None, problems), or (records, problems)."""
-    if not (_problems(value) and isinstance(value, tuple)):
-        return False
-    data = value[0]
-    return data is None or isinstance(data, dict) or (
-        isinstance(data, tuple) and len(data) == 2 and all(isinstance(part, (dict, list)) for part in data))
-
-
-def _read(value: object) -> bool:
-    """True for what _read_page returns: (the parsed page file or None, a list of problems)."""
-    return _problems(value) and isinstance(value, tuple) and (value[0] is None or isinstance(value[0], SourceFile))
-
-
-class Store(Protocol):
-    """Where parsed files are kept between builds (the build cache)."""
-
-    def get_many(self, table: str, keys: list[str],
-                 valid: Callable[[object], bool] | None = None) -> dict[str, Any]:
-        """The stored values of those keys that are present (and `valid`: anything else is a miss)."""
-
-    def put_many(self, table: str, items: Iterable[tuple[str, object]]) -> None:
-        """Store values."""
 
 
 @dataclass(frozen=True)
@@ -116,16 +82,16 @@ class Page:
     body_line: int
     template: str
     allow_scripts: bool
-    state: str = OK
+    state: State = State.OK
     updated: dt.date = dt.date.min   # always given: the front matter's date, else the event's
-    source_digest: str = ""      # a hash of the exact text of the file the page comes from
+    text_hash: str = ""           # a hash of the exact text of the file the page comes from
     slug_line: int = 1           # where its slug is written, or the file's first line (for errors only)
     fingerprint: str = ""        # the translation fingerprint of its file's text (what --confirm records)
 
-    def cache_identity(self) -> tuple[object, ...]:
+    def identity(self) -> tuple[object, ...]:
         """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
         return (self.name, self.lang, self.content_lang, self.path, self.title, self.slug, self.summary,
-                self.source_digest, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
+                self.text_hash, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
 
     @property
     def is_fallback(self) -> bool:
@@ -180,12 +146,13 @@ class Site:
         return [p for p in self.pages if p.lang == lang]
 
 
-def load_site(config: Config, cache: SourceCache | None = None) -> Site:
+def load_site(config: Config, cache: Reader | None = None) -> Site:
     """Read every content file, check it, pair translations; raise one BuildError listing all problems.
 
-    The preview server passes a SourceCache so that only changed page files are read again."""
+    The build and the preview pass the incremental engine's SourceCache, so that unchanged files are not
+    parsed again."""
     errors = ErrorList()
-    cache = cache if cache is not None else SourceCache()
+    cache = cache if cache is not None else PlainReader()
     data = {}
     for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
         load = functools.partial(_load_data, config, name, spec)
@@ -195,7 +162,7 @@ def load_site(config: Config, cache: SourceCache | None = None) -> Site:
     sources, page_names = _read_pages(config, errors, cache)
     event = _event(config, data["event.yaml"], speakers, errors)
     program = _program(config, data["program.yaml"], speakers, page_names, errors)
-    records, problems = cache.remember(config.content_dir / fingerprints.FILE_NAME, lambda: _load_records(config))
+    records, problems = cache.remember(config.content_dir / FILE_NAME, lambda: _load_records(config))
     errors.extend(problems)
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
@@ -222,7 +189,7 @@ def _load_data(config: Config, name: str, spec: schema.Mapping | schema.ListOf
 def _load_records(config: Config) -> tuple[Records, list[ContentError]]:
     """The translation fingerprints: (records, errors)."""
     try:
-        return fingerprints.load(config.content_dir, config.project), []
+        return load_records(config.content_dir, config.project), []
     except ContentError as exc:
         return {}, [exc]
 
@@ -307,114 +274,38 @@ def _known(what: str, names: Iterable[str]) -> str:
     return f"known {what}: {', '.join(sorted(names))}"
 
 
-class SourceCache:
-    """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
+class Reader(Protocol):
+    """How load_site reads files: PlainReader reads them each time; the incremental engine's SourceCache
+    remembers them between builds and preview rebuilds."""
 
-    def __init__(self, store: Store | None = None, file_hashes: dict[str, str] | None = None) -> None:
-        self.listing: list[tuple[Path, str, str]] | None = None
-        self.entries: dict[Path, tuple[SourceFile | None, list[ContentError]]] = {}
-        self.data: dict[tuple[Path, tuple[str, ...]], Any] = {}   # (data file, what its checks depend on) -> parsed
-        self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
-        self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
-        self.edited: set[Path] = set()   # files whose parsed bytes are not those file_hashes was taken of
+    listing: list[tuple[Path, str, str]] | None   # every page file: (path, page name, language)
+    entries: dict[Path, tuple[SourceFile | None, list[ContentError]]]   # each read page file: read_page's answer
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
-        """Give every listed page file an entry: from memory, from the build cache, or by parsing it now.
-
-        An entry is stored under the hash of the bytes it was parsed from, never under a hash taken earlier:
-        a file edited during the build must not leave its edited parse under its old bytes' key."""
-        todo = [f for f in files if f[0] not in self.entries]
-        if not todo:
-            return
-        templates = sorted(config.template_names)
-        if self.store is not None:
-            keys = {}
-            for path, _, _ in todo:
-                own = self.file_hashes.get(str(path)) or _file_hash(path)
-                if own:
-                    keys[path] = self._page_key(config, path, own, templates)
-            found = self.store.get_many("sources", list(keys.values()), _read)
-            for path, _, _ in todo:
-                if keys.get(path) in found:
-                    self.entries[path] = found[keys[path]]
-        new = []
-        for path, name, lang in todo:
-            if path in self.entries:
-                continue
-            if self.store is None:
-                self.entries[path] = _read_page(config, path, name, lang)
-                continue
-            own, self.entries[path] = self._parsed(path, functools.partial(_read_page, config, path, name, lang))
-            if own:
-                new.append((self._page_key(config, path, own, templates), self.entries[path]))
-        if self.store is not None:
-            self.store.put_many("sources", new)
-
-    @staticmethod
-    def _page_key(config: Config, path: Path, own: str, templates: list[str]) -> str:
-        """The build cache's key for a parsed page file: its name, its bytes' hash and what its checks use."""
-        from .dependencies import digest
-        return digest(relative(path, config.project), own, config.languages, templates)
+        """Give every listed page file an entry."""
 
     def remember(self, path: Path, load: Callable[[], Any], depends: Iterable[str] = ()) -> Any:
-        """The result of load() for a data file, loading it only when it is new or changed.
-
-        With a build cache, a file whose bytes were seen before, checked against the same `depends` (the
-        site's languages), is not parsed again (a large YAML file, such as the fingerprints of a thousand
-        pages, costs more to parse than to unpickle)."""
-        memo = (path, tuple(depends))
-        if memo not in self.data:
-            key = self._data_key(path, self.file_hashes.get(str(path)), depends)
-            found = self.store.get_many("sources", [key], _loaded) if key and self.store is not None else {}
-            if key is not None and key in found:
-                self.data[memo] = found[key]
-            elif self.store is None:
-                self.data[memo] = load()
-            else:
-                own, self.data[memo] = self._parsed(path, load)
-                key = self._data_key(path, own, depends)
-                if key:
-                    self.store.put_many("sources", [(key, self.data[memo])])
-        return self.data[memo]
-
-    def _parsed(self, path: Path, parse: Callable[[], T]) -> tuple[str | None, T]:
-        """(hash of the bytes parsed, parse()): the file's hash taken before and after parsing, or None when the
-        file changed meanwhile (the parse then belongs to no known bytes and must not be stored). A file whose
-        bytes are not those hashed before the build is noted in `edited`."""
-        before = _file_hash(path)
-        value = parse()
-        own = before if before is not None and _file_hash(path) == before else None
-        if own is None or own != self.file_hashes.get(str(path), own):
-            self.edited.add(path)
-        return own, value
-
-    def _data_key(self, path: Path, own: str | None, depends: Iterable[str]) -> str | None:
-        """The build cache's key for a data file's parsed value: its name, its bytes' hash (when known) and
-        what its checks depend on."""
-        if self.store is None or not own:
-            return None
-        from .dependencies import digest
-        return digest("data", path.name, own, depends)
-
-    def forget(self, paths: Iterable[Path]) -> None:
-        """Drop what is known of changed files; a page added or deleted also drops the listing."""
-        paths = set(paths)
-        self.data = {memo: value for memo, value in self.data.items() if memo[0] not in paths}
-        for path in paths:
-            if path.suffix == ".md" and (path not in self.entries or not path.exists()):
-                self.listing = None
-            self.entries.pop(path, None)
+        """The result of load() for a data file."""
 
 
-def _file_hash(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes (as stamp.read_inputs takes it), or None when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+class PlainReader:
+    """Reads every file each time it is asked."""
+
+    def __init__(self) -> None:
+        self.listing: list[tuple[Path, str, str]] | None = None
+        self.entries: dict[Path, tuple[SourceFile | None, list[ContentError]]] = {}
+
+    def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
+        """Read and check every listed page file."""
+        for path, name, lang in files:
+            self.entries[path] = read_page(config, path, name, lang)
+
+    def remember(self, path: Path, load: Callable[[], Any], depends: Iterable[str] = ()) -> Any:
+        """load(), every time."""
+        return load()
 
 
-def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[list[SourceFile], set[str]]:
+def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[SourceFile], set[str]]:
     """Read and parse every page file, checking its language and front matter; also name every page found."""
     sources: list[SourceFile] = []
     names: set[str] = set()
@@ -435,7 +326,7 @@ def _read_pages(config: Config, errors: ErrorList, cache: SourceCache) -> tuple[
     return sources, names
 
 
-def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceFile | None, list[ContentError]]:
+def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceFile | None, list[ContentError]]:
     """Read one page file: (the checked source, or None; its errors)."""
     rel = relative(path, config.project)
     try:
@@ -463,8 +354,8 @@ def _read_page(config: Config, path: Path, name: str, lang: str) -> tuple[Source
     if too_long:
         return None, [too_long]
     lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
-    return SourceFile(name, lang, rel, meta, source.body, source.body_line, fingerprints.fingerprint(text),
-                      hashlib.sha256(text.encode()).hexdigest(), lines), []
+    return SourceFile(name, lang, rel, meta, source.body, source.body_line, fingerprint(text),
+                      hash_text(text), lines), []
 
 
 def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> ContentError | None:
@@ -496,36 +387,21 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
         source_lang = files.get(config.default_language)
         for lang in config.languages:
             if lang in files:
-                state = _state(name, lang, files[lang], source_lang, records, config)
+                state = page_state(records, name, lang, source_lang.fingerprint if source_lang else None, config)
                 pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
-                if state == STALE:
+                if state == State.STALE:
                     why = stale_reason(records, name, lang)
                     warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
-                pages.append(_page(original, lang, name, templates, contribution_pages, MISSING, default_date))
+                pages.append(_page(original, lang, name, templates, contribution_pages, State.MISSING, default_date))
                 warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
                                 f"{original.lang} text; create content/pages/{name}.{lang}.md")
     return pages, warnings
 
 
-def stale_reason(records: Records, name: str, lang: str) -> str:
-    """Why a translation is stale: its source changed since it was confirmed, or it never was."""
-    if lang in records.get(name, {}):
-        return "the source page changed since it was confirmed"
-    return "it was never confirmed against the source page"
-
-
-def _state(name: str, lang: str, page: SourceFile, source: SourceFile | None, records: Records, config: Config) -> str:
-    """ok, or stale when the source changed since this translation was confirmed."""
-    if lang == config.default_language or source is None:
-        return OK
-    recorded = records.get(name, {}).get(lang)
-    return OK if recorded == source.fingerprint else STALE
-
-
 def _page(source: SourceFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
-          state: str, default_date: dt.date) -> Page:
+          state: State, default_date: dt.date) -> Page:
     """Make the Page for one language from one source file."""
     meta = source.meta
     slug = _slug(name, meta)
@@ -538,7 +414,7 @@ def _page(source: SourceFile, lang: str, name: str, templates: set[str], contrib
     title, summary = typeset(meta["title"], source.lang), typeset(meta.get("summary", ""), source.lang)
     return Page(name, lang, source.lang, source.path, title, slug, summary, source.body,
                 source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
-                source.digest, source.lines.get("slug", 1), source.fingerprint)
+                source.text_hash, source.lines.get("slug", 1), source.fingerprint)
 
 
 def _slug(name: str, meta: dict[str, Any]) -> str:

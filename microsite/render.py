@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from babel.support import NullTranslations
@@ -17,10 +17,12 @@ from . import i18n
 from .config import Config
 from .content import read_text, relative
 from .errors import BuildError, ContentError
+from .feeds import build_date, event_json_ld, is_past, page_alternates, root_alternates
 from .markup import LinkContext, MarkdownConverter
-from .model import MISSING, STALE, Contribution, Page, Site
-from .publish import build_date, event_json_ld, is_past, page_alternates, root_alternates
+from .model import Contribution, Page, Site
+from .outputs import site_files
 from .text import french_spacing_html
+from .translation_state import State
 from .urls import Urls, calendar_path, feed_path, page_url_path
 
 
@@ -81,8 +83,7 @@ def escaped_gettext(translations: NullTranslations) -> dict[str, Callable[..., M
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls, markdown_cache: MarkdownCache | None = None,
-                 bytecode_dir: Path | None = None) -> None:
+    def __init__(self, site: Site, urls: Urls, memo: Memo | None = None, bytecode_dir: Path | None = None) -> None:
         config = site.config
         check_templates(config)
         self.site, self.urls = site, urls
@@ -96,10 +97,7 @@ class SiteRenderer:
         self.today = build_date()
         self.converter = MarkdownConverter()
         self.known_paths = frozenset(known_site_paths(site, urls.assets))
-        self.markdown_cache = markdown_cache
-        if markdown_cache is not None:
-            from .dependencies import url_version
-            markdown_cache.keep_if(url_version(site, urls, self.known_paths))
+        self.memo = memo
 
     def load_templates(self) -> None:
         """Compile every template into every language's environment now (processes forked afterwards share
@@ -109,24 +107,18 @@ class SiteRenderer:
                 with contextlib.suppress(jinja2.TemplateError):
                     env.get_template(name)
 
-    def markdown_key(self, page: Page) -> str:
-        """What a page's converted Markdown depends on: its text, its file, and the site's URL map (the key of
-        both the in-memory and the persistent cache)."""
-        from .dependencies import digest
-        version = self.markdown_cache.version if self.markdown_cache is not None else None
-        return digest(version, page.path, page.lang, page.allow_scripts, page.body)
-
     def convert(self, page: Page) -> str:
         """A page's Markdown as HTML, reusing an earlier conversion while no URL of the site changed."""
-        key = self.markdown_key(page)
-        if self.markdown_cache is not None and key in self.markdown_cache.entries:
-            return self.markdown_cache.entries[key]
+        if self.memo is not None:
+            found = self.memo.get(page)
+            if found is not None:
+                return found
         context = LinkContext(page, self.site, self.urls, self.known_paths)
         content = self.converter.convert(context)
         if context.errors:
             raise BuildError(context.errors)
-        if self.markdown_cache is not None:
-            self.markdown_cache.entries[key] = content
+        if self.memo is not None:
+            self.memo.put(page, content)
         return content
 
     def render_page(self, page: Page) -> Rendered:
@@ -184,17 +176,14 @@ class SiteRenderer:
                                "fix the expression on this line") from None
 
 
-class MarkdownCache:
-    """Converted Markdown kept between preview rebuilds; emptied whenever any URL of the site changes."""
+class Memo(Protocol):
+    """Conversions of Markdown remembered between renders (the incremental engine's MarkdownMemo)."""
 
-    def __init__(self) -> None:
-        self.version: str | None = None
-        self.entries: dict[str, str] = {}
+    def get(self, page: Page) -> str | None:
+        """The page's Markdown as converted before, or None."""
 
-    def keep_if(self, version: str) -> None:
-        """Forget every conversion made under another URL map (links inside them would be wrong)."""
-        if version != self.version:
-            self.version, self.entries = version, {}
+    def put(self, page: Page, html: str) -> None:
+        """Remember a conversion."""
 
 
 def check_templates(config: Config) -> None:
@@ -227,10 +216,10 @@ def finish(html: str, lang: str) -> str:
 
 
 def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
-    """Every path under site/ a link may point at: page URLs, feeds, calendars, the sitemap, and the static
-    files that are published (`assets`, by their names in static/)."""
-    paths = {page_url_path(p.lang, p.slug) for p in site.pages} | {"sitemap.xml", "robots.txt", "404.html"}
-    paths |= {f(lang) for lang in site.config.languages for f in (feed_path, calendar_path)}
+    """Every path under site/ a link may point at: page URLs, the linkable files that are not pages (outputs.py)
+    and the static files that are published (`assets`, by their names in static/)."""
+    paths = {page_url_path(p.lang, p.slug) for p in site.pages}
+    paths |= {f.path for f in site_files(site) if f.linkable}
     return paths | {"static/" + name for name in assets}
 
 
@@ -264,8 +253,8 @@ def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.
         og=open_graph(site, page, urls),
         json_ld=Markup(event_json_ld(site, urls, page.lang)) if page.is_home else None,
         canonical=canonical(site, page, urls),
-        missing=page.state == MISSING,
-        stale=page.state == STALE,
+        missing=page.state == State.MISSING,
+        stale=page.state == State.STALE,
         contribution=contribution,
         previous=_neighbour(site, contribution, page.lang, -1),
         next=_neighbour(site, contribution, page.lang, +1),

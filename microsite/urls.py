@@ -30,7 +30,7 @@ def page_url_path(lang: str, slug: str) -> str:
 
 @dataclass(frozen=True)
 class Urls:
-    """Builds every link of one build from the base URL and the fingerprinted asset names."""
+    """Builds every link of one build from the base URL and the static files' hashed names."""
 
     base_url: str  # ends with "/"
     assets: dict[str, str] = field(default_factory=dict)  # "style.css" -> "style.3f2a9c1e.css"
@@ -58,7 +58,7 @@ class Urls:
         return self.path("", absolute)
 
     def asset(self, name: str, absolute: bool = False) -> str:
-        """URL of a static file, by its name under static/, fingerprinted when it was copied so."""
+        """URL of a static file, by its name under static/, by its hashed name when it was copied so."""
         return self.path("static/" + self.assets.get(name, name), absolute)
 
 

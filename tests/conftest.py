@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from microsite.check import PageLinks, parse_page
 from microsite.cli import main
+from microsite.commands.check import PageLinks, parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import clean_build, edit, run_cli, snapshot
-from microsite import stamp
 from microsite.builder import build
+from microsite.incremental import record as stamp
 
 PAGE = "content/pages/index.vi.md"
 
@@ -259,7 +259,7 @@ def test_a_signed_value_of_the_wrong_type_is_a_miss(tiny, tmp_path, table, value
 
 
 def test_a_signed_value_larger_than_the_limit_is_not_read(tiny, tmp_path):
-    from microsite.cache import MAX_VALUE
+    from microsite.incremental.store import MAX_VALUE
 
     assert run_cli(tiny).code == 0
     forge_each(tiny, "markdown", "<p>HUGE</p>" + " " * MAX_VALUE)

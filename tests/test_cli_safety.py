@@ -200,7 +200,7 @@ def test_serve_with_a_dot_dot_base_url_writes_nothing_outside_its_folder(tiny, t
 
 def test_the_preview_folder_must_lie_inside_its_temporary_folder(tiny, tmp_path):
     # Defence in depth: a path that leaves the preview's folder another way (here a link) writes nothing there.
-    from microsite.serve import Preview
+    from microsite.commands.preview import Preview
 
     victim = tmp_path / "victim"
     write(victim / "index.html", "mine\n")

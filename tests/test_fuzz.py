@@ -126,12 +126,12 @@ def test_the_markdown_shortcuts_change_no_output(body):
     import dataclasses
 
     from microsite.markup import LinkContext, MarkdownConverter
-    from microsite.output import fingerprinted_assets
     from microsite.render import SiteRenderer
     from microsite.urls import Urls
+    from microsite.writer import hashed_names
 
     site = _tiny_site()
-    renderer = SiteRenderer(site, Urls(site.config.base_url, fingerprinted_assets(site.config.static_dir)))
+    renderer = SiteRenderer(site, Urls(site.config.base_url, hashed_names(site.config.static_dir)))
     page = dataclasses.replace(site.pages[0], body=body)
     results = []
     for fast in (True, False):

@@ -120,7 +120,7 @@ def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
     ]
 
 
-# --- feeds and calendars (microsite/publish.py) ---
+# --- feeds and calendars (microsite/feeds.py) ---
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -211,7 +211,7 @@ def test_raw_html_links_are_resolved_like_markdown_links(tiny):
         '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>')
 
 
-# --- JSON-LD (microsite/publish.py) ---
+# --- JSON-LD (microsite/feeds.py) ---
 
 def test_the_event_json_ld_is_exactly_the_event_data(event):
     """Search engines read every key of the Event: its types, names, dates, place, super-event and performers."""
@@ -458,14 +458,14 @@ def test_absolute_urls_carry_the_whole_base_url():
     assert (urls.root(), urls.home("fr"), urls.asset("x.svg")) == ("/repo/", "/repo/fr/", "/repo/static/x.svg")
 
 
-# --- the build date (microsite/publish.py) ---
+# --- the build date (microsite/feeds.py) ---
 
 def test_source_date_epoch_is_read_as_a_utc_day_whatever_the_local_zone(monkeypatch):
     """18:00 UTC on 3 October is already the 4th in Hà Nội: the build date is the UTC day, the 3rd."""
     import datetime as dt
     import time
 
-    from microsite.publish import build_date
+    from microsite.feeds import build_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 10, 3, 18, tzinfo=dt.timezone.utc).timestamp())))
     monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
@@ -488,14 +488,14 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_exact_line(tiny, monkeypa
                                           "of seconds such as 1681430400, or unset it")
 
 
-# --- the output guard and the atomic writer (microsite/output.py) ---
+# --- the output guard and the atomic writer (microsite/writer.py) ---
 
 def _refusal(out, project, action="write the site there"):
     """The one line check_output() refuses `out` with."""
     import pytest
 
     from microsite.errors import ContentError
-    from microsite.output import check_output
+    from microsite.writer import check_output
 
     with pytest.raises(ContentError) as refused:
         if action == "write the site there":
@@ -548,7 +548,7 @@ def test_a_folder_tracked_by_git_is_refused_even_with_a_marker(tiny):
     """A planted marker does not make a folder of the sources replaceable; the project's own site/ stays allowed."""
     import subprocess
 
-    from microsite.output import MARKER, check_output
+    from microsite.writer import MARKER, check_output
 
     subprocess.run(["git", "init", "-q", str(tiny)], check=True)
     (tiny / "docs").mkdir()
@@ -567,7 +567,7 @@ def test_a_folder_tracked_by_git_is_refused_even_with_a_marker(tiny):
 
 def test_the_output_guard_accepts_what_the_build_made_and_returns_the_real_folder(tiny, tmp_path):
     """An empty folder, a new one, a marked one, and a link to one: the real folder comes back."""
-    from microsite.output import MARKER, check_output
+    from microsite.writer import MARKER, check_output
 
     (tmp_path / "empty").mkdir()
     (tmp_path / "to-empty").symlink_to(tmp_path / "empty", target_is_directory=True)
@@ -587,7 +587,7 @@ def test_static_files_get_their_hash_before_the_extension_in_folder_order(tmp_pa
     extension, or a dot only in its folder's name, gets .HASH at the end; a/b sorts before a-b/x."""
     import hashlib
 
-    from microsite.output import fingerprinted_assets
+    from microsite.writer import hashed_names
 
     static = tmp_path / "static"
     files = {"style.css": b"body{}", "x.min.js": b"1", "LICENSE": b"MIT", "a.b/c": b"c", "a/b": b"b",
@@ -596,12 +596,12 @@ def test_static_files_get_their_hash_before_the_extension_in_folder_order(tmp_pa
         (static / rel).parent.mkdir(parents=True, exist_ok=True)
         (static / rel).write_bytes(data)
     digest = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in files.items()}
-    assets = fingerprinted_assets(static, tmp_path)
+    assets = hashed_names(static, tmp_path)
     assert assets == {"style.css": f"style.{digest['style.css']}.css", "x.min.js": f"x.min.{digest['x.min.js']}.js",
                       "LICENSE": f"LICENSE.{digest['LICENSE']}", "a.b/c": f"a.b/c.{digest['a.b/c']}",
                       "a/b": f"a/b.{digest['a/b']}", "a-b/x": f"a-b/x.{digest['a-b/x']}"}
     assert list(assets) == ["LICENSE", "a/b", "a-b/x", "a.b/c", "style.css", "x.min.js"]
-    assert fingerprinted_assets(static) == assets   # the project defaults to the static folder's parent
+    assert hashed_names(static) == assets   # the project defaults to the static folder's parent
 
 
 def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypatch):
@@ -609,7 +609,7 @@ def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
     import pytest
 
-    from microsite.output import atomic_site
+    from microsite.writer import atomic_site
 
     with pytest.raises(RuntimeError, match=r"^two outputs claim site/a/x\.html$"), \
             atomic_site(tmp_path / "site") as writer:
@@ -624,7 +624,7 @@ def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypa
     """A linked file shares the old one's data, a copied one is equal; the block's files replace the old site, the
     marker with its text is there, and after_swap runs once the new site is in place."""
     monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
-    from microsite.output import MARKER, MARKER_TEXT, atomic_site
+    from microsite.writer import MARKER, MARKER_TEXT, atomic_site
 
     source = tmp_path / "old.css"
     source.write_text("css", encoding="utf-8")
@@ -646,7 +646,7 @@ def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypa
 
 def write_under_umask(out, mask: int, rel: str) -> None:
     """Write one file through the atomic writer while the process runs under `mask`."""
-    from microsite.output import atomic_site
+    from microsite.writer import atomic_site
 
     old = os.umask(mask)
     try:
@@ -677,7 +677,7 @@ def test_a_failed_write_names_the_output_and_says_the_site_was_left(tmp_path, mo
     import pytest
 
     from microsite.errors import ContentError
-    from microsite.output import atomic_site
+    from microsite.writer import atomic_site
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "site").mkdir()
@@ -713,7 +713,7 @@ def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(t
     builds go (a trash folder even without its marker), and so do those of this very process; a folder of a build
     still running, a name that is no process id, a folder without the marker, a link and a file stay."""
     monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
-    from microsite.output import MARKER, recover
+    from microsite.writer import MARKER, recover
 
     dead, alive = 99999999, os.getppid()
 
@@ -754,7 +754,7 @@ def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(t
 def test_an_old_site_holding_links_and_folders_is_removed_without_following_them(tmp_path, monkeypatch):
     """The site replaced by a build goes whole, its marker last; what its links point to stays."""
     monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
-    from microsite.output import atomic_site
+    from microsite.writer import atomic_site
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere/keep.txt").write_text("keep", encoding="utf-8")
@@ -782,7 +782,7 @@ def test_a_site_keeps_a_group_writable_umask(tmp_path, monkeypatch):
 
 def test_a_file_that_cannot_be_linked_is_copied(tmp_path, monkeypatch):
     """Where hard links fail (another file system), the previous site's file is copied."""
-    from microsite.output import atomic_site
+    from microsite.writer import atomic_site
 
     monkeypatch.chdir(tmp_path)
     source = tmp_path / "old.css"
@@ -802,7 +802,7 @@ def test_recovery_leaves_a_running_build_and_its_process_alone(tmp_path, monkeyp
     (kill says PermissionError) counts as running."""
     import subprocess
 
-    from microsite.output import MARKER, recover
+    from microsite.writer import MARKER, recover
 
     monkeypatch.chdir(tmp_path)
     running = subprocess.Popen(["sleep", "30"])
@@ -832,7 +832,7 @@ def test_recovery_leaves_a_running_build_and_its_process_alone(tmp_path, monkeyp
 
 def test_leftovers_of_an_output_with_a_dash_in_its_name_are_recovered(tmp_path, monkeypatch):
     """For my-site/, .my-site.old-PID is found and put back: the process id is what follows the last dash."""
-    from microsite.output import MARKER, recover
+    from microsite.writer import MARKER, recover
 
     monkeypatch.chdir(tmp_path)
     old = tmp_path / ".my-site.old-99999999"
@@ -845,10 +845,10 @@ def test_leftovers_of_an_output_with_a_dash_in_its_name_are_recovered(tmp_path, 
 def test_the_search_for_a_git_below_the_output_has_a_limit_and_follows_no_link(tiny, tmp_path, monkeypatch):
     """Past the limit of entries the output is refused, naming it; up to it, and with a link to a repository inside
     (not followed), a folder the build made is accepted; a folder that cannot be read is refused as such."""
-    import microsite.output
-    from microsite.output import MARKER, check_output
+    import microsite.writer
+    from microsite.writer import MARKER, check_output
 
-    monkeypatch.setattr(microsite.output, "_WALK_LIMIT", 3)
+    monkeypatch.setattr(microsite.writer, "_WALK_LIMIT", 3)
     (tmp_path / "repo/.git").mkdir(parents=True)
     made = tmp_path / "made"
     made.mkdir()

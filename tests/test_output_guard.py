@@ -104,7 +104,7 @@ def test_a_site_folder_holding_a_repository_is_refused(tiny):
 
 def test_the_generators_own_code_is_refused():
     # Through the guard itself: a build into the package would delete the code running this test if it failed.
-    from microsite.output import check_output
+    from microsite.writer import check_output
 
     for target in (PACKAGE, PACKAGE / "templates", PACKAGE.parent):
         with pytest.raises(ContentError, match="refusing to write the site"):

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import clean_build, edit, run_cli, snapshot
-from microsite.serve import Preview, error_page
+from microsite.commands.preview import Preview, error_page
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
 
 def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
     from conftest import write
-    from microsite.serve import ProjectWatcher
+    from microsite.commands.preview import ProjectWatcher
 
     write(tiny / "shared" / "print.css", "body { color: black }\n")
     (tiny / "static" / "print.css").symlink_to("../shared/print.css")

@@ -263,7 +263,7 @@ def test_open_graph_and_twitter_tags(subpath_site):
     assert meta["og:description"] and meta["og:title"]
 
 
-def test_fingerprinted_assets_do_not_pile_up(event):
+def test_hashed_static_names_do_not_pile_up(event):
     assert run_cli(event).code == 0
     css = event / "static/style.css"
     css.write_text(css.read_text() + "\n/* changed */\n")

@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .builder import build
-from .errors import ContentError
-from .stamp import INPUTS, is_editor_junk
+import ghp_import
+
+from .. import __version__
+from ..builder import build
+from ..errors import ContentError
+from ..inputs import INPUTS, is_editor_junk
 
 
 @dataclass(frozen=True)
@@ -226,8 +228,6 @@ def _kept_cname(project: Path, branch: str, site: Path) -> str | None:
 def _commit_site(project: Path, site: Path, remote: str, branch: str, message: str, cname: str | None,
                  previous: str | None) -> None:
     """Commit site/ on top of the local branch with ghp-import's Python interface (it does not push here)."""
-    import ghp_import
-
     here = os.getcwd()
     os.chdir(project)   # ghp-import runs git in the current folder
     try:

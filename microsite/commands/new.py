@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .config import load_config
-from .errors import ContentError
-from .stamp import link_problem
-from .text import MAX_SLUG_LENGTH
+from ..config import load_config
+from ..errors import ContentError
+from ..inputs import link_problem
+from ..text import MAX_SLUG_LENGTH
 
 _NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)*$")
 

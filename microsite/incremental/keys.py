@@ -1,4 +1,4 @@
-"""The explicit dependency map: what each output file depends on.
+"""Dependency keys: what each output file depends on, as one hash per file.
 
 The preview uses it to re-render only what an edit affects; the build cache uses it to reuse what did not
 change. Inputs that whole groups of pages share are reduced to version hashes; the rest of a page's key is the
@@ -7,23 +7,22 @@ page itself and the few facts of other pages that appear in it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 import jinja2
 import jinja2.meta
 
-from .config import Config
-from .i18n import catalog_path
-from .model import Site
-from .publish import build_date, is_past
-from .stamp import is_editor_junk
-from .urls import Urls
-
-if TYPE_CHECKING:
-    from .cache import BuildCache
+from ..config import Config
+from ..feeds import build_date, is_past
+from ..hashing import hash_values
+from ..i18n import catalog_path
+from ..inputs import is_editor_junk
+from ..model import Site
+from ..urls import Urls
+from .salt import generator_salt
+from .store import BuildCache
 
 
 @dataclass
@@ -36,23 +35,13 @@ class Versions:
     templates: dict[str, str] = field(default_factory=dict)  # template -> it and everything it extends or includes
 
 
-def digest(*parts: object) -> str:
-    """A short hash of some values' text."""
-    sha = hashlib.sha256()
-    for part in parts:
-        sha.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
-        sha.update(b"\0")
-    return sha.hexdigest()[:32]
-
-
 def site_version(config: Config, assets: dict[str, str]) -> str:
     """The inputs every page depends on: settings, data files, static files."""
-    from .cache import generator_salt  # a new generator or library version renders pages differently
     parts: list[object] = [generator_salt(), repr(config), sorted(assets.items())]
     for path in sorted(config.content_dir.glob("*.yaml")):
         if path.name != "translations.yaml":   # confirmations change page states, which page keys hold
             parts += [path.name, path.read_bytes()]
-    return digest(*parts)
+    return hash_values(*parts)  # a new generator or library version renders pages differently
 
 
 def catalog_versions(config: Config) -> dict[str, str]:
@@ -60,7 +49,7 @@ def catalog_versions(config: Config) -> dict[str, str]:
     versions = {}
     for lang in config.languages:
         path = catalog_path(config.locales_dir, lang)
-        versions[lang] = digest(path.read_bytes() if path.exists() else b"")
+        versions[lang] = hash_values(path.read_bytes() if path.exists() else b"")
     return versions
 
 
@@ -75,7 +64,7 @@ def template_versions(env: jinja2.Environment, store: BuildCache | None = None) 
         if is_editor_junk(name.rsplit("/", 1)[-1]) or name.rsplit("/", 1)[-1].startswith("."):
             continue
         sources[name] = loader.get_source(env, name)[0]
-    key = digest("template versions", sorted(sources.items()))
+    key = hash_values("template versions", sorted(sources.items()))
     found = store.get_many("sources", [key], _versions) if store is not None else {}
     if key not in found:
         found[key] = _template_versions(env, sources)
@@ -106,17 +95,30 @@ def _template_versions(env: jinja2.Environment, sources: dict[str, str]) -> dict
             if current not in seen and current in sources:
                 seen.add(current)
                 todo.extend(references[current])
-        versions[name] = digest(*(sources[n] for n in sorted(seen)))
+        versions[name] = hash_values(*(sources[n] for n in sorted(seen)))
     return versions
 
 
 def url_version(site: Site, urls: Urls, known_paths: Iterable[str]) -> str:
     """What resolved links depend on: the base URL, every page's address, every static file."""
-    return digest(urls.base_url, sorted(urls.assets.items()),
+    return hash_values(urls.base_url, sorted(urls.assets.items()),
                   sorted((p.name, p.lang, p.slug) for p in site.pages), sorted(known_paths))
 
 
-def page_keys(site: Site, versions: Versions) -> dict[str, tuple[Any, ...]]:
+class PageKey(NamedTuple):
+    """Everything one page's output depends on."""
+
+    site: str                 # Versions.site
+    urls: str                 # Versions.urls
+    template: str | None      # the page's template with everything it extends or includes
+    catalog: str | None       # the page's language's catalog
+    page: tuple[object, ...]  # the page itself (Page.identity)
+    counterparts: tuple[tuple[str, bool], ...]   # (language, is a fallback) of each of its translations
+    menu: tuple[tuple[str, str], ...]            # (page name, title) of each menu entry in its language
+    past: bool                # whether the event is over (the home offers a calendar only before it)
+
+
+def page_keys(site: Site, versions: Versions) -> dict[str, PageKey]:
     """Everything each page's output depends on, by output path."""
     # Other pages enter a page's output only by their address (links, switcher, hreflang: the URL version),
     # by whether they are fallbacks (switcher, hreflang), and by their titles in the menu.
@@ -124,13 +126,27 @@ def page_keys(site: Site, versions: Versions) -> dict[str, tuple[Any, ...]]:
              for lang in site.config.languages}
     counterparts: dict[str, tuple[tuple[str, bool], ...]] = {}
     keys = {}
-    past = is_past(site.event, build_date())   # the home offers a calendar only before the event
+    past = is_past(site.event, build_date())
     for page in site.pages:
         if page.name not in counterparts:
             counterparts[page.name] = tuple((p.lang, p.is_fallback) for p in site.counterparts(page))
-        keys[page.output_path] = (versions.site, versions.urls, versions.templates.get(page.template),
-                                  versions.catalogs.get(page.lang), page, counterparts[page.name], menus[page.lang],
-                                  past)
+        keys[page.output_path] = PageKey(versions.site, versions.urls, versions.templates.get(page.template),
+                                         versions.catalogs.get(page.lang), page.identity(),
+                                         counterparts[page.name], menus[page.lang], past)
+    return keys
+
+
+def output_keys(site: Site, urls: Urls, known_paths: Iterable[str], env: jinja2.Environment,
+                site_wide: Iterable[str], store: BuildCache | None = None) -> dict[str, str]:
+    """A hash of every output file's inputs, by output path: each page's own, and one shared by the files that
+    are not pages (they list every page, as the sitemap and feeds do, or speak every language)."""
+    config = site.config
+    versions = Versions(site=site_version(config, urls.assets), urls=url_version(site, urls, known_paths),
+                        catalogs=catalog_versions(config), templates=template_versions(env, store))
+    keys = {path: hash_values(*key) for path, key in page_keys(site, versions).items()}
+    everything = hash_values(versions.site, versions.urls, sorted(versions.catalogs.items()),
+                             sorted(versions.templates.items()), listing_key(site))
+    keys.update((path, everything) for path in site_wide)
     return keys
 
 

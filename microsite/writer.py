@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import shutil
 import subprocess
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from .errors import ContentError
-from .stamp import INPUTS, input_files
+from .hashing import hash_bytes
+from .inputs import INPUTS, input_files
 
 try:
     import fcntl
@@ -30,15 +30,15 @@ MARKER_TEXT = ("This folder was written by the microsite generator (python build
                "every build.\nDelete this file to keep the generator from ever replacing the folder.\n")
 
 
-def fingerprinted_assets(static_dir: Path, project: Path | None = None) -> dict[str, str]:
-    """Map each static file to a name carrying its content hash: style.css -> style.3f2a9c1e.css.
+def hashed_names(static_dir: Path, project: Path | None = None) -> dict[str, str]:
+    """Map each static file to its hashed name, which carries a hash of its bytes: style.css -> style.3f2a9c1e.css.
 
     A link inside the project is published as the file it leads to; any other link fails the build."""
     assets = {}
     for rel in sorted(input_files(static_dir, project or static_dir.parent), key=lambda rel: rel.split("/")):
-        digest = hashlib.sha256((static_dir / rel).read_bytes()).hexdigest()[:10]
+        short = hash_bytes((static_dir / rel).read_bytes(), 10)
         stem, dot, ext = rel.rpartition(".")
-        assets[rel] = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{rel}.{digest}"
+        assets[rel] = f"{stem}.{short}.{ext}" if dot and "/" not in ext else f"{rel}.{short}"
     return assets
 
 

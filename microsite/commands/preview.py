@@ -28,10 +28,14 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import ioloop, web
 
-from .builder import render_site, static_files
-from .config import Config, load_config
-from .content import relative
-from .dependencies import (
+from ..builder import render_site, static_files
+from ..config import Config, load_config
+from ..content import relative
+from ..errors import BuildError, ContentError, ErrorList
+from ..incremental.engine import (
+    MarkdownMemo,
+    PageKey,
+    SourceCache,
     Versions,
     catalog_versions,
     listing_key,
@@ -40,12 +44,11 @@ from .dependencies import (
     template_versions,
     url_version,
 )
-from .errors import BuildError, ContentError, ErrorList
-from .model import Site, SourceCache, load_site
-from .output import MARKER, MARKER_TEXT, fingerprinted_assets
-from .render import MarkdownCache, SiteRenderer, known_site_paths
-from .stamp import INPUTS, file_stats, input_files
-from .urls import Urls
+from ..inputs import INPUTS, file_stats, input_files
+from ..model import Site, load_site
+from ..render import SiteRenderer, known_site_paths
+from ..urls import Urls
+from ..writer import MARKER, MARKER_TEXT, hashed_names
 
 POLL_MS = 100
 
@@ -77,8 +80,8 @@ class Preview:
         self.base_url = base_url
         self.root = root
         self.sources = SourceCache()
-        self.markdown = MarkdownCache()
-        self.keys: dict[str, tuple[Any, ...]] = {}    # output path -> the inputs it was last rendered from
+        self.markdown = MarkdownMemo()
+        self.keys: dict[str, PageKey] = {}    # output path -> the inputs it was last rendered from
         self.listing: tuple[Any, ...] = ()
         self.renderer: SiteRenderer | None = None
         self.site: Site | None = None
@@ -133,7 +136,7 @@ class Preview:
             path: entry for path, entry in self.sources.entries.items() if not entry[1]}
         config = load_config(self.project, self.base_url)
         site = load_site(config, self.sources)
-        assets = fingerprinted_assets(config.static_dir)
+        assets = hashed_names(config.static_dir)
         renderer = SiteRenderer(site, Urls(config.base_url, assets), self.markdown)
         self.versions.site = site_version(config, assets)
         self.versions.catalogs = catalog_versions(config)
@@ -166,8 +169,7 @@ class Preview:
     def _note_urls(self, site: Site, renderer: SiteRenderer) -> None:
         """Follow the URL map: every page's links and switcher depend on it."""
         self.versions.urls = url_version(site, renderer.urls, renderer.known_paths)
-        assert renderer.markdown_cache is not None   # the preview's renderers all share self.markdown
-        renderer.markdown_cache.keep_if(self.versions.urls)
+        self.markdown.keep_if(self.versions.urls)   # every renderer of the preview shares self.markdown
 
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
@@ -178,7 +180,7 @@ class Preview:
         site_wide, self.listing = everything or listing != self.listing, listing
         errors = ErrorList()
         count = 0
-        for rendered in render_site(site, renderer, errors, pages=todo, site_wide=site_wide):
+        for rendered in render_site(renderer, errors, pages=todo, site_wide=site_wide):
             count += rendered.path in wanted
             _write_if_changed(self.out / rendered.path, rendered.html)
         errors.raise_if_any()
@@ -188,7 +190,7 @@ class Preview:
         return count
 
     def _sync_static(self, config: Config, assets: dict[str, str]) -> None:
-        """Copy new fingerprinted static files and remove those no page refers to any more."""
+        """Copy new static files (under their hashed names) and remove those no page refers to any more."""
         wanted = set()
         for source, rel in static_files(config, assets):
             wanted.add(rel)

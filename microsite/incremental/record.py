@@ -1,4 +1,4 @@
-"""Build records: what a build did, and the no-change shortcut.
+"""The build record: what the last good build read and wrote, and the no-change shortcut.
 
 When no input, option or generator file changed since the last good build and site/ is as that build left it,
 there is nothing to do. This module imports nothing heavy, so `python build.py` with nothing to do answers
@@ -15,19 +15,27 @@ import os
 import secrets
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from .errors import BuildError, ContentError
+from ..errors import BuildError, ContentError
+from ..hashing import hash_bytes, hash_values
+from ..inputs import INPUTS, file_stats, input_files
+from ..result import BuildResult
+from .salt import generator_salt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
     from typing import Any, BinaryIO
 
-INPUTS = ("content", "templates", "locales", "static")
+
 FILE_NAME = "last-build.json"
+
+
 KEY_FILE = ".cache-key"          # at the project's root, never inside .cache/ (which may come from elsewhere)
+
+
 KEY_VARIABLE = "MICROSITE_CACHE_KEY"
 
 
@@ -116,41 +124,12 @@ def cache_folder_problem(project: Path) -> str | None:
     return None
 
 
-def is_editor_junk(name: str) -> bool:
-    """Files editors and systems leave beside real ones: swap, backup and lock files, .DS_Store, .git."""
-    return (name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
-            or name in (".DS_Store", "Thumbs.db", ".git"))
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did, for the one-line summary."""
-
-    out: Path
-    pages: dict[str, int]          # language -> number of pages
-    warnings: tuple[str, ...]
-    seconds: float
-    cached: int = 0      # pages reused unchanged from the previous site
-    unchanged: bool = False   # nothing to do: the last build's site stands
-
-    def summary(self) -> str:
-        """One line: pages per language, warnings, pages reused unchanged from the previous site, time."""
-        counts = ", ".join(f"{n} {lang}" for lang, n in self.pages.items())
-        warned = f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
-        if self.unchanged:
-            return (f"Up to date: {sum(self.pages.values())} pages ({counts}), {warned}; nothing changed since the "
-                    f"last build (checked in {self.seconds:.2f} s) -> {self.out}")
-        return (f"Built {sum(self.pages.values())} pages ({counts}), {warned}, "
-                f"{self.cached} reused from the cache, in {self.seconds:.2f} s -> {self.out}")
-
-
-def inputs_digest(project: Path, options: dict[str, Any], file_hashes: dict[str, str] | None = None) -> str:
+def inputs_hash(project: Path, options: dict[str, Any], file_hashes: dict[str, str] | None = None) -> str:
     """A hash of every input file's path and bytes, of the build options and of the generator's code.
 
     Pass a dict as file_hashes to receive each input file's own hash, by path as a string (the build cache keys
     parsed pages by it). A link is hashed by its target's bytes, so that an edit of the target is a change."""
-    from .cache import generator_salt  # the generator's code and its libraries' versions
-    sha = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode() + generator_salt().encode())
+    parts: list[object] = [json.dumps(options, sort_keys=True, default=str), generator_salt()]
     base = str(project) + os.sep
     listings: list[tuple[Path, dict[str, tuple[int, int]]]] = []
     problems: list[ContentError] = []
@@ -164,170 +143,14 @@ def inputs_digest(project: Path, options: dict[str, Any], file_hashes: dict[str,
     for folder, files in listings:
         for name in sorted(os.path.join(folder, rel) for rel in files):
             with open(name, "rb") as fp:
-                own = hashlib.sha256(fp.read()).hexdigest()
+                own = hash_bytes(fp.read())
             if file_hashes is not None:
                 file_hashes[name] = own
-            sha.update(name[len(base):].encode() + b"\0" + own.encode() + b"\0")
-    return sha.hexdigest()
+            parts += [name[len(base):], own]
+    return hash_values(*parts, length=64)
 
 
-def file_stats(top: Path, skip_junk: bool) -> dict[str, tuple[int, int]]:
-    """{relative path: (size, modification time)} of every file below a folder, links left out (one walk, shared
-    by the build record and the preview's watcher)."""
-    found: dict[str, tuple[int, int]] = {}
-    if Path(top).is_dir():
-        _walk(str(top), "", skip_junk, found)
-    return found
-
-
-def input_files(top: Path, project: Path) -> dict[str, tuple[int, int]]:
-    """{relative path: (size, modification time)} of every input file below a folder of the project, editor junk
-    left out; a link counts as the file or folder it leads to.
-
-    Raises one BuildError naming every link that leads outside the project, into a hidden folder of it (.git),
-    nowhere or round in a loop, and every file name that is not UTF-8: none of them may be read or published."""
-    found: dict[str, tuple[int, int]] = {}
-    walk = _Walk(os.path.realpath(project), _project_name(str(top), str(project)) + "/")
-    problem = link_problem(Path(top), Path(project))
-    if problem is not None:
-        walk.problems.append(problem)
-    elif Path(top).is_dir():
-        with contextlib.suppress(_TooMany):
-            _walk(str(top), "", True, found, walk)
-    if walk.problems:
-        raise BuildError(walk.problems)
-    return found
-
-
-MAX_FILES = 500_000   # links between folders could multiply the files without end; no real project comes near
-
-
-@dataclass
-class _Walk:
-    """What following links needs: the project's real path, the walked folder's name in messages, the real
-    folders being walked (a link to one of them is a loop), the problems found, the files counted."""
-
-    project: str
-    shown: str
-    walking: list[str] = field(default_factory=list)
-    problems: list[ContentError] = field(default_factory=list)
-    count: int = 0
-
-
-class _TooMany(Exception):
-    """Stops a walk that lists more files than any project holds."""
-
-
-def _walk(folder: str, prefix: str, skip_junk: bool, found: dict[str, tuple[int, int]],
-          links: _Walk | None = None) -> None:
-    """Collect the files below one folder; with `links`, follow the links that stay inside the project."""
-    follow = links is not None
-    if links is not None:
-        links.walking.append(os.path.realpath(folder))
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if skip_junk and is_editor_junk(entry.name):
-                continue
-            if links is not None and not _readable(entry, links.shown + prefix + entry.name, links):
-                continue
-            if entry.is_dir(follow_symlinks=follow):
-                _walk(entry.path, prefix + entry.name + "/", skip_junk, found, links)
-            elif entry.is_file(follow_symlinks=follow):
-                stat = entry.stat(follow_symlinks=follow)
-                found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
-                if links is not None:
-                    _count(links, links.shown + prefix + entry.name)
-    if links is not None:
-        links.walking.pop()
-
-
-def _count(walk: _Walk, shown: str) -> None:
-    """Count one more file, stopping the walk when there are more than any project holds."""
-    walk.count += 1
-    if walk.count > MAX_FILES:
-        walk.problems.append(ContentError(shown, None, None, f"more than {MAX_FILES} files below this folder",
-                                          "look for links that lead into the same folders again and again"))
-        raise _TooMany
-
-
-def _readable(entry: os.DirEntry[str], shown: str, walk: _Walk) -> bool:
-    """True when an entry of an input folder may be read; otherwise say why in walk.problems."""
-    problem = None
-    try:
-        entry.name.encode("utf-8")
-    except UnicodeEncodeError:
-        problem = bad_name_error(shown)
-    if problem is None and entry.is_symlink():
-        problem = _link_target_problem(entry.path, shown, walk.project)
-        target = os.path.realpath(entry.path)
-        if problem is None and entry.is_dir() and any(
-                folder == target or folder.startswith(target + os.sep) for folder in walk.walking):
-            problem = ContentError(shown, None, None, f"a link to {_target_name(target, walk.project)}, a folder "
-                                   "that holds the link itself (a loop)", "remove the link")
-    if problem is not None:
-        walk.problems.append(problem)
-    return problem is None
-
-
-def bad_name_error(shown: str) -> ContentError:
-    """The error for a file whose name is not UTF-8, its bad bytes shown escaped (caf\\xe9.md)."""
-    escaped = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return ContentError(escaped, None, None, "the file name is not valid UTF-8",
-                        "rename the file, typing its name again (file names are used in addresses and messages)")
-
-
-def link_problem(path: Path, project: Path) -> ContentError | None:
-    """Why a path of the project that is, or lies below, a symbolic link may not be read; None when it may (no
-    link, or links that stay inside the project and out of its hidden folders such as .git)."""
-    try:
-        parts = Path(path).relative_to(project).parts
-    except ValueError:
-        return None   # not a path of the project: nothing to check it against
-    real_project, current = os.path.realpath(project), str(project)
-    for depth, part in enumerate(parts):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            problem = _link_target_problem(current, "/".join(parts[:depth + 1]), real_project)
-            if problem is not None:
-                return problem
-    return None
-
-
-def _link_target_problem(link: str, shown: str, real_project: str) -> ContentError | None:
-    """Why the target of one link may not be read: missing, outside the project, or in a hidden folder of it."""
-    target = os.path.realpath(link)
-    name = _target_name(target, real_project)
-    if not os.path.exists(target):
-        return ContentError(shown, None, None, f"a link to {name}, which does not exist", "fix the link or remove it")
-    if not _inside(target, real_project):
-        return ContentError(shown, None, None, f"a link to {name}, outside the project",
-                            "copy it into the project instead: only the project's own files are read")
-    parts = name.split("/")
-    hidden = next((part for i, part in enumerate(parts) if part == ".git" or (i == 0 and part.startswith("."))), None)
-    if hidden:
-        return ContentError(shown, None, None, f"a link to {name}, inside {hidden}/, which is never read or published",
-                            "copy what should be published into the project's folders instead, or remove the link")
-    return None
-
-
-def _target_name(target: str, real_project: str) -> str:
-    """A link's target as messages show it: relative to the project when inside it, else its full path."""
-    if target == real_project:
-        return "the project's own folder"
-    return _project_name(target, real_project) if _inside(target, real_project) else target
-
-
-def _inside(target: str, real_project: str) -> bool:
-    """True when a real path is the project's folder or lies below it."""
-    return target == real_project or target.startswith(real_project + os.sep)
-
-
-def _project_name(path: str, project: str) -> str:
-    """A path relative to the project, with forward slashes."""
-    return os.path.relpath(path, project).replace(os.sep, "/")
-
-
-def site_fingerprint(out: Path) -> list[Any] | None:
+def site_listing(out: Path) -> list[Any] | None:
     """What site/ looks like on disk: its folder's identity and every file's size and modification time."""
     if not out.is_dir():
         return None
@@ -387,17 +210,17 @@ def _is_int(value: Any) -> bool:
 
 def build_options(base_url: str | None, strict: bool) -> dict[str, Any]:
     """The options that change a build's output, and the day it counts as today (a passed event stops offering
-    its calendar: publish.build_date)."""
+    its calendar: feeds.build_date)."""
     today = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or time.strftime("%Y-%m-%d")
     return {"base_url": base_url, "strict": strict, "today": today}
 
 
-def up_to_date(project: Path, out: Path, digest: str) -> dict[str, Any] | None:
+def up_to_date(project: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     """The last build's summary if rebuilding would change nothing, else None."""
     record = load(project / ".cache")
-    if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != digest:
+    if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != inputs:
         return None
-    site = site_fingerprint(out)
+    site = site_listing(out)
     if site is None or record.get("site") is None:   # no site to stand: there is always something to do
         return None
     if record.get("site") != json.loads(json.dumps(site)):
@@ -405,8 +228,8 @@ def up_to_date(project: Path, out: Path, digest: str) -> dict[str, Any] | None:
     return record.get("summary")
 
 
-def save(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: dict[str, str] | None = None) -> None:
-    """Remember a good build: the digest of its inputs (taken before it read them), the site it wrote, and the
+def save(project: Path, out: Path, inputs: str, summary: dict[str, Any], keys: dict[str, str] | None = None) -> None:
+    """Remember a good build: the hash of its inputs (taken before it read them), the site it wrote, and the
     input key of each page, signed with the project's key. Whatever lies in the record's place (a folder, a link)
     is replaced, never followed; with a .cache that is a link, or no key, nothing is written."""
     cache = project / ".cache"
@@ -414,8 +237,8 @@ def save(project: Path, out: Path, digest: str, summary: dict[str, Any], keys: d
     if key is None or cache_folder_problem(project):
         return   # the build cache said so once already
     _make_folder(cache)
-    record: dict[str, Any] = {"out": str(out.resolve()), "inputs": digest,
-                              "site": site_fingerprint(out), "summary": summary, "keys": keys or {}}
+    record: dict[str, Any] = {"out": str(out.resolve()), "inputs": inputs,
+                              "site": site_listing(out), "summary": summary, "keys": keys or {}}
     record["mac"] = _record_mac(key, record)
     tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
     delete(tmp)
@@ -479,20 +302,18 @@ def unchanged_outputs(project: Path, out: Path, keys: dict[str, str]) -> set[str
     return same
 
 
-
-
 @dataclass(frozen=True)
 class Inputs:
-    """The digest of a project's inputs as they are now, and each input file's own hash (read once per run)."""
+    """The hash of a project's inputs as they are now, and each input file's own hash (read once per run)."""
 
-    digest: str
+    hash: str
     file_hashes: dict[str, str]
 
 
 def read_inputs(project: Path, base_url: str | None, strict: bool) -> Inputs:
     """Hash every input file, the build options and the generator."""
     file_hashes: dict[str, str] = {}
-    return Inputs(inputs_digest(Path(project).resolve(), build_options(base_url, strict), file_hashes), file_hashes)
+    return Inputs(inputs_hash(Path(project).resolve(), build_options(base_url, strict), file_hashes), file_hashes)
 
 
 def unchanged(project: Path, out: Path | None, inputs: Inputs) -> BuildResult | None:
@@ -500,7 +321,7 @@ def unchanged(project: Path, out: Path | None, inputs: Inputs) -> BuildResult | 
     started = time.perf_counter()
     project = Path(project).resolve()
     out = Path(out) if out else project / "site"
-    summary = up_to_date(project, out, inputs.digest)
+    summary = up_to_date(project, out, inputs.hash)
     if summary is None:
         return None
     pages = summary["pages"]

@@ -12,6 +12,8 @@ import json
 import os
 from urllib.parse import urlsplit
 
+import icalendar
+
 from . import i18n
 from .errors import ContentError
 from .model import Event, Page, Site, Speaker
@@ -69,11 +71,13 @@ def root_alternates(site: Site, urls: Urls) -> list[dict[str, str]]:
     return page_alternates(site, home, urls)
 
 
-def sitemap(site: Site, urls: Urls) -> str:
-    """sitemap.xml: every real page with its hreflang alternates (fallbacks are not announced)."""
+def sitemap(site: Site, urls: Urls, others: list[str]) -> str:
+    """sitemap.xml: the files that are not pages but are listed (`others`, by address: "" is the multilingual
+    landing, with the home pages' alternates), then every real page with its hreflang alternates (fallbacks are
+    not announced)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    entries = [(urls.root(absolute=True), root_alternates(site, urls))]
+    entries = [(urls.path(path, absolute=True), root_alternates(site, urls) if path == "" else []) for path in others]
     entries += [(urls.page(p, absolute=True), page_alternates(site, p, urls))
                 for p in site.pages if not p.is_fallback]
     for loc, alternates in entries:
@@ -122,25 +126,6 @@ def atom_feed(site: Site, urls: Urls, lang: str) -> str:
     return "\n".join(lines + ["</feed>", ""])
 
 
-def _ics_escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line: str) -> str:
-    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545 section 3.1)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
 def calendar(site: Site, urls: Urls, lang: str) -> str:
     """An iCalendar file for the session: an all-day event, since the report gives no hour."""
     event = site.event
@@ -151,20 +136,24 @@ def calendar(site: Site, urls: Urls, lang: str) -> str:
                                   "full", site.config.dates)
     # The conference first: the date phrase may start with a lowercase part of day (chiều, l'après-midi).
     description = f"{event.conference[lang]}\n{when[:1].upper() + when[1:]}\n{urls.home(lang, absolute=True)}"
-    stamp = f"{event.date:%Y%m%d}T000000Z"   # fixed, so that rebuilding changes nothing
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//microsite//conference microsite//" + lang.upper(),
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
-        f"UID:{uid}", f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{event.date + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY;LANGUAGE={lang}:{_ics_escape(event.title[lang])}",
-        f"DESCRIPTION;LANGUAGE={lang}:{_ics_escape(description)}",
-        f"LOCATION;LANGUAGE={lang}:{_ics_escape(place)}",
-        f"URL:{urls.home(lang, absolute=True)}",
-        "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR",
-    ]
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+    stamp = dt.datetime.combine(event.date, dt.time(), dt.timezone.utc)   # fixed: rebuilding changes nothing
+    calendar = icalendar.Calendar()
+    for name, value in [("VERSION", "2.0"), ("PRODID", "-//microsite//conference microsite//" + lang.upper()),
+                        ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")]:
+        calendar.add(name, value)
+    entry = icalendar.Event()
+    entry.add("UID", uid)
+    entry.add("DTSTAMP", stamp)
+    entry.add("DTSTART", event.date)
+    entry.add("DTEND", event.date + dt.timedelta(days=1))
+    for name, text in [("SUMMARY", event.title[lang]), ("DESCRIPTION", description), ("LOCATION", place)]:
+        entry.add(name, text, parameters={"LANGUAGE": lang})
+    entry.add("URL", urls.home(lang, absolute=True))
+    entry.add("TRANSP", "TRANSPARENT")
+    calendar.add_component(entry)
+    # In the order written here (icalendar sorts properties by default): readers do not care, diffs do.
+    written: bytes = calendar.to_ical(sorted=False)
+    return written.decode("utf-8")
 
 
 def event_json_ld(site: Site, urls: Urls, lang: str) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from . import fingerprints
-from .errors import ContentError
-from .model import Site
-from .translation_state import Row, report
+from ..errors import ContentError
+from ..model import Site
+from ..translation_state import Row, report, save_records
 
 __all__ = ["Row", "confirm", "format_table", "report"]
 
@@ -39,6 +38,6 @@ def confirm(site: Site, names: list[str]) -> list[str]:
             if page is not None and not page.is_fallback:
                 records.setdefault(name, {})[lang] = source.fingerprint
                 confirmed.append(f"{name} ({lang})")
-    fingerprints.save(config.content_dir, records)
+    save_records(config.content_dir, records)
     return confirmed
 

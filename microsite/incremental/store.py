@@ -1,11 +1,11 @@
 """The persistent build cache in .cache/: parsed page files and converted Markdown, keyed by their inputs.
 
-Every entry is keyed by a hash of everything its output depends on (see dependencies.py) salted with the
+Every entry is keyed by a hash of everything its output depends on (see keys.py) salted with the
 generator's own source code, so a stale entry can never be found. A cache that is corrupt, or was written by
 another version of the generator, is detected, reported and replaced, never trusted.
 
 The cache may come from elsewhere (CI restores .cache/ from a shared store), so anything in it may be forged.
-Every stored value is signed with an HMAC-SHA-256 under the project's secret key (stamp.signing_key, which is
+Every stored value is signed with an HMAC-SHA-256 under the project's secret key (record.signing_key, which is
 never inside .cache/) over its table, its key and its bytes, and a value whose signature does not match is never
 unpickled. A cache signed with another key is discarded whole. What is unpickled still goes through an
 unpickler that knows only plain data types and the few records of this package that are stored, a value larger
@@ -15,44 +15,27 @@ than MAX_VALUE is never read, and a value of the wrong type for its use is a mis
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import io
 import os
 import pickle
-import re
 import sqlite3
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from . import __version__
-from .stamp import cache_folder_problem, delete, sign, signing_key
+from ..content import LocatedDict, LocatedList, SourceFile
+from ..errors import ContentError
+from .record import cache_folder_problem, delete, sign, signing_key
+from .salt import generator_salt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
     from typing import Any
 
-FORMAT = "4"
 FILE_NAME = "build.sqlite3"
 MAX_VALUE = 32 * 2**20   # bytes: no parsed page or converted Markdown comes near; a forged giant is not read
 MAC_SIZE = 32
-
-
-LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
-
-
-@cache
-def generator_salt() -> str:
-    """A hash of the generator's own code, of the libraries that shape its output and of the Python running it."""
-    sha = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version}".encode())
-    versions = installed_versions()
-    for library in LIBRARIES:
-        sha.update(f"|{library}={versions.get(library, '?')}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        sha.update(path.name.encode() + path.read_bytes())
-    return sha.hexdigest()[:32]
 
 
 def _pack(key: bytes, table: str, name: str, value: object) -> bytes:
@@ -85,8 +68,6 @@ def _meta_mac(key: bytes, salt: str) -> str:
 @cache
 def _stored_types() -> dict[tuple[str, str], type]:
     """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
-    from .content import LocatedDict, LocatedList, SourceFile
-    from .errors import ContentError
     types = [LocatedDict, LocatedList, SourceFile, ContentError, datetime.date, datetime.datetime, datetime.time,
              datetime.timedelta, datetime.timezone, set, frozenset, bytearray, complex]
     return {(t.__module__, t.__qualname__): t for t in types}
@@ -100,24 +81,6 @@ class _PlainUnpickler(pickle.Unpickler):
         if (module, name) not in allowed:
             raise pickle.UnpicklingError(f"the stored value names {module}.{name}, which is not plain data")
         return allowed[(module, name)]
-
-
-def installed_versions() -> dict[str, str]:
-    """{distribution name: version} of what is installed on sys.path, read from the names of the .dist-info
-    folders (the first found wins, as for imports). importlib.metadata says the same, but costs more to load
-    than a no-change build takes in all."""
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            stem = name.rsplit(".", 1)[0]
-            if name.endswith((".dist-info", ".egg-info")) and "-" in stem:
-                project, version = stem.split("-", 2)[:2]
-                found.setdefault(re.sub(r"[-_.]+", "_", project).lower(), version)
-    return found
 
 
 class BuildCache:

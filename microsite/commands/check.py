@@ -17,11 +17,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .builder import build
-from .config import load_config
-from .i18n import catalog_path
-from .stamp import BuildResult
-from .urls import Urls
+from ..builder import build
+from ..config import load_config
+from ..i18n import catalog_path
+from ..result import BuildResult
+from ..urls import Urls
 
 VNU_JAR = Path("node_modules/vnu-jar/build/dist/vnu.jar")
 
