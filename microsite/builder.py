@@ -21,7 +21,7 @@ from .incremental import engine
 from .model import Page, PlainReader, Site, load_site
 from .outputs import site_files
 from .progress import Progress
-from .render import Rendered, SiteRenderer
+from .render import SiteRenderer
 from .result import BuildResult
 from .translation_state import strict_problems
 from .urls import Urls
@@ -37,6 +37,13 @@ class PageResult(NamedTuple):
     html: str | None
     problems: list[ContentError]
     markdown: engine.Conversion | None   # None without a memo
+
+
+class Output(NamedTuple):
+    """One file of the site: where it goes under site/, and its text (or bytes, for an image)."""
+
+    path: str
+    content: str | bytes
 
 
 class ChunkResult(NamedTuple):
@@ -159,7 +166,7 @@ def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache |
         for result in render_pages(renderer, todo, jobs, parallel_threshold):
             errors.extend(result.problems)
             if result.html is not None:
-                writer.write_text(result.page.output_path, result.html)
+                writer.write(result.page.output_path, result.html)
                 if result.markdown is not None:
                     made.append(result.markdown)
             if progress:
@@ -172,7 +179,7 @@ def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache |
         for path in sorted(on_disk - pages):   # the sitemap, feeds... when nothing they show changed
             writer.link(out / path, path)
         for rendered in render_site(renderer, errors, pages=[], site_wide=True, skip=on_disk):
-            writer.write_text(rendered.path, rendered.html)
+            writer.write(rendered.path, rendered.content)
         errors.raise_if_any()
         for source, rel in static_files(config, assets):
             writer.copy(source, rel)
@@ -215,7 +222,7 @@ def _render_batch(renderer: SiteRenderer, pages: list[Page]) -> list[PageResult]
         html: str | None
         problems: list[ContentError]
         try:
-            html, problems = renderer.render_page(page).html, []
+            html, problems = renderer.render_page(page), []
         except BuildError as several:
             html, problems = None, several.errors
         except ContentError as exc:
@@ -281,20 +288,20 @@ def _render_in_pool(renderer: SiteRenderer, pages: list[Page], jobs: int) -> Ite
 
 
 def render_site(renderer: SiteRenderer, errors: ErrorList, pages: list[Page], site_wide: bool,
-                skip: Collection[str] = frozenset()) -> Iterator[Rendered]:
+                skip: Collection[str] = frozenset()) -> Iterator[Output]:
     """Yield the text files of `pages`, then (when `site_wide`) the files that are not pages except those in
     `skip`, collecting errors."""
     for result in _render_batch(renderer, pages):
         errors.extend(result.problems)
         if result.html is not None:
-            yield Rendered(result.page.output_path, result.html)
+            yield Output(result.page.output_path, result.html)
     if not site_wide:
         return
     for file in site_files(renderer.site):
         if file.path in skip:
             continue
         try:
-            yield Rendered(file.path, file.make(renderer))
+            yield Output(file.path, file.make(renderer))
         except ContentError as exc:
             errors.add(exc)
 

@@ -26,7 +26,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from microsite.text import nfc
+from .text import nfc
 
 WIDTH, HEIGHT = 1200, 630  # the size Open Graph and Twitter cards expect (1.91:1)
 MARGIN = 80  # left and right: no text is placed closer to the edge

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import icalendar
 
 from . import i18n
+from .card import Card
 from .errors import ContentError
 from .model import Event, Page, Site, Speaker
 from .text import slugify
@@ -186,3 +187,14 @@ def event_json_ld(site: Site, urls: Urls, lang: str) -> str:
     }
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def social_card(site: Site, urls: Urls, lang: str) -> Card:
+    """What a language's social card says: the place and date, the event's title, the conference it was part of,
+    and the site's address."""
+    event = site.event
+    when = i18n.format_date(event.date, lang, "long", site.config.dates)
+    parts = urlsplit(urls.base_url)
+    return Card(kicker=f"{event.city[lang]} · {when}", title=event.title[lang], subtitle=event.conference[lang],
+                footer=(parts.netloc + parts.path).rstrip("/"), lang=lang,
+                direction="rtl" if i18n.direction(lang) == "rtl" else "ltr")

@@ -285,6 +285,12 @@ def language_name(lang: str) -> str:
 
 
 @cache
+def direction(lang: str) -> str:
+    """The direction a language is written in, for `dir`: rtl for Arabic, Hebrew, Persian…, else ltr."""
+    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
+
+
+@cache
 def open_graph_locale(lang: str) -> str:
     """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
     likely = Locale.parse(get_global("likely_subtags").get(lang, lang))

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import feeds
+from . import card, feeds
 from .model import Site
-from .urls import calendar_path, feed_path
+from .urls import calendar_path, card_path, feed_path
 
 if TYPE_CHECKING:   # the renderer reads this list to know what pages may link to; it hands itself to `make`
     from .render import SiteRenderer
@@ -22,7 +22,7 @@ class SiteFile:
     """One file of the site that is not a page."""
 
     path: str                                  # where it goes under site/
-    make: Callable[[SiteRenderer], str]        # its text, made with the build's renderer
+    make: Callable[[SiteRenderer], str | bytes]   # its text (or an image's bytes), made with the build's renderer
     in_sitemap: bool = False
     linkable: bool = True                      # a page may link to it
 
@@ -34,13 +34,14 @@ class SiteFile:
 
 def site_files(site: Site) -> list[SiteFile]:
     """Every file of the site that is not a page, in the order they are written."""
-    files = [SiteFile("index.html", lambda r: r.render_landing().html, in_sitemap=True),
-             SiteFile("404.html", lambda r: r.render_not_found().html),
+    files = [SiteFile("index.html", lambda r: r.render_landing(), in_sitemap=True),
+             SiteFile("404.html", lambda r: r.render_not_found()),
              SiteFile("sitemap.xml", _sitemap),
              SiteFile("robots.txt", lambda r: feeds.robots(r.urls))]
     for lang in site.config.languages:
         files.append(SiteFile(feed_path(lang), functools.partial(_feed, lang)))
         files.append(SiteFile(calendar_path(lang), functools.partial(_calendar, lang)))
+        files.append(SiteFile(card_path(lang), functools.partial(_card, lang)))
     # GitHub Pages must not run Jekyll, which drops folders starting with _
     files.append(SiteFile(".nojekyll", lambda r: "", linkable=False))
     cname = site.config.cname
@@ -63,3 +64,15 @@ def _feed(lang: str, renderer: SiteRenderer) -> str:
 def _calendar(lang: str, renderer: SiteRenderer) -> str:
     """A language's iCalendar file."""
     return feeds.calendar(renderer.site, renderer.urls, lang)
+
+
+def _card(lang: str, renderer: SiteRenderer) -> bytes:
+    """A language's social card, drawn from the event."""
+    return _drawn(feeds.social_card(renderer.site, renderer.urls, lang))
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn(social_card: card.Card) -> bytes:
+    """A card's PNG, drawn once per process for the same texts (drawing takes a tenth of a second, and the
+    preview makes its site-wide files again after every template or data edit)."""
+    return card.draw(social_card)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,19 +22,10 @@ from .model import Contribution, Page, Site
 from .outputs import site_files
 from .text import french_spacing_html
 from .translation_state import State
-from .urls import Urls, calendar_path, feed_path, page_url_path
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """One output file: where it goes under site/ and its text."""
-
-    path: str
-    html: str
+from .urls import Urls, calendar_path, card_path, feed_path, page_url_path
 
 
 def make_environment(templates_dir: Path, translations: NullTranslations, lang: str,
-                     bytecode_dir: Path | None = None,
                      dates: dict[str, dict[str, str]] | None = None) -> jinja2.Environment:
     """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters (dates in
     the patterns `dates` gives, from site.yaml, else the language's defaults)."""
@@ -83,15 +73,13 @@ def escaped_gettext(translations: NullTranslations) -> dict[str, Callable[..., M
 class SiteRenderer:
     """Renders the pages of one site with one set of environments and one Markdown converter."""
 
-    def __init__(self, site: Site, urls: Urls, memo: Memo | None = None, bytecode_dir: Path | None = None) -> None:
+    def __init__(self, site: Site, urls: Urls, memo: Memo | None = None) -> None:
         config = site.config
         check_templates(config)
         self.site, self.urls = site, urls
         self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
                              for lang in config.languages}
-        if bytecode_dir is not None:
-            bytecode_dir.mkdir(parents=True, exist_ok=True)
-        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang, bytecode_dir,
+        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang,
                                             config.dates)
                      for lang in config.languages}
         self.today = build_date()
@@ -121,25 +109,25 @@ class SiteRenderer:
             self.memo.put(page, content)
         return content
 
-    def render_page(self, page: Page) -> Rendered:
-        """Render one page to (path, html); broken links and template errors raise ContentError."""
+    def render_page(self, page: Page) -> str:
+        """Render one page's HTML; broken links and template errors raise ContentError."""
         content = self.convert(page)
         html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content),
                                                                            self.today))
-        return Rendered(page.output_path, finish(html, page.lang))
+        return finish(html, page.lang)
 
-    def render_landing(self) -> Rendered:
+    def render_landing(self) -> str:
         """The bilingual page at the site root that links every language's home."""
         context = self._multilingual_context("partials/welcome.html")
         context["alternates"] = root_alternates(self.site, self.urls)
-        return Rendered("index.html", self._template(self.site.config.default_language, "landing.html", context))
+        return self._template(self.site.config.default_language, "landing.html", context)
 
-    def render_not_found(self) -> Rendered:
+    def render_not_found(self) -> str:
         """The bilingual 404 page GitHub Pages serves for any missing URL (links are absolute paths)."""
         context = self._multilingual_context("partials/not-found.html")
         for section in context["sections"]:
             section["title"] = self.translations[section["lang"]].gettext("Page not found")
-        return Rendered("404.html", self._template(self.site.config.default_language, "404.html", context))
+        return self._template(self.site.config.default_language, "404.html", context)
 
     def _multilingual_context(self, partial: str) -> dict[str, Any]:
         """Render one partial per language, each with its own catalog, for a page that speaks them all."""
@@ -277,7 +265,7 @@ def open_graph(site: Site, page: Page, urls: Urls) -> dict[str, Any]:
         "type": "website" if page.is_home else "article",
         "locale": i18n.open_graph_locale(page.lang),
         "alternate_locales": [i18n.open_graph_locale(p.lang) for p in site.alternates(page) if p.lang != page.lang],
-        "image": urls.asset("social-card.png", absolute=True) if "social-card.png" in urls.assets else None,
+        "image": urls.path(card_path(page.lang), absolute=True),
         "description": page.summary or config.description.get(page.lang, ""),
         "feed": urls.path(feed_path(page.lang)),
         "calendar": urls.path(calendar_path(page.lang)),

@@ -72,6 +72,11 @@ def calendar_path(lang: str) -> str:
     return f"{lang}/event.ics"
 
 
+def card_path(lang: str) -> str:
+    """Where a language's social card (the image social networks show for its pages) is written."""
+    return f"{lang}/social-card.png"
+
+
 def resolve_relative(current_url_path: str, href: str) -> str:
     """Resolve a relative link against the URL path of the page that contains it."""
     base = current_url_path if current_url_path.endswith("/") else posixpath.dirname(current_url_path) + "/"

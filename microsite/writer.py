@@ -50,9 +50,13 @@ class SiteWriter:
         self.tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
         self.written: set[str] = {MARKER}
 
-    def write_text(self, rel: str, text: str) -> None:
-        """Write one file; writing the same path twice is a bug in the caller."""
-        self._claim(rel).write_text(text, encoding="utf-8", newline="\n")
+    def write(self, rel: str, content: str | bytes) -> None:
+        """Write one file (text as UTF-8); writing the same path twice is a bug in the caller."""
+        path = self._claim(rel)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="\n")
 
     def link(self, source: Path, rel: str) -> None:
         """Take a file of the previous site as it is (a hard link; a copy where links are not possible)."""

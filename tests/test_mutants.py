@@ -613,9 +613,9 @@ def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypat
 
     with pytest.raises(RuntimeError, match=r"^two outputs claim site/a/x\.html$"), \
             atomic_site(tmp_path / "site") as writer:
-        writer.write_text("a/x.html", "one\r\nété")
+        writer.write("a/x.html", "one\r\nété")
         assert (writer.tmp / "a/x.html").read_bytes() == "one\r\nété".encode()
-        writer.write_text("a/x.html", "two")
+        writer.write("a/x.html", "two")
     assert not (tmp_path / "site").exists()
     assert [p.name for p in tmp_path.iterdir()] == []
 
@@ -634,7 +634,7 @@ def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypa
     with atomic_site(tmp_path / "site", after_swap=lambda: seen.append(sorted(os.listdir(tmp_path / "site")))) as w:
         w.link(source, "static/a.css")
         w.copy(source, "static/b.css")
-        w.write_text("index.html", "home")
+        w.write("index.html", "home")
     site = tmp_path / "site"
     assert seen == [[MARKER, "index.html", "static"]]
     assert os.path.samefile(site / "static/a.css", source)
@@ -651,7 +651,7 @@ def write_under_umask(out, mask: int, rel: str) -> None:
     old = os.umask(mask)
     try:
         with atomic_site(out) as writer:
-            writer.write_text(rel, "x")
+            writer.write(rel, "x")
     finally:
         os.umask(old)
 
@@ -759,11 +759,11 @@ def test_an_old_site_holding_links_and_folders_is_removed_without_following_them
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere/keep.txt").write_text("keep", encoding="utf-8")
     with atomic_site(tmp_path / "site") as writer:
-        writer.write_text("a/b/c.html", "one")
+        writer.write("a/b/c.html", "one")
     (tmp_path / "site/link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (tmp_path / "site/file-link").symlink_to(tmp_path / "elsewhere/keep.txt")
     with atomic_site(tmp_path / "site") as writer:
-        writer.write_text("index.html", "two")
+        writer.write("index.html", "two")
     assert sorted(os.listdir(tmp_path / "site")) == [".microsite-output", "index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "site"]
     assert (tmp_path / "elsewhere/keep.txt").read_text(encoding="utf-8") == "keep"

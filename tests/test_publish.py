@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import struct
 import subprocess
 import urllib.error
 import urllib.request
@@ -258,9 +259,31 @@ def test_open_graph_and_twitter_tags(subpath_site):
     meta = dict(re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', page))
     assert meta["og:locale"] == "fr_FR" and meta["og:locale:alternate"] == "vi_VN"
     assert meta["og:url"] == SUBPATH + "fr/exposes/grenoble/"
-    assert meta["og:image"].startswith(SUBPATH + "static/social-card.") and meta["og:image"].endswith(".png")
+    assert meta["og:image"] == meta["twitter:image"] == SUBPATH + "fr/social-card.png"
     assert meta["twitter:card"] == "summary_large_image"
     assert meta["og:description"] and meta["og:title"]
+
+
+def _png_size(data):
+    """Width and height of a PNG, from its IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_each_language_has_its_own_social_card_drawn_from_the_event(event):
+    assert run_cli(event).code == 0
+    cards = {lang: (event / "site" / lang / "social-card.png").read_bytes() for lang in ("vi", "fr")}
+    assert all(_png_size(card) == (1200, 630) for card in cards.values())
+    assert cards["vi"] != cards["fr"]
+    # The card follows the event: a new title draws a new card (and only the language whose title changed).
+    data = event / "content/event.yaml"
+    text = data.read_text(encoding="utf-8")
+    assert 'vi: "Đô thị xanh – Giao thông sạch"' in text
+    data.write_text(text.replace('vi: "Đô thị xanh – Giao thông sạch"', 'vi: "Đô thị xanh – Giao thông sạch hơn"'),
+                    encoding="utf-8")
+    assert run_cli(event).code == 0
+    assert (event / "site/vi/social-card.png").read_bytes() != cards["vi"]
+    assert (event / "site/fr/social-card.png").read_bytes() == cards["fr"]
 
 
 def test_hashed_static_names_do_not_pile_up(event):

@@ -182,7 +182,7 @@ class Preview:
         count = 0
         for rendered in render_site(renderer, errors, pages=todo, site_wide=site_wide):
             count += rendered.path in wanted
-            _write_if_changed(self.out / rendered.path, rendered.html)
+            _write_if_changed(self.out / rendered.path, rendered.content)
         errors.raise_if_any()
         for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
@@ -214,9 +214,9 @@ def _remove_with_empty_parents(path: Path, top: Path) -> None:
         parent.rmdir()
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Replace a file whole (never half-written for a browser that reads it), only if its text changed."""
-    data = text.encode("utf-8")
+def _write_if_changed(path: Path, content: str | bytes) -> None:
+    """Replace a file whole (never half-written for a browser that reads it), only if its content changed."""
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
