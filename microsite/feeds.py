@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 from urllib.parse import urlsplit
 
 import icalendar
 
 from . import i18n
 from .card import Card
-from .errors import ContentError
 from .model import Event, Page, Site, Speaker
 from .text import slugify
 from .urls import Urls, feed_path
@@ -25,19 +23,6 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no daylight saving time
-
-
-def build_date() -> dt.date:
-    """The day the build counts as today: SOURCE_DATE_EPOCH's (UTC) when set, for reproducible builds and tests,
-    else the system's. It decides whether the event is still to come."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return dt.date.today()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    except (ValueError, OverflowError, OSError):
-        raise ContentError("SOURCE_DATE_EPOCH", None, None, f"{epoch!r} is not a Unix time",
-                           "set it to a number of seconds such as 1681430400, or unset it") from None
 
 
 def is_past(event: Event, today: dt.date) -> bool:

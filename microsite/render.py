@@ -13,10 +13,11 @@ from babel.support import NullTranslations
 from markupsafe import Markup, escape
 
 from . import i18n
+from .clock import build_date
 from .config import Config
 from .content import read_text, relative
 from .errors import BuildError, ContentError
-from .feeds import build_date, event_json_ld, is_past, page_alternates, root_alternates
+from .feeds import event_json_ld, is_past, page_alternates, root_alternates
 from .markup import LinkContext, MarkdownConverter
 from .model import Contribution, Page, Site
 from .outputs import site_files

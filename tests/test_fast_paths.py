@@ -52,9 +52,9 @@ EDITS = {
 @pytest.mark.parametrize("kind", EDITS)
 def test_a_cached_rebuild_equals_a_clean_build(event, tmp_path, kind):
     first = build(event, tmp_path / "site")
-    assert first.cached == 0
+    assert first.linked == 0
     again = build(event, tmp_path / "site")
-    assert again.cached == len(list((tmp_path / "site").glob("*/**/index.html")))
+    assert again.linked == len(list((tmp_path / "site").glob("*/**/index.html")))
     sitemap = (tmp_path / "site/sitemap.xml").stat()
     before = snapshot(tmp_path / "site")
     EDITS[kind](event)
@@ -65,7 +65,7 @@ def test_a_cached_rebuild_equals_a_clean_build(event, tmp_path, kind):
     if kind == "markdown":
         # Only the edited page, and its French counterpart if it just became stale, are rendered again;
         # the sitemap and feeds, which show no page's text, are taken as they were.
-        assert sum(result.pages.values()) - 2 <= result.cached < sum(result.pages.values())
+        assert sum(result.pages.values()) - 2 <= result.linked < sum(result.pages.values())
         assert (tmp_path / "site/sitemap.xml").stat().st_ino == sitemap.st_ino
 
 
@@ -93,12 +93,12 @@ def test_a_corrupt_cache_is_ignored_with_a_warning(event, tmp_path):
     result = run_cli(event)
     assert result.code == 0
     assert "build cache is unreadable" in result.err
-    assert "0 reused" in result.out
+    assert "0 linked unchanged" in result.out
     assert snapshot(event / "site") == clean_build(event, tmp_path / "clean")
-    # The cache works again: after an edit, the pages it does not touch are reused.
+    # The cache works again: after an edit, the pages it does not touch are linked unchanged.
     page = event / "content/pages/talks/hue.vi.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
-    reused = int(re.search(r"(\d+) reused", run_cli(event).out).group(1))
+    reused = int(re.search(r"(\d+) linked unchanged", run_cli(event).out).group(1))
     assert reused == 12   # the 14 pages of the event fixture, less the edited page and its stale translation
 
 
@@ -139,7 +139,7 @@ def test_a_changed_byte_in_a_stored_page_is_caught(event, tmp_path):
 def test_a_foreign_cache_is_discarded(event, tmp_path):
     tamper(event, "UPDATE meta SET value = 'another-version' WHERE name = 'salt'")
     result = run_cli(event)
-    assert result.code == 0 and "0 reused" in result.out and "another version" in result.err
+    assert result.code == 0 and "0 linked unchanged" in result.out and "another version" in result.err
 
 
 def test_no_cache_and_clean(event):

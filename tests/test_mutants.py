@@ -465,7 +465,7 @@ def test_source_date_epoch_is_read_as_a_utc_day_whatever_the_local_zone(monkeypa
     import datetime as dt
     import time
 
-    from microsite.feeds import build_date
+    from microsite.clock import build_date
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 10, 3, 18, tzinfo=dt.timezone.utc).timestamp())))
     monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")

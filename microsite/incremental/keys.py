@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 import jinja2
 import jinja2.meta
 
+from ..clock import build_date
 from ..config import Config
-from ..feeds import build_date, is_past
+from ..feeds import is_past
 from ..hashing import hash_values
 from ..i18n import catalog_path
 from ..inputs import is_editor_junk

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+from ..clock import build_date
 from ..errors import BuildError, ContentError
 from ..hashing import hash_bytes, hash_values
 from ..inputs import INPUTS, file_stats, input_files
@@ -210,8 +211,8 @@ def _is_int(value: Any) -> bool:
 
 def build_options(base_url: str | None, strict: bool) -> dict[str, Any]:
     """The options that change a build's output, and the day it counts as today (a passed event stops offering
-    its calendar: feeds.build_date)."""
-    today = os.environ.get("SOURCE_DATE_EPOCH", "").strip() or time.strftime("%Y-%m-%d")
+    its calendar)."""
+    today = build_date().isoformat()
     return {"base_url": base_url, "strict": strict, "today": today}
 
 
