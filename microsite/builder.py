@@ -76,7 +76,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     out = refuse_unsafe_output(Path(out) if out else config.project / "site", config)   # before anything is written
     cache = engine.BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
-        sources = engine.SourceCache(store=cache, file_hashes=file_hashes) if cache is not None else PlainReader()
+        sources = engine.MemoReader(store=cache, file_hashes=file_hashes) if cache is not None else PlainReader()
         site = load_site(config, sources)
         if strict:
             problems = strict_problems(site)
@@ -87,7 +87,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         # An input edited since its hash was taken was built as it is now: the record would pair the site with
         # the older inputs, so there is none, and the next build builds.
         record = functools.partial(_record, project, out, inputs.hash, summary) if use_cache and inputs else None
-        if isinstance(sources, engine.SourceCache) and sources.edited:
+        if isinstance(sources, engine.MemoReader) and sources.edited:
             record = functools.partial(_forget_record, project)
         cached, _keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
                                   record)

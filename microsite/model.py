@@ -149,7 +149,7 @@ class Site:
 def load_site(config: Config, cache: Reader | None = None) -> Site:
     """Read every content file, check it, pair translations; raise one BuildError listing all problems.
 
-    The build and the preview pass the incremental engine's SourceCache, so that unchanged files are not
+    The build and the preview pass the incremental engine's MemoReader, so that unchanged files are not
     parsed again."""
     errors = ErrorList()
     cache = cache if cache is not None else PlainReader()
@@ -275,7 +275,7 @@ def _known(what: str, names: Iterable[str]) -> str:
 
 
 class Reader(Protocol):
-    """How load_site reads files: PlainReader reads them each time; the incremental engine's SourceCache
+    """How load_site reads files: PlainReader reads them each time; the incremental engine's MemoReader
     remembers them between builds and preview rebuilds."""
 
     listing: list[tuple[Path, str, str]] | None   # every page file: (path, page name, language)

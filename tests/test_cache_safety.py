@@ -74,7 +74,7 @@ def test_a_forged_cache_value_does_not_run(tiny, tmp_path):
     assert run_cli(tiny).code == 0
     proof = tmp_path / "proof"
     data = forged_pickle(proof)
-    forge_entries(tiny, "sources", zlib.crc32(data).to_bytes(4, "big") + data)   # its checksum is right
+    forge_entries(tiny, "parsed", zlib.crc32(data).to_bytes(4, "big") + data)   # its checksum is right
     rebuild_needed(tiny)
     result = run_cli(tiny)
     assert result.code == 0, result.err
@@ -86,7 +86,7 @@ def test_a_forged_cache_value_does_not_run(tiny, tmp_path):
     assert again.code == 0 and cache_warnings(again.err) == [], "the forged entries were replaced"
 
 
-@pytest.mark.parametrize("table", ["sources", "markdown"])
+@pytest.mark.parametrize("table", ["parsed", "markdown"])
 def test_damaged_entries_warn_once_and_are_repaired(tiny, tmp_path, table):
     assert run_cli(tiny).code == 0
     forge_entries(tiny, table, b"\x00\x01\x02\x03 not a value")
@@ -235,7 +235,7 @@ def test_a_memory_bomb_in_the_cache_is_not_unpacked(tiny, tmp_path):
     assert run_cli(tiny).code == 0
     one = b"cbuiltins\nbytearray\n(J" + (500_000_000).to_bytes(4, "little") + b"tR"
     data = b"\x80\x02(" + one * 6 + b"t."
-    forge_entries(tiny, "sources", zlib.crc32(data).to_bytes(4, "big") + data)
+    forge_entries(tiny, "parsed", zlib.crc32(data).to_bytes(4, "big") + data)
     rebuild_needed(tiny)
     result = run_cli(tiny)
     assert result.code == 0, result.err
@@ -243,7 +243,7 @@ def test_a_memory_bomb_in_the_cache_is_not_unpacked(tiny, tmp_path):
 
 
 @pytest.mark.parametrize(("table", "value"), [("markdown", {"a": 1}), ("markdown", b"abc"), ("markdown", None),
-                                              ("sources", 7), ("sources", ((1, 2), [])), ("sources", "text")])
+                                              ("parsed", 7), ("parsed", ((1, 2), [])), ("parsed", "text")])
 def test_a_signed_value_of_the_wrong_type_is_a_miss(tiny, tmp_path, table, value):
     # Even a value signed with the right key is checked for what its table holds: no traceback, no "{'a': 1}".
     assert run_cli(tiny).code == 0

@@ -124,10 +124,10 @@ def test_a_changed_byte_in_a_stored_page_is_caught(event, tmp_path):
     # One flipped letter inside a stored text would still unpickle; the checksum must catch it.
     assert run_cli(event).code == 0
     db = sqlite3.connect(event / ".cache" / "build.sqlite3")
-    key, blob = db.execute("SELECT key, value FROM sources ORDER BY length(value) DESC LIMIT 1").fetchone()
+    key, blob = db.execute("SELECT key, value FROM parsed ORDER BY length(value) DESC LIMIT 1").fetchone()
     middle = len(blob) // 2
     damaged = blob[:middle] + bytes([blob[middle] ^ 0x01]) + blob[middle + 1:]
-    db.execute("UPDATE sources SET value = ? WHERE key = ?", (damaged, key))
+    db.execute("UPDATE parsed SET value = ? WHERE key = ?", (damaged, key))
     db.commit()
     db.close()
     (event / ".cache/last-build.json").unlink()

@@ -34,8 +34,8 @@ from ..content import relative
 from ..errors import BuildError, ContentError, ErrorList
 from ..incremental.engine import (
     MarkdownMemo,
+    MemoReader,
     PageKey,
-    SourceCache,
     Versions,
     catalog_versions,
     listing_key,
@@ -79,7 +79,7 @@ class Preview:
         self.project = Path(project).resolve()
         self.base_url = base_url
         self.root = root
-        self.sources = SourceCache()
+        self.sources = MemoReader()
         self.markdown = MarkdownMemo()
         self.keys: dict[str, PageKey] = {}    # output path -> the inputs it was last rendered from
         self.listing: tuple[Any, ...] = ()

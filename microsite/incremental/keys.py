@@ -66,11 +66,11 @@ def template_versions(env: jinja2.Environment, store: BuildCache | None = None) 
             continue
         sources[name] = loader.get_source(env, name)[0]
     key = hash_values("template versions", sorted(sources.items()))
-    found = store.get_many("sources", [key], _versions) if store is not None else {}
+    found = store.get_many("parsed", [key], _versions) if store is not None else {}
     if key not in found:
         found[key] = _template_versions(env, sources)
         if store is not None:
-            store.put_many("sources", [(key, found[key])])
+            store.put_many("parsed", [(key, found[key])])
     versions: dict[str, str] = found[key]
     return versions
 

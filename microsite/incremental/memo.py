@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 def _problems(value: object) -> bool:
-    """True for (anything, a list of problems): what every parser of SourceCache returns."""
+    """True for (anything, a list of problems): what every parser of MemoReader returns."""
     return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list) and \
         all(isinstance(problem, ContentError) for problem in value[1])
 
@@ -41,7 +41,7 @@ def _read(value: object) -> bool:
     return _problems(value) and isinstance(value, tuple) and (value[0] is None or isinstance(value[0], SourceFile))
 
 
-class SourceCache:
+class MemoReader:
     """Parsed page files kept between preview rebuilds: only files reported changed are read again."""
 
     def __init__(self, store: BuildCache | None = None, file_hashes: dict[str, str] | None = None) -> None:
@@ -67,7 +67,7 @@ class SourceCache:
                 own = self.file_hashes.get(str(path)) or hash_file(path)
                 if own:
                     keys[path] = self._page_key(config, path, own, templates)
-            found = self.store.get_many("sources", list(keys.values()), _read)
+            found = self.store.get_many("parsed", list(keys.values()), _read)
             for path, _, _ in todo:
                 if keys.get(path) in found:
                     self.entries[path] = found[keys[path]]
@@ -82,7 +82,7 @@ class SourceCache:
             if own:
                 new.append((self._page_key(config, path, own, templates), self.entries[path]))
         if self.store is not None:
-            self.store.put_many("sources", new)
+            self.store.put_many("parsed", new)
 
     @staticmethod
     def _page_key(config: Config, path: Path, own: str, templates: list[str]) -> str:
@@ -98,7 +98,7 @@ class SourceCache:
         memo = (path, tuple(depends))
         if memo not in self.data:
             key = self._data_key(path, self.file_hashes.get(str(path)), depends)
-            found = self.store.get_many("sources", [key], _loaded) if key and self.store is not None else {}
+            found = self.store.get_many("parsed", [key], _loaded) if key and self.store is not None else {}
             if key is not None and key in found:
                 self.data[memo] = found[key]
             elif self.store is None:
@@ -107,7 +107,7 @@ class SourceCache:
                 own, self.data[memo] = self._parsed(path, load)
                 key = self._data_key(path, own, depends)
                 if key:
-                    self.store.put_many("sources", [(key, self.data[memo])])
+                    self.store.put_many("parsed", [(key, self.data[memo])])
         return self.data[memo]
 
     def _parsed(self, path: Path, parse: Callable[[], T]) -> tuple[str | None, T]:

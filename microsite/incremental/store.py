@@ -86,7 +86,7 @@ class _PlainUnpickler(pickle.Unpickler):
 class BuildCache:
     """Key-value tables in one SQLite file; writes are batched and committed by `close()`."""
 
-    TABLES = ("sources", "markdown")
+    TABLES = ("parsed", "markdown")
 
     def __init__(self, folder: Path, warn: Callable[[str], None] = print, read_only: bool = False) -> None:
         self.path = Path(folder) / FILE_NAME
