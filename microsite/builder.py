@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from . import placeholders
 from .config import Config, load_config
 from .errors import BuildError, ContentError, ErrorList
 from .incremental import engine
@@ -62,8 +63,12 @@ def cache_dir(config: Config) -> Path:
 
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
           use_cache: bool = True, jobs: int | None = None, progress: bool = False,
-          parallel_threshold: int = 200, inputs: engine.Inputs | None = None) -> BuildResult:
+          parallel_threshold: int = 200, inputs: engine.Inputs | None = None,
+          refuse_placeholders: bool = True) -> BuildResult:
     """Build the site of `project` into `out` (default site/); raise BuildError listing every problem.
+
+    `strict` refuses what is not translated and, unless refuse_placeholders is False (the content gates report
+    them instead), the placeholder text `init` writes.
 
     `inputs` is the hash of the inputs already taken by the caller (read before anything else, so that an edit
     made during the build is seen by the next one)."""
@@ -78,12 +83,14 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     try:
         sources = engine.MemoReader(store=cache, file_hashes=file_hashes) if cache is not None else PlainReader()
         site = load_site(config, sources)
+        left = placeholders.find(config.content_dir, config.project)   # what `init` wrote for the editors
         if strict:
-            problems = strict_problems(site)
+            problems = strict_problems(site) + (left if refuse_placeholders else [])
             if problems:
                 raise BuildError(problems)
+        warnings = (*site.warnings, *(str(mark) for mark in left))
         meter = Progress(_page_counts(site)) if progress else None
-        summary: dict[str, Any] = {"pages": _page_counts(site), "warnings": list(site.warnings)}
+        summary: dict[str, Any] = {"pages": _page_counts(site), "warnings": list(warnings)}
         # An input edited since its hash was taken was built as it is now: the record would pair the site with
         # the older inputs, so there is none, and the next build builds.
         record = functools.partial(_record, project, out, inputs.hash, summary) if use_cache and inputs else None
@@ -96,7 +103,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     finally:
         if cache is not None:
             cache.close()
-    return BuildResult(out, summary["pages"], site.warnings, time.perf_counter() - started, cached)
+    return BuildResult(out, summary["pages"], warnings, time.perf_counter() - started, cached)
 
 
 def _record(project: Path, out: Path, inputs: str, summary: dict[str, Any], keys: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ import argparse
 import dataclasses
 import errno
 import os
+import re
 import signal
 import sys
 import threading
@@ -24,20 +25,7 @@ if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads th
     from types import FrameType
     from typing import Any, NoReturn
 
-EPILOG = """commands (default: build):
-  build                  build the site into site/
-  serve                  preview with live reload at http://127.0.0.1:8000/
-  translations           report missing and stale translations (exit 1 if any); --confirm PAGE records one as up to date
-  new NAME               create content/pages/NAME.<lang>.md for every language
-  i18n extract|update|compile
-                         maintain the interface catalogs under locales/
-  deploy                 build strictly and publish site/ to the gh-pages branch (--remote, --branch, --message,
-                         --allow-dirty)
-  check                  the gates before publishing: strict build, links, hreflang, HTML checker, msgfmt
-  clean                  delete the build cache (.cache/) and the output (site/)
-  schema                 print the reference of every content file's keys
-
-Run `python build.py COMMAND --help` for a command's options."""
+EPILOG = "Run `%(prog)s COMMAND --help` for a command's options. Without a command, %(prog)s builds the site."
 
 
 class UsageError(Exception):
@@ -73,6 +61,9 @@ def _port(value: str) -> int:
     return port
 
 
+WARNINGS_SHOWN = 5   # of each kind: a thousand pages to confirm is one fact, not a thousand lines
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on (fewer than the machine's when a container or taskset limits it)."""
     if hasattr(os, "sched_getaffinity"):
@@ -94,67 +85,98 @@ def _worker_count(jobs: int | None) -> int:
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options every command takes; subcommands leave them unset so the top-level value stands."""
-    default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--project", type=Path, default=argparse.SUPPRESS if suppress else Path.cwd(),
-                        help="the project folder holding content/, templates/, locales/ (default: here)")
+                        help="the site's folder, holding content/, templates/, locales/ (default: here)")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="show Python tracebacks for errors")
-    parser.add_argument("--base-url", default=default,
+
+
+def _base_url(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """--base-url, for the commands whose output has addresses."""
+    parser.add_argument("--base-url", default=argparse.SUPPRESS if suppress else None,
                         help="override site.yaml's base_url, e.g. https://user.github.io/repo/")
 
 
 def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options of a build."""
-    parser.add_argument("--out", type=Path, default=argparse.SUPPRESS if suppress else None,
-                        help="write the site into this folder instead of site/")
+    default = argparse.SUPPRESS if suppress else None
+    _base_url(parser, suppress)
+    parser.add_argument("--out", type=Path, default=default, help="write the site into this folder instead of site/")
     parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="fail on missing or stale translations and untranslated or fuzzy catalog strings")
+                        help="fail on missing or stale translations, untranslated or fuzzy catalog strings and "
+                             "placeholder text")
     parser.add_argument("--no-cache", dest="use_cache", action="store_false",
                         default=argparse.SUPPRESS if suppress else True,
                         help="neither read nor write the build cache in .cache/")
-    parser.add_argument("--jobs", type=_jobs, default=argparse.SUPPRESS if suppress else None, metavar="N",
+    parser.add_argument("--jobs", type=_jobs, default=default, metavar="N",
                         help="render with N processes, 1 or more, at most one per CPU (default: one per CPU; "
                              "1 renders in this process)")
+    parser.add_argument("--all-warnings", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help=f"print every warning (by default, at most {WARNINGS_SHOWN} of each kind)")
+
+
+def _command(commands: argparse._SubParsersAction[_Parser], name: str, summary: str,
+             description: str = "") -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary (listed by --help) and its description (its own --help)."""
+    parser = commands.add_parser(name, help=summary, description=description or summary[:1].upper() + summary[1:]
+                                 + ".")
+    _common(parser, suppress=True)
+    return parser
 
 
 def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
-    """The argument parser of `python build.py`."""
-    parser = _Parser(
-        prog="build.py", description="Build the bilingual conference microsite from content/ into site/.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    """The command line's parser: the build's options, then one subcommand per thing to do."""
+    # Named as it was run: build.py in the generator's repository, else the `microsite` command.
+    parser = _Parser(prog="build.py" if default_project is not None else "microsite",
+                     description="Build a multilingual event microsite from content/ into site/.", epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(parser, suppress=False)
     _build_options(parser, suppress=False)
     if default_project is not None:
         parser.set_defaults(project=default_project)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    build = commands.add_parser("build", help="build the site (the default)")
-    _common(build, suppress=True)
+    build = _command(commands, "build", "build the site into site/ (the default command)")
     _build_options(build, suppress=True)
 
-    serve = commands.add_parser("serve", help="preview the site with live reload")
-    _common(serve, suppress=True)
+    serve = _command(commands, "serve", "preview the site with live reload",
+                     "Build the site into a temporary folder, serve it under its base path and rebuild on every "
+                     "save; the open pages reload by themselves, and an error shows in the browser.")
+    _base_url(serve, suppress=True)
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=_port, default=8000, help="port, 1–65535 (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
-    report = commands.add_parser("translations", help="report the state of every translation")
-    _common(report, suppress=True)
+    report = _command(commands, "translations", "report what is missing or out of date in each language",
+                      "List every page and interface catalog in every language with its state (ok, missing, "
+                      "stale, untranslated, fuzzy); exit 1 when any is not ok. --confirm records that a page's "
+                      "translations match its current source text.")
     report.add_argument("--confirm", nargs="+", metavar="PAGE", default=[],
                         help="record that these pages' translations match their current source text")
     report.add_argument("--all", action="store_true", help="with no --confirm: confirm every page's translations")
 
-    new = commands.add_parser("new", help="create a page in every language")
-    _common(new, suppress=True)
+    new = _command(commands, "new", "create a page in every language",
+                   "Write content/pages/NAME.LANG.md for every language: the source language's page to write, "
+                   "and the translations, which count as missing until they are written.")
     new.add_argument("name", help="the page name, e.g. talks/lyon (folders allowed)")
 
-    catalogs = commands.add_parser("i18n", help="extract, update or compile the interface catalogs")
-    _common(catalogs, suppress=True)
+    init = _command(commands, "init", "start a site for another event in a new folder",
+                    "Write a complete starting site into FOLDER: placeholder content in every language, the "
+                    "templates, the interface catalogs, the static files, a .gitignore, the GitHub Pages workflow "
+                    "and a README for its editors. It builds at once.")
+    init.add_argument("folder", type=Path, metavar="FOLDER", help="a new or empty folder")
+    init.add_argument("--languages", required=True, metavar="LANGS",
+                      help="the site's languages, comma-separated, the source language first, e.g. vi,fr,en")
+
+    catalogs = _command(commands, "i18n", "maintain the interface catalogs under locales/",
+                        "extract: collect the templates' interface strings into locales/messages.pot; update: "
+                        "merge it into each language's catalog (a catalog holds each English string, msgid, and "
+                        "its translation, msgstr); compile: write .mo files for tools that want them.")
     catalogs.add_argument("action", choices=["extract", "update", "compile"])
 
-    deploy = commands.add_parser("deploy", help="build strictly and publish site/ to the gh-pages branch")
-    _common(deploy, suppress=True)
+    deploy = _command(commands, "deploy", "build strictly and publish site/ to the gh-pages branch")
+    _base_url(deploy, suppress=True)
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
@@ -162,14 +184,14 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
                         help="deploy even if content/, templates/, locales/ or static/ has uncommitted changes "
                              "(the commit message says so)")
 
-    gates = commands.add_parser("check", help="strict build, then check links, hreflang, HTML and catalogs")
-    _common(gates, suppress=True)
+    gates = _command(commands, "check", "the gates before publishing: strict build, links, hreflang, HTML, catalogs",
+                     "Build strictly into a temporary folder (placeholder text is reported, not refused), then check "
+                     "every internal link and anchor, hreflang reciprocity, the HTML (with the Nu HTML Checker "
+                     "when installed) and the catalogs (with GNU msgfmt when installed); exit 1 on any problem.")
+    _base_url(gates, suppress=True)
 
-    clean = commands.add_parser("clean", help="delete the build cache (.cache/) and the output (site/)")
-    _common(clean, suppress=True)
-
-    schema = commands.add_parser("schema", help="print the keys every content file takes")
-    _common(schema, suppress=True)
+    _command(commands, "clean", "delete the build cache (.cache/) and the output (site/)")
+    _command(commands, "schema", "print the keys every content file takes")
     return parser
 
 
@@ -283,10 +305,31 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
                        jobs=_worker_count(args.jobs), progress=True, inputs=inputs)
     result = dataclasses.replace(result, seconds=time.perf_counter() - started)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    for line in warning_lines(result.warnings, everything=args.all_warnings):
+        print(line, file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def warning_lines(warnings: tuple[str, ...], everything: bool = False) -> list[str]:
+    """The warnings to print: each one, or at most WARNINGS_SHOWN of each kind, then how many more there are."""
+    kinds: dict[str, list[str]] = {}
+    for warning in warnings:
+        kinds.setdefault(_kind(warning), []).append(warning)
+    lines = []
+    for found in kinds.values():
+        shown = found if everything else found[:WARNINGS_SHOWN]
+        lines += [f"warning: {warning}" for warning in shown]
+        if len(found) > len(shown):
+            lines.append(f"warning: … and {len(found) - len(shown)} more like these (--all-warnings lists them all)")
+    return lines
+
+
+def _kind(warning: str) -> str:
+    """What a warning is about, without where and without its particulars: its words before the first dash or
+    colon after the location (`content/a.fr.md: translation is stale — …` is a "translation is stale")."""
+    message = re.sub(r"^\S+?(:\d+)*: ", "", warning)
+    return re.split(r" — |: ", message, maxsplit=1)[0]
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -348,6 +391,17 @@ def run_i18n(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    """init: write a starting site into a new folder."""
+    from .commands.init import init
+
+    languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+    written = init(args.folder, languages)
+    print(f"wrote {len(written)} files into {args.folder}; next: cd {args.folder}, then `microsite serve` "
+          "(or `python build.py --project FOLDER serve` from the generator's folder), and replace every [TODO: …]")
+    return 0
+
+
 def run_deploy(args: argparse.Namespace) -> int:
     """deploy: build strictly and publish to a gh-pages branch."""
     from .commands.deploy import deploy
@@ -361,6 +415,8 @@ def run_check(args: argparse.Namespace) -> int:
     from .commands.check import check
 
     report = check(args.project, args.base_url)
+    for line in warning_lines(tuple(report.warnings)):
+        print(line)
     for problem in report.problems:
         print(f"problem: {problem}")
     for name in report.skipped:
@@ -401,5 +457,5 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
-            "i18n": run_i18n, "deploy": run_deploy, "check": run_check, "clean": run_clean,
+            "init": run_init, "i18n": run_i18n, "deploy": run_deploy, "check": run_check, "clean": run_clean,
             "schema": run_schema}

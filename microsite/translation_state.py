@@ -192,7 +192,7 @@ def _first(ids: Sequence[str | tuple[str, ...] | list[str]]) -> str:
 def strict_problems(site: Site) -> list[ContentError]:
     """What --strict refuses: each row that is not ok, as an error naming its file (and line, when known)."""
     hints = {
-        State.MISSING: "write the translation (python build.py new makes both files for a new page)",
+        State.MISSING: "create this file: copy the source-language page to this name and translate it",
         State.STALE: "update the translation, then run `python build.py translations --confirm {name}`",
         State.UNTRANSLATED: "translate the empty msgstr entries (`python build.py i18n extract`, then `i18n update`, "
                         "adds the strings the templates use but the catalog lacks)",

@@ -48,7 +48,7 @@ def test_jobs_below_one_or_not_a_number_is_refused(tiny, jobs):
     result = run_cli(tiny, "--jobs", jobs)
     assert result.code == 1
     line = one_error_line(result.err)
-    assert "--jobs" in line and "build.py --help" in line
+    assert "--jobs" in line and "microsite --help" in line   # run_cli runs the CLI as the `microsite` command
     assert not (tiny / "site").exists()
 
 

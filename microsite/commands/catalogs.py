@@ -11,7 +11,7 @@ from configparser import Error as ConfigError
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
@@ -22,6 +22,8 @@ from ..errors import BuildError, ContentError
 from ..i18n import DOMAIN, catalog_path, line_of, placeholder_errors, read_catalog, read_po_file
 from ..inputs import link_problem
 
+PACKAGE = Path(__file__).resolve().parent.parent   # the generator: its own code holds interface strings too
+
 _HEADER = ("# Interface strings of the microsite's templates and code.\n"
            "# messages.pot is written by `python build.py i18n extract`; the catalogs are merged from it\n"
            "# by `python build.py i18n update`. Translate the msgstr lines; never edit msgid.")
@@ -31,9 +33,10 @@ def extract(project: Path) -> Path:
     """Collect every interface string of the templates and code into locales/messages.pot."""
     catalog = Catalog(project="microsite", version=__version__, charset="utf-8", fuzzy=False,
                       header_comment=_HEADER)
-    for filename, lineno, message, comments, context in _extracted(project):
+    found, generator = _extracted(project)
+    for filename, lineno, message, comments, context in found + generator:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    if not len(catalog):
+    if not found:
         # An empty template would turn every translation into an obsolete entry at the next update.
         raise ContentError("babel.cfg", None, None, "no interface strings were found in the files it names",
                            "name the templates in it: [jinja2: templates/**.html]; locales/messages.pot was kept")
@@ -43,14 +46,26 @@ def extract(project: Path) -> Path:
     return pot
 
 
-def _extracted(project: Path) -> list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
-    """Every message of the files babel.cfg names, as Babel extracts them; a bad babel.cfg is a located error."""
+Extracted = list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]
+
+
+def _extracted(project: Path) -> tuple[Extracted, Extracted]:
+    """Every message of the files babel.cfg names, as Babel extracts them, and those of the generator's own
+    code (the 404 page's title), wherever it is installed; a bad babel.cfg is a located error."""
     method_map, options_map = _read_mapping(project)
     current = ["babel.cfg"]   # the file being read, to name it if extraction fails
     try:
-        return list(extract_from_dir(
+        found = list(extract_from_dir(
             str(project), method_map, options_map, comment_tags=("Translators:",), strip_comment_tags=True,
             callback=lambda filename, method, options: current.__setitem__(0, filename)))
+        generator: Extracted = []
+        for path in sorted(PACKAGE.rglob("*.py")):
+            shown = "microsite/" + path.relative_to(PACKAGE).as_posix()
+            current[0] = shown
+            generator += [(shown, line, message, comments, context) for line, message, comments, context
+                      in extract_from_file("python", str(path), comment_tags=("Translators:",),
+                                           strip_comment_tags=True)]
+        return found, generator
     except (ValueError, LookupError, ImportError, AttributeError, SyntaxError, OSError) as exc:
         raise ContentError(current[0], None, None, f"cannot extract interface strings: {exc}",
                            "check the section of babel.cfg that names this file") from None
@@ -112,6 +127,17 @@ def update(project: Path, languages: Iterable[str]) -> list[Path]:
             del catalog.obsolete[key]
         _write_catalog(path, catalog, write_po, project)
     return list(catalogs)
+
+
+def fill_from_msgids(project: Path, lang: str) -> Path:
+    """Translate a catalog into the language the msgids are written in: every msgstr becomes its msgid."""
+    path = catalog_path(project / "locales", lang)
+    catalog = read_catalog(project / "locales", lang, project)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id if isinstance(message.id, str) else tuple(message.id)
+    _write_catalog(path, catalog, write_po, project)
+    return path
 
 
 def compile_catalogs(project: Path, languages: Iterable[str]) -> list[Path]:

@@ -31,6 +31,7 @@ class CheckReport:
     """What the gates found: problems (one line each), and the gates that could not run here."""
 
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # placeholder text left to replace
     skipped: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
 
@@ -83,7 +84,8 @@ def check(project: Path, base_url: str | None = None) -> CheckReport:
     project = Path(project).resolve()
     work = Path(tempfile.mkdtemp(prefix="microsite-check-"))
     try:
-        result = build(project, work / "site", base_url, strict=True, use_cache=False)
+        result = build(project, work / "site", base_url, strict=True, use_cache=False, refuse_placeholders=False)
+        report.warnings += result.warnings
         report.passed.append(f"strict build ({sum(result.pages.values())} pages)")
         urls = Urls(load_config(project, base_url).base_url)
         pages = sorted(result.out.rglob("*.html"))
@@ -159,7 +161,9 @@ def check_alternates(site: Path, urls: Urls, parsed: dict[Path, PageLinks]) -> l
 
 def _vnu(project: Path, site: Path) -> list[str] | None:
     """The Nu HTML Checker's errors, or None when Java or vnu.jar is not installed."""
-    jar = project / VNU_JAR
+    # The site's own npm install, else the generator's (a site made by `init` may have none of its own).
+    jar = next((folder / VNU_JAR for folder in (project, Path(__file__).resolve().parents[2])
+                if (folder / VNU_JAR).is_file()), project / VNU_JAR)
     java = shutil.which("java")
     if java is None or not jar.is_file():
         return None
