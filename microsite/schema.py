@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -147,6 +148,18 @@ def country(value: Any, where: Where) -> str:
     if code not in Locale("en").territories or not re.fullmatch(r"[A-Z]{2}", code):
         raise where.error(f"unknown country code {value!r}", "use a two-letter ISO code such as VN or FR")
     return code
+
+
+def time_zone(value: Any, where: Where) -> str:
+    """An IANA time zone name such as Asia/Ho_Chi_Minh, known to the time zone database."""
+    name = text(value, where)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a folder such as Asia
+        close = difflib.get_close_matches(name, zoneinfo.available_timezones(), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "write an IANA name such as Asia/Ho_Chi_Minh or Europe/Paris"
+        raise where.error(f"unknown time zone {name!r}", hint) from None
+    return name
 
 
 def boolean(value: Any, where: Where) -> bool:
@@ -409,11 +422,18 @@ class Event:
         default=None)
     city: dict[str, str] = key(localized, "the host city, per language")
     country: str = key(country, "the host country's ISO code, e.g. VN")
+    timezone: str = key(time_zone, "the IANA time zone where the event takes place, e.g. Asia/Ho_Chi_Minh or "
+                        "Europe/Paris: the feeds' times are given in it")
     chairs: tuple[Speaker, ...] = key(identifiers, "the co-chairs' speaker ids, from speakers.yaml")
     key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
                                                 default=())
     source: Source = key(Mapping.of(Source, "the news report credited as the source"),
                          "the news report credited as the source: title, url, author")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The event's time zone (the file gives its name, checked by time_zone)."""
+        return zoneinfo.ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True, kw_only=True)
