@@ -182,7 +182,8 @@ def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, S
         elif speakers:
             errors.add(schema.locate(raw["chairs"], i, rel).error(
                 f"unknown speaker id {speaker_id!r} in chairs", _known("speaker ids", speakers)))
-    return schema.make(Event, e, chairs=tuple(chairs), source=schema.make(Source, e["source"]))
+    source = schema.make(Source, e["source"]) if "source" in e else None
+    return schema.make(Event, e, chairs=tuple(chairs), source=source)
 
 
 def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], page_names: set[str],

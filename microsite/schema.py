@@ -117,18 +117,24 @@ def identifiers(value: Any, where: Where) -> tuple[str, ...]:
     return tuple(identifier(item, where.at(value, i)) for i, item in enumerate(value))
 
 
+def language_code(value: Any, where: Where) -> str:
+    """A language code that Babel knows, such as vi or fr."""
+    code = text(value, where)
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise where.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+    return code
+
+
 def language_codes(value: Any, where: Where) -> tuple[str, ...]:
     """Two or more language codes that Babel knows, the first being the source language."""
     if not isinstance(value, list) or len(value) < 2:
         raise where.error("expected a list of at least two languages", "write e.g. [vi, fr]")
-    codes = []
+    codes: list[str] = []
     for i, item in enumerate(value):
         here = where.at(value, i)
-        code = text(item, here)
-        try:
-            Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            raise here.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+        code = language_code(item, here)
         if code in codes:
             raise here.error(f"language {code!r} is listed twice", "list each language once")
         codes.append(code)
@@ -396,6 +402,7 @@ class Source:
     url: str = key(url, "the report's address")
     author: str = key(text, "who wrote it")
     publisher: str | None = key(text, "the newspaper or site that published it", default=None)
+    lang: str = key(language_code, "the report's language, e.g. vi: its link says so to readers and browsers")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -427,8 +434,9 @@ class Event:
     chairs: tuple[Speaker, ...] = key(identifiers, "the co-chairs' speaker ids, from speakers.yaml")
     key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
                                                 default=())
-    source: Source = key(Mapping.of(Source, "the news report credited as the source"),
-                         "the news report credited as the source: title, url, author")
+    source: Source | None = key(Mapping.of(Source, "the news report credited as the source"),
+                                "the report the site is written from, when there is one, credited in every "
+                                "footer: title, url, author, lang (publisher optional)", default=None)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
