@@ -18,7 +18,7 @@ from .hashing import hash_text
 # The content records are declared in schema.py (their fields are the files' keys); they are the model's too.
 from .schema import Contribution as Contribution
 from .schema import Event as Event
-from .schema import FrontMatter, Source
+from .schema import FrontMatter, Role, Source
 from .schema import Speaker as Speaker
 from .text import MAX_SLUG_LENGTH, slugify_path, typeset
 from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
@@ -170,20 +170,23 @@ def _speakers(config: Config, loaded: tuple[Any, Any] | None, errors: ErrorList)
 
 def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker],
            errors: ErrorList) -> Event | None:
-    """Build the event, checking that every chair is a known speaker."""
+    """Build the event, checking that everyone holding a role is a known speaker."""
     if loaded is None:
         return None
     raw, e = loaded
     rel = relative(config.content_dir / "event.yaml", config.project)
-    chairs = []
-    for i, speaker_id in enumerate(e["chairs"]):
-        if speaker_id in speakers:
-            chairs.append(speakers[speaker_id])
-        elif speakers:
-            errors.add(schema.locate(raw["chairs"], i, rel).error(
-                f"unknown speaker id {speaker_id!r} in chairs", _known("speaker ids", speakers)))
+    roles = []
+    for i, role in enumerate(e.get("roles", ())):
+        people = []
+        for j, speaker_id in enumerate(role["people"]):
+            if speaker_id in speakers:
+                people.append(speakers[speaker_id])
+            elif speakers:
+                errors.add(schema.locate(raw["roles"][i]["people"], j, rel).error(
+                    f"unknown speaker id {speaker_id!r} in roles", _known("speaker ids", speakers)))
+        roles.append(schema.make(Role, role, people=tuple(people), label=role.get("label") or role["title"]))
     source = schema.make(Source, e["source"]) if "source" in e else None
-    return schema.make(Event, e, chairs=tuple(chairs), source=source)
+    return schema.make(Event, e, roles=tuple(roles), source=source)
 
 
 def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], page_names: set[str],

@@ -112,8 +112,10 @@ def identifier(value: object, where: Where) -> str:
 
 def identifiers(value: Any, where: Where) -> tuple[str, ...]:
     """A list of ids."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         raise where.error(f"expected a list of ids, found {_kind(value)}", "write [id-one, id-two]")
+    if not value:
+        raise where.error("this list of ids is empty", "write at least one id, e.g. [id-one, id-two]")
     return tuple(identifier(item, where.at(value, i)) for i, item in enumerate(value))
 
 
@@ -143,8 +145,10 @@ def language_codes(value: Any, where: Where) -> tuple[str, ...]:
 
 def page_names(value: Any, where: Where) -> tuple[str, ...]:
     """A list of page names such as index, program, talks/da-nang."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         raise where.error(f"expected a list of page names, found {_kind(value)}", "write [index, program, about]")
+    if not value:
+        raise where.error("this list of page names is empty", "write at least one, e.g. [index, program, about]")
     return tuple(text(item, where.at(value, i)) for i, item in enumerate(value))
 
 
@@ -409,11 +413,21 @@ class Source:
 class Speaker:
     """One person who spoke or chaired."""
 
-    id: str = key(identifier, "a unique id used by program.yaml and chairs, e.g. ho-ky-minh")
+    id: str = key(identifier, "a unique id used by program.yaml and roles, e.g. ho-ky-minh")
     name: str = key(text, "the person's name, with diacritics")
     role: dict[str, str] = key(localized, "their office, per language")
     city: dict[str, str] | None = key(localized, "the city they speak for, per language", default=None)
     country: str = key(country, "ISO country code, e.g. VN or FR")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Role:
+    """A part some speakers played in the session (co-chairs, moderator...), named by the content."""
+
+    title: dict[str, str] = key(localized, "the role as a heading over its people, per language, e.g. Co-chairs")
+    label: dict[str, str] = key(localized, "the role beside one person's name, per language, when it differs "
+                                "from the title, e.g. Co-chair; default: the title", default_factory=dict)
+    people: tuple[Speaker, ...] = key(identifiers, "the speaker ids of those who hold it, from speakers.yaml")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -431,12 +445,13 @@ class Event:
     country: str = key(country, "the host country's ISO code, e.g. VN")
     timezone: str = key(time_zone, "the IANA time zone where the event takes place, e.g. Asia/Ho_Chi_Minh or "
                         "Europe/Paris: the feeds' times are given in it")
-    chairs: tuple[Speaker, ...] = key(identifiers, "the co-chairs' speaker ids, from speakers.yaml")
+    roles: tuple[Role, ...] = key(ListOf(Mapping.of(Role, "one role")), "the roles speakers held in the session, "
+                                  "in order; none: []", default=())
     key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
                                                 default=())
     source: Source | None = key(Mapping.of(Source, "the news report credited as the source"),
                                 "the report the site is written from, when there is one, credited in every "
-                                "footer: title, url, author, lang (publisher optional)", default=None)
+                                "footer", default=None)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -499,5 +514,9 @@ def reference() -> str:
             lines.append(f"  {f.name:<14} {need:<9} {f.doc}")
             if f.check is date_settings:   # the keys each language's patterns take
                 lines += [f"    <lang>.{p.name:<12} {p.doc}" for p in DATE_PATTERNS.fields]
+            elif isinstance(f.check, (Mapping, ListOf)):   # the keys of a nested mapping, or of each item
+                inner, prefix = (f.check.item, "- ") if isinstance(f.check, ListOf) else (f.check, "")
+                lines += [f"    {prefix + p.name:<12} {'required' if p.required else 'optional':<9} {p.doc}"
+                          for p in inner.fields]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

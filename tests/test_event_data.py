@@ -82,3 +82,61 @@ def test_a_site_without_a_source_credits_none(event):
         html = (event / "site" / page).read_text(encoding="utf-8")
         assert "news.example" not in html and 'class="source' not in html and 'id="source"' not in html, page
         assert "written from this report" not in html and "rédigés à partir" not in html, page
+
+
+# --- session roles --------------------------------------------------------------------------------------
+
+ROLES = """roles:
+  - title: {vi: "Đồng chủ trì", fr: "Coprésidents"}
+    label: {vi: "Đồng chủ trì", fr: "Coprésidence"}
+    people: [tran-thi-lan, elodie-marchand]
+"""
+
+
+def section(html: str, heading: str) -> str:
+    """The home page's section under a heading, up to the next section."""
+    start = html.index(f">{heading}</h2>")
+    return html[start:html.index("</section>", start)]
+
+
+def test_session_roles_and_their_titles_come_from_event_yaml(event):
+    edit(event / "content/event.yaml", ROLES, ROLES + """  - title: {vi: "Người điều phối", fr: "Animation"}
+    people: [elodie-marchand]
+""")
+    result = run_cli(event, "--strict")
+    assert result.code == 0, result.err
+    home = (event / "site/fr/index.html").read_text(encoding="utf-8")
+    chairs, moderation = section(home, "Coprésidents"), section(home, "Animation")
+    assert "Trần Thị Lan" in chairs and "Élodie Marchand" in chairs
+    assert "Élodie Marchand" in moderation and "Trần Thị Lan" not in moderation
+    assert home.index(">Coprésidents</h2>") < home.index(">Animation</h2>")
+    speakers = (event / "site/fr/intervenants/index.html").read_text(encoding="utf-8")
+    assert speakers.count("<li>Coprésidence</li>") == 2 and speakers.count("<li>Animation</li>") == 1
+    vi_speakers = (event / "site/vi/dien-gia/index.html").read_text(encoding="utf-8")
+    assert vi_speakers.count("<li>Đồng chủ trì</li>") == 2 and vi_speakers.count("<li>Người điều phối</li>") == 1
+
+
+def test_a_session_without_roles_builds_and_shows_none(event):
+    edit(event / "content/event.yaml", ROLES, "roles: []\n")
+    result = run_cli(event, "--strict")
+    assert result.code == 0, result.err
+    home = (event / "site/vi/index.html").read_text(encoding="utf-8")
+    before_contributions = home.split("<main", 1)[1].split('id="contributions"')[0]
+    assert 'id="role-' not in home and "Trần Thị Lan" not in before_contributions
+
+
+def test_a_role_without_people_is_refused_with_what_to_write(event):
+    edit(event / "content/event.yaml", "    people: [tran-thi-lan, elodie-marchand]", "    people: []")
+    result = run_cli(event)
+    assert result.code == 1
+    line = one_error(result.err)
+    assert line.startswith("error: content/event.yaml:14:13: this list of ids is empty"), line
+    assert "found a list" not in line
+
+
+def test_an_unknown_speaker_in_a_role_is_located(event):
+    edit(event / "content/event.yaml", "people: [tran-thi-lan, ", "people: [tran-thi-lam, ")
+    result = run_cli(event)
+    assert result.code == 1
+    line = one_error(result.err)
+    assert line.startswith("error: content/event.yaml:14:14: unknown speaker id 'tran-thi-lam' in roles"), line
