@@ -120,7 +120,8 @@ def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
 def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     """The argument parser of `python build.py`."""
     parser = _Parser(
-        prog="build.py", description="Build the bilingual conference microsite from content/ into site/.",
+        prog="build.py",
+        description="A static site generator for multilingual event microsites: builds content/ into site/.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(parser, suppress=False)
     _build_options(parser, suppress=False)

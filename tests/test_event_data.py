@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
-from conftest import edit, run_cli
+from conftest import ROOT, edit, run_cli
 
 TIMEZONE = "timezone: Asia/Ho_Chi_Minh\n"
 
@@ -140,3 +142,29 @@ def test_an_unknown_speaker_in_a_role_is_located(event):
     assert result.code == 1
     line = one_error(result.err)
     assert line.startswith("error: content/event.yaml:14:14: unknown speaker id 'tran-thi-lam' in roles"), line
+
+
+def test_an_empty_menu_says_it_is_empty(tiny):
+    edit(tiny / "content/site.yaml", "menu: [index, notes]", "menu: []")
+    result = run_cli(tiny)
+    assert result.code == 1
+    line = one_error(result.err)
+    assert "this list of page names is empty" in line and "found a list" not in line, line
+
+
+# --- the generator's own words ------------------------------------------------------------------------------
+
+GENERIC = "static site generator for multilingual event microsites"
+
+
+def test_the_generator_describes_itself_and_no_one_event():
+    import tomllib
+
+    import microsite
+
+    help_text = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True,
+                               text=True, check=True).stdout
+    description = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["description"]
+    for text in (help_text, description, microsite.__doc__ or ""):
+        assert GENERIC in text, text
+        assert "bilingual" not in text.lower() and "conference" not in text.lower(), text
