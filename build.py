@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the bilingual microsite: `python build.py --help` lists the commands."""
+"""microsite, a static site generator for multilingual event microsites: `python build.py --help` lists the commands."""
 
 import sys
 from pathlib import Path

@@ -101,7 +101,8 @@ def write_corpus(out: Path, pages: int, seed: int = 2023) -> Path:
     (content / "event.yaml").write_text(
         "title: {vi: Phiên thử nghiệm, fr: Séance d'essai}\nconference: {vi: Hội nghị thử nghiệm, "
         "fr: Conférence d'essai}\ndate: 2023-04-14\ncity: {vi: Hà Nội, fr: Hanoï}\ncountry: VN\n"
-        "chairs: [speaker-0]\nsource: {title: Nguồn, url: 'https://example.org/', author: Tác giả}\n",
+        "timezone: Asia/Ho_Chi_Minh\nroles: [{title: {vi: Chủ trì, fr: Présidence}, people: [speaker-0]}]\n"
+        "source: {title: Nguồn, url: 'https://example.org/', author: Tác giả, lang: vi}\n",
         encoding="utf-8")
     program = [f"- speaker: speaker-{k % len(speakers)}\n  page: {page_name(k)}\n"
                f"  title: {{vi: Tham luận {k}, fr: Intervention {k}}}\n" for k in range(min(pages, 50))]

@@ -1,4 +1,4 @@
-"""microsite: a static site generator for one bilingual conference microsite.
+"""microsite: a static site generator for multilingual event microsites.
 
 The pipeline reads top to bottom: config -> content -> model -> render -> output.
 """

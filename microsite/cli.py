@@ -128,8 +128,8 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     """The command line's parser: the build's options, then one subcommand per thing to do."""
     # Named as it was run: build.py in the generator's repository, else the `microsite` command.
     parser = _Parser(prog="build.py" if default_project is not None else "microsite",
-                     description="Build a multilingual event microsite from content/ into site/.", epilog=EPILOG,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                     description="A static site generator for multilingual event microsites: builds content/ into "
+                                 "site/.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(parser, suppress=False)
     _build_options(parser, suppress=False)
     if default_project is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit
@@ -14,20 +14,12 @@ from .errors import BuildError, ContentError
 from .inputs import input_files
 
 
-@dataclass(frozen=True)
-class Config:
-    """The site's settings and the project's folders."""
+@dataclass(frozen=True, kw_only=True)
+class Config(schema.SiteSettings):
+    """The site's settings (declared in schema.SiteSettings) and the project's folders."""
 
     project: Path
-    languages: tuple[str, ...]
-    base_url: str                 # always ends with "/"
-    title: dict[str, str]
-    description: dict[str, str]
-    cname: str | None = None
-    menu: tuple[str, ...] = ("index",)
     menu_line: int | None = None   # where the menu is written in site.yaml, for errors
-    # language -> date patterns set in site.yaml (i18n fills the rest)
-    dates: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -124,10 +116,9 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
         if base_url is not None:
             raise ValueError(f"--base-url: {exc}") from None
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
-    return Config(project, languages, final_url, settings["title"],
-                  settings.get("description", {lang: "" for lang in languages}), settings.get("cname"),
-                  tuple(settings.get("menu", ("index",))), where.at(raw, "menu").line if "menu" in raw else None,
-                  settings.get("dates", {}))
+    return schema.make(Config, settings, project=project, base_url=final_url,
+                       description=settings.get("description", {lang: "" for lang in languages}),
+                       menu_line=where.at(raw, "menu").line if "menu" in raw else None)
 
 
 def _languages(value: Any, where: schema.Where) -> tuple[str, ...]:

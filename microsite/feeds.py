@@ -22,7 +22,6 @@ from .urls import Urls, feed_path
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-SESSION_TZ = dt.timezone(dt.timedelta(hours=7))   # Asia/Ho_Chi_Minh has no daylight saving time
 
 
 def is_past(event: Event, today: dt.date) -> bool:
@@ -79,9 +78,9 @@ def robots(urls: Urls) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.path('sitemap.xml', absolute=True)}\n"
 
 
-def _timestamp(day: dt.date) -> str:
-    """An RFC 3339 time for a date: midnight in Hà Nội."""
-    return dt.datetime.combine(day, dt.time(), SESSION_TZ).isoformat()
+def _timestamp(day: dt.date, event: Event) -> str:
+    """An RFC 3339 time for a date: midnight where the event takes place."""
+    return dt.datetime.combine(day, dt.time(), event.zone).isoformat()
 
 
 def atom_feed(site: Site, urls: Urls, lang: str) -> str:
@@ -97,7 +96,7 @@ def atom_feed(site: Site, urls: Urls, lang: str) -> str:
              f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
              f'  <link rel="alternate" type="text/html" hreflang="{lang}" href={quoteattr(urls.home(lang, True))}/>',
              f"  <id>{escape(feed_url)}</id>",
-             f"  <updated>{_timestamp(updated)}</updated>",
+             f"  <updated>{_timestamp(updated, site.event)}</updated>",
              f"  <author><name>{escape(title)}</name></author>"]
     for page in pages:
         url = urls.page(page, absolute=True)
@@ -105,7 +104,7 @@ def atom_feed(site: Site, urls: Urls, lang: str) -> str:
                   f"    <title>{escape(page.title)}</title>",
                   f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
                   f"    <id>{escape(url)}</id>",
-                  f"    <updated>{_timestamp(page.updated)}</updated>"]
+                  f"    <updated>{_timestamp(page.updated, site.event)}</updated>"]
         if page.summary:
             lines.append(f"    <summary>{escape(page.summary)}</summary>")
         lines.append("  </entry>")
@@ -114,6 +113,7 @@ def atom_feed(site: Site, urls: Urls, lang: str) -> str:
 
 def calendar(site: Site, urls: Urls, lang: str) -> str:
     """An iCalendar file for the session: an all-day event, since the report gives no hour."""
+    # All-day: a DATE is the same day wherever the calendar is read (RFC 5545, 3.3.4), so no time zone is written.
     event = site.event
     host = urlsplit(urls.base_url).netloc
     uid = f"{slugify(event.title[site.config.default_language])}-{event.date:%Y%m%d}@{host}"

@@ -14,60 +14,18 @@ from .config import Config
 from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import ContentError, ErrorList
 from .hashing import hash_text
+
+# The content records are declared in schema.py (their fields are the files' keys); they are the model's too.
+from .schema import Contribution as Contribution
+from .schema import Event as Event
+from .schema import FrontMatter, Role, Source
+from .schema import Speaker as Speaker
 from .text import MAX_SLUG_LENGTH, slugify_path, typeset
 from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
 from .urls import page_output_path, page_url_path
 
 
-@dataclass(frozen=True)
-class Speaker:
-    """One person who spoke or chaired."""
-
-    id: str
-    name: str
-    role: dict[str, str]
-    city: dict[str, str] | None
-    country: str
-
-
-@dataclass(frozen=True)
-class Source:
-    """The news report the site is written from."""
-
-    title: str
-    url: str
-    author: str
-    publisher: str | None
-
-
-@dataclass(frozen=True)
-class Event:
-    """The session itself."""
-
-    title: dict[str, str]
-    kind: dict[str, str] | None
-    conference: dict[str, str]
-    date: dt.date
-    part_of_day: dict[str, str] | None
-    city: dict[str, str]
-    country: str
-    chairs: tuple[Speaker, ...]
-    key_ideas: tuple[dict[str, str], ...]
-    source: Source
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """One contribution of the program, in order."""
-
-    number: int
-    speaker: Speaker
-    title: dict[str, str]
-    page: str
-    editorial: bool = False   # the title was written by the site's editors, not given by the source
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Page:
     """One page in one language; a fallback carries another language's text."""
 
@@ -206,28 +164,29 @@ def _speakers(config: Config, loaded: tuple[Any, Any] | None, errors: ErrorList)
             where = schema.locate(raw[i], "id", rel)
             errors.add(where.error(f"speaker id {item['id']!r} is used twice", "give each speaker a unique id"))
             continue
-        speakers[item["id"]] = Speaker(item["id"], item["name"], item["role"], item.get("city"), item["country"])
+        speakers[item["id"]] = schema.make(Speaker, item)
     return speakers
 
 
 def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker],
            errors: ErrorList) -> Event | None:
-    """Build the event, checking that every chair is a known speaker."""
+    """Build the event, checking that everyone holding a role is a known speaker."""
     if loaded is None:
         return None
     raw, e = loaded
     rel = relative(config.content_dir / "event.yaml", config.project)
-    chairs = []
-    for i, speaker_id in enumerate(e["chairs"]):
-        if speaker_id in speakers:
-            chairs.append(speakers[speaker_id])
-        elif speakers:
-            errors.add(schema.locate(raw["chairs"], i, rel).error(
-                f"unknown speaker id {speaker_id!r} in chairs", _known("speaker ids", speakers)))
-    s = e["source"]
-    return Event(e["title"], e.get("kind"), e["conference"], e["date"], e.get("part_of_day"), e["city"],
-                 e["country"], tuple(chairs), tuple(e.get("key_ideas", ())),
-                 Source(s["title"], s["url"], s["author"], s.get("publisher")))
+    roles = []
+    for i, role in enumerate(e.get("roles", ())):
+        people = []
+        for j, speaker_id in enumerate(role["people"]):
+            if speaker_id in speakers:
+                people.append(speakers[speaker_id])
+            elif speakers:
+                errors.add(schema.locate(raw["roles"][i]["people"], j, rel).error(
+                    f"unknown speaker id {speaker_id!r} in roles", _known("speaker ids", speakers)))
+        roles.append(schema.make(Role, role, people=tuple(people), label=role.get("label") or role["title"]))
+    source = schema.make(Source, e["source"]) if "source" in e else None
+    return schema.make(Event, e, roles=tuple(roles), source=source)
 
 
 def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], page_names: set[str],
@@ -255,8 +214,7 @@ def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str,
                 f"page {item['page']!r} already covers another contribution", "give each contribution its own page"))
             continue
         seen_pages.add(item["page"])
-        program.append(Contribution(len(program) + 1, speakers[item["speaker"]], item["title"], item["page"],
-                                    item.get("editorial", False)))
+        program.append(schema.make(Contribution, item, number=len(program) + 1, speaker=speakers[item["speaker"]]))
     return program
 
 
@@ -360,7 +318,7 @@ def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceF
 
 def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> ContentError | None:
     """A slug longer than MAX_SLUG_LENGTH, located at its `slug:` line, or at the file when the name gives it."""
-    slug = _slug(name, meta)
+    slug = _slug(name, meta.get("slug"))
     if len(slug) <= MAX_SLUG_LENGTH:
         return None
     what = f"the slug is {len(slug)} characters long; the limit is {MAX_SLUG_LENGTH}"
@@ -403,23 +361,26 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
 def _page(source: SourceFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
           state: State, default_date: dt.date) -> Page:
     """Make the Page for one language from one source file."""
-    meta = source.meta
-    slug = _slug(name, meta)
-    if name in contribution_pages:
-        template = meta.get("template", "talk.html")
+    front = schema.make(FrontMatter, source.meta)
+    named = name.replace("/", "-") + ".html"
+    if front.template:
+        template = front.template
+    elif name in contribution_pages:
+        template = "talk.html"
     else:   # the template named after the page (index.html for the home, program.html...), else page.html
-        named = name.replace("/", "-") + ".html"
-        template = meta.get("template", named if named in templates else "page.html")
+        template = named if named in templates else "page.html"
     # Titles and summaries reach attributes, feeds and JSON-LD, which the HTML typography pass never sees.
-    title, summary = typeset(meta["title"], source.lang), typeset(meta.get("summary", ""), source.lang)
-    return Page(name, lang, source.lang, source.path, title, slug, summary, source.body,
-                source.body_line, template, meta.get("allow_scripts", False), state, meta.get("updated", default_date),
-                source.text_hash, source.lines.get("slug", 1), source.fingerprint)
+    return Page(name=name, lang=lang, content_lang=source.lang, path=source.path,
+                title=typeset(front.title, source.lang), slug=_slug(name, front.slug),
+                summary=typeset(front.summary, source.lang), body=source.body, body_line=source.body_line,
+                template=template, allow_scripts=front.allow_scripts, state=state,
+                updated=front.updated or default_date, text_hash=source.text_hash,
+                slug_line=source.lines.get("slug", 1), fingerprint=source.fingerprint)
 
 
-def _slug(name: str, meta: dict[str, Any]) -> str:
+def _slug(name: str, slug: str | None) -> str:
     """A page's slug: its front matter's `slug:`, else its name, transliterated; the home page has none."""
-    return "" if name == "index" else slugify_path(meta.get("slug") or name)
+    return "" if name == "index" else slugify_path(slug or name)
 
 
 def _check_unique_urls(pages: list[Page], errors: ErrorList) -> None:

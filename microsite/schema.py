@@ -6,12 +6,14 @@ ContentError. `python build.py schema` prints this as the editors' reference.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
@@ -108,36 +110,46 @@ def identifier(value: object, where: Where) -> str:
     return value
 
 
-def identifiers(value: Any, where: Where) -> list[str]:
+def identifiers(value: Any, where: Where) -> tuple[str, ...]:
     """A list of ids."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         raise where.error(f"expected a list of ids, found {_kind(value)}", "write [id-one, id-two]")
-    return [identifier(item, where.at(value, i)) for i, item in enumerate(value)]
+    if not value:
+        raise where.error("this list of ids is empty", "write at least one id, e.g. [id-one, id-two]")
+    return tuple(identifier(item, where.at(value, i)) for i, item in enumerate(value))
+
+
+def language_code(value: Any, where: Where) -> str:
+    """A language code that Babel knows, such as vi or fr."""
+    code = text(value, where)
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise where.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+    return code
 
 
 def language_codes(value: Any, where: Where) -> tuple[str, ...]:
     """Two or more language codes that Babel knows, the first being the source language."""
     if not isinstance(value, list) or len(value) < 2:
         raise where.error("expected a list of at least two languages", "write e.g. [vi, fr]")
-    codes = []
+    codes: list[str] = []
     for i, item in enumerate(value):
         here = where.at(value, i)
-        code = text(item, here)
-        try:
-            Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            raise here.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+        code = language_code(item, here)
         if code in codes:
             raise here.error(f"language {code!r} is listed twice", "list each language once")
         codes.append(code)
     return tuple(codes)
 
 
-def page_names(value: Any, where: Where) -> list[str]:
+def page_names(value: Any, where: Where) -> tuple[str, ...]:
     """A list of page names such as index, program, talks/da-nang."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         raise where.error(f"expected a list of page names, found {_kind(value)}", "write [index, program, about]")
-    return [text(item, where.at(value, i)) for i, item in enumerate(value)]
+    if not value:
+        raise where.error("this list of page names is empty", "write at least one, e.g. [index, program, about]")
+    return tuple(text(item, where.at(value, i)) for i, item in enumerate(value))
 
 
 def country(value: Any, where: Where) -> str:
@@ -146,6 +158,18 @@ def country(value: Any, where: Where) -> str:
     if code not in Locale("en").territories or not re.fullmatch(r"[A-Z]{2}", code):
         raise where.error(f"unknown country code {value!r}", "use a two-letter ISO code such as VN or FR")
     return code
+
+
+def time_zone(value: Any, where: Where) -> str:
+    """An IANA time zone name such as Asia/Ho_Chi_Minh, known to the time zone database."""
+    name = text(value, where)
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a folder such as Asia
+        close = difflib.get_close_matches(name, zoneinfo.available_timezones(), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "write an IANA name such as Asia/Ho_Chi_Minh or Europe/Paris"
+        raise where.error(f"unknown time zone {name!r}", hint) from None
+    return name
 
 
 def boolean(value: Any, where: Where) -> bool:
@@ -163,11 +187,11 @@ def domain(value: object, where: Where) -> str:
     return value.lower()
 
 
-def localized_list(value: Any, where: Where) -> list[dict[str, str]]:
+def localized_list(value: Any, where: Where) -> tuple[dict[str, str], ...]:
     """A list of per-language texts."""
     if not isinstance(value, list):
         raise where.error(f"expected a list, found {_kind(value)}", "start each item with '- '")
-    return [localized(item, where.at(value, i)) for i, item in enumerate(value)]
+    return tuple(localized(item, where.at(value, i)) for i, item in enumerate(value))
 
 
 _DATE_FIELDS = set("GyYuUQqMLwWdDFgEec")   # CLDR's date fields; time fields make no sense for a day
@@ -241,6 +265,12 @@ class Mapping:
     fields: tuple[Field, ...]
     doc: str = ""
 
+    @classmethod
+    def of(cls, record: type, doc: str) -> Mapping:
+        """The mapping a record is read from: its fields declared with key(), in order."""
+        declared = [f for f in dataclasses.fields(record) if "check" in f.metadata]
+        return cls(tuple(Field(f.name, f.metadata["check"], f.metadata["doc"], _required(f)) for f in declared), doc)
+
     def __call__(self, value: Any, where: Where) -> dict[str, Any]:
         """Check a mapping field by field, reporting every problem."""
         if not isinstance(value, dict):
@@ -290,6 +320,17 @@ class ListOf:
 
 
 
+def key(check: Callable[[Any, Where], Any], doc: str, **default: Any) -> Any:
+    """Declare a record's field as a key of its file: the check that cleans it and what it means; a default
+    makes it optional."""
+    return dataclasses.field(metadata={"check": check, "doc": doc}, **default)
+
+
+def _required(f: dataclasses.Field[Any]) -> bool:
+    """True when a declared field has no default, so its key must be written."""
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
 def raise_all(errors: list[ContentError]) -> None:
     """End a check with the errors it found: one alone as itself, several together."""
     if errors:
@@ -336,77 +377,130 @@ DATE_PATTERNS = Mapping((
 ), doc="one language's date patterns")
 
 
-# --- the schema of each file ------------------------------------------------------------------
+# --- the content types, each declared once -------------------------------------------------------
+# A record's fields declared with key() are read from its file: the check cleans the value, the text is the
+# editors' reference (`build.py schema`, the README), and a field with a default is optional. Fields without
+# key() are made by the model; a key that names other records (speaker ids) is resolved by the model too.
 
-SITE = Mapping((
-    Field("languages", language_codes, "the site's languages; the first is the default and source language"),
-    Field("base_url", url, "where the site is published, e.g. https://user.github.io/repo/"),
-    Field("title", localized, "the site's title, per language"),
-    Field("description", localized, "one sentence about the site, per language", required=False),
-    Field("menu", page_names, "the pages of the main menu, by name, in order", required=False),
-    Field("cname", domain, "a custom domain for GitHub Pages, written to CNAME", required=False),
-    Field("dates", date_settings, "Babel date patterns per language (long, full, part_of_day), e.g. "
-          "fr: {long: \"d MMMM y\"}; vi and fr have natural defaults, other languages Babel's", required=False),
-), doc="content/site.yaml: the site's settings")
+@dataclass(frozen=True, kw_only=True)
+class SiteSettings:
+    """What content/site.yaml says (config.Config adds where the project lives)."""
 
-SOURCE = Mapping((
-    Field("title", text, "the report's title"),
-    Field("url", url, "the report's address"),
-    Field("author", text, "who wrote it"),
-    Field("publisher", text, "the newspaper or site that published it", required=False),
-), doc="the news report credited as the source")
+    languages: tuple[str, ...] = key(language_codes,
+                                     "the site's languages; the first is the default and source language")
+    base_url: str = key(url, "where the site is published, e.g. https://user.github.io/repo/")   # ends with "/"
+    title: dict[str, str] = key(localized, "the site's title, per language")
+    description: dict[str, str] = key(localized, "one sentence about the site, per language", default_factory=dict)
+    menu: tuple[str, ...] = key(page_names, "the pages of the main menu, by name, in order", default=("index",))
+    cname: str | None = key(domain, "a custom domain for GitHub Pages, written to CNAME", default=None)
+    dates: dict[str, dict[str, str]] = key(
+        date_settings, "Babel date patterns per language (long, full, part_of_day), e.g. fr: {long: \"d MMMM y\"}; "
+        "vi and fr have natural defaults, other languages Babel's", default_factory=dict)
 
 
-EVENT = Mapping((
-    Field("title", localized, "the session's name, per language"),
-    Field("kind", localized, "what sort of session it is, per language", required=False),
-    Field("conference", localized, "the conference the session belongs to, per language"),
-    Field("date", date, "the session's date, YYYY-MM-DD"),
-    Field("part_of_day", localized, "the part of day as it stands with the date, per language, when known: "
-          "chiều, l'après-midi", required=False),
-    Field("city", localized, "the host city, per language"),
-    Field("country", country, "the host country's ISO code, e.g. VN"),
-    Field("chairs", identifiers, "the co-chairs' speaker ids, from speakers.yaml"),
-    Field("key_ideas", localized_list, "the session's key ideas, each per language",
-          required=False),
-    Field("source", SOURCE, "the news report credited as the source: title, url, author"),
-), doc="content/event.yaml: the session")
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """The news report the site is written from."""
 
-SPEAKER = Mapping((
-    Field("id", identifier, "a unique id used by program.yaml and chairs, e.g. ho-ky-minh"),
-    Field("name", text, "the person's name, with diacritics"),
-    Field("role", localized, "their office, per language"),
-    Field("city", localized, "the city they speak for, per language", required=False),
-    Field("country", country, "ISO country code, e.g. VN or FR"),
-), doc="one speaker")
+    title: str = key(text, "the report's title")
+    url: str = key(url, "the report's address")
+    author: str = key(text, "who wrote it")
+    publisher: str | None = key(text, "the newspaper or site that published it", default=None)
+    lang: str = key(language_code, "the report's language, e.g. vi: its link says so to readers and browsers")
 
-SPEAKERS = ListOf(SPEAKER, doc="content/speakers.yaml: a list of speakers")
 
-CONTRIBUTION = Mapping((
-    Field("speaker", identifier, "the speaker's id, from speakers.yaml"),
-    Field("title", localized, "the contribution's title, per language"),
-    Field("page", text, "the name of the page that covers it, e.g. talks/da-nang"),
-    Field("editorial", boolean, "true when the site's editors wrote the title (the source gives none); "
-          "the title is then marked as such", required=False),
-), doc="one contribution")
+@dataclass(frozen=True, kw_only=True)
+class Speaker:
+    """One person who spoke or chaired."""
 
-PROGRAM = ListOf(CONTRIBUTION, doc="content/program.yaml: the contributions, in order")
+    id: str = key(identifier, "a unique id used by program.yaml and roles, e.g. ho-ky-minh")
+    name: str = key(text, "the person's name, with diacritics")
+    role: dict[str, str] = key(localized, "their office, per language")
+    city: dict[str, str] | None = key(localized, "the city they speak for, per language", default=None)
+    country: str = key(country, "ISO country code, e.g. VN or FR")
 
-FRONT_MATTER = Mapping((
-    Field("title", text, "the page's title"),
-    Field("slug", text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> chuong-trinh; "
-          f"at most {MAX_SLUG_LENGTH} characters",
-          required=False),
-    Field("summary", text, "one or two sentences for cards, feeds and search engines", required=False),
-    Field("updated", date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date",
-          required=False),
-    Field("template", text, "a template from templates/, e.g. program.html", required=False),
-    Field("allow_scripts", boolean,
-          "true lets <script> elements and on* event handlers through, nothing else; off by default", required=False),
-), doc="the front matter of content/pages/<name>.<lang>.md")
 
+@dataclass(frozen=True, kw_only=True)
+class Role:
+    """A part some speakers played in the session (co-chairs, moderator...), named by the content."""
+
+    title: dict[str, str] = key(localized, "the role as a heading over its people, per language, e.g. Co-chairs")
+    label: dict[str, str] = key(localized, "the role beside one person's name, per language, when it differs "
+                                "from the title, e.g. Co-chair; default: the title", default_factory=dict)
+    people: tuple[Speaker, ...] = key(identifiers, "the speaker ids of those who hold it, from speakers.yaml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """The session itself."""
+
+    title: dict[str, str] = key(localized, "the session's name, per language")
+    kind: dict[str, str] | None = key(localized, "what sort of session it is, per language", default=None)
+    conference: dict[str, str] = key(localized, "the conference the session belongs to, per language")
+    date: dt.date = key(date, "the session's date, YYYY-MM-DD")
+    part_of_day: dict[str, str] | None = key(
+        localized, "the part of day as it stands with the date, per language, when known: chiều, l'après-midi",
+        default=None)
+    city: dict[str, str] = key(localized, "the host city, per language")
+    country: str = key(country, "the host country's ISO code, e.g. VN")
+    timezone: str = key(time_zone, "the IANA time zone where the event takes place, e.g. Asia/Ho_Chi_Minh or "
+                        "Europe/Paris: the feeds' times are given in it")
+    roles: tuple[Role, ...] = key(ListOf(Mapping.of(Role, "one role")), "the roles speakers held in the session, "
+                                  "in order; none: []", default=())
+    key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
+                                                default=())
+    source: Source | None = key(Mapping.of(Source, "the news report credited as the source"),
+                                "the report the site is written from, when there is one, credited in every "
+                                "footer", default=None)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The event's time zone (the file gives its name, checked by time_zone)."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contribution:
+    """One contribution of the program, in order."""
+
+    number: int   # its place in the program, from 1
+    speaker: Speaker = key(identifier, "the speaker's id, from speakers.yaml")
+    title: dict[str, str] = key(localized, "the contribution's title, per language")
+    page: str = key(text, "the name of the page that covers it, e.g. talks/da-nang")
+    editorial: bool = key(boolean, "true when the site's editors wrote the title (the source gives none); "
+                          "the title is then marked as such", default=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter:
+    """What a page file says above its text (model.Page is the page made from it)."""
+
+    title: str = key(text, "the page's title")
+    slug: str | None = key(text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> "
+                           f"chuong-trinh; at most {MAX_SLUG_LENGTH} characters", default=None)
+    summary: str = key(text, "one or two sentences for cards, feeds and search engines", default="")
+    updated: dt.date | None = key(
+        date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date", default=None)
+    template: str | None = key(text, "a template from templates/, e.g. program.html", default=None)
+    allow_scripts: bool = key(
+        boolean, "true lets <script> elements and on* event handlers through, nothing else; off by default",
+        default=False)
+
+
+SITE = Mapping.of(SiteSettings, "content/site.yaml: the site's settings")
+EVENT = Mapping.of(Event, "content/event.yaml: the session")
+SPEAKERS = ListOf(Mapping.of(Speaker, "one speaker"), doc="content/speakers.yaml: a list of speakers")
+PROGRAM = ListOf(Mapping.of(Contribution, "one contribution"), doc="content/program.yaml: the contributions, in order")
+FRONT_MATTER = Mapping.of(FrontMatter, "the front matter of content/pages/<name>.<lang>.md")
 
 DATA_FILES = (("site.yaml", SITE), ("event.yaml", EVENT), ("speakers.yaml", SPEAKERS), ("program.yaml", PROGRAM))
+
+R = TypeVar("R")
+
+
+def make(record: type[R], cleaned: dict[str, Any], **made: Any) -> R:
+    """A record from its file's cleaned mapping, by keyword; `made` gives (or replaces) what the model makes."""
+    return record(**{**cleaned, **made})
 
 
 def reference() -> str:
@@ -420,5 +514,9 @@ def reference() -> str:
             lines.append(f"  {f.name:<14} {need:<9} {f.doc}")
             if f.check is date_settings:   # the keys each language's patterns take
                 lines += [f"    <lang>.{p.name:<12} {p.doc}" for p in DATE_PATTERNS.fields]
+            elif isinstance(f.check, (Mapping, ListOf)):   # the keys of a nested mapping, or of each item
+                inner, prefix = (f.check.item, "- ") if isinstance(f.check, ListOf) else (f.check, "")
+                lines += [f"    {prefix + p.name:<12} {'required' if p.required else 'optional':<9} {p.doc}"
+                          for p in inner.fields]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -32,9 +32,14 @@ def test_out_writes_elsewhere(tiny, tmp_path):
     assert not (tiny / "site").exists()
 
 
-def test_readme_carries_the_schema_reference():
+def test_readme_carries_the_schema_reference(tiny):
+    """The README's table of keys is exactly what `build.py schema` prints from the records' declarations."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert reference() in readme, "README's key reference is out of date: paste `python build.py schema` into it"
+    section = readme.split("### The keys of every file", 1)[1]
+    table = section.split("```\n", 2)[1]
+    printed = run_cli(tiny, "schema").out
+    assert printed == reference()
+    assert table == printed, "README's key reference is out of date: paste `python build.py schema` into it"
 
 
 def test_readme_quick_start_commands():

@@ -13,7 +13,7 @@ BREAKAGES = [
     ("content/event.yaml", "date: 2023-04-14", "date: 2023-02-30", "content/event.yaml:3", "impossible date"),
     ("content/event.yaml", "date: 2023-04-14\n", "", "content/event.yaml", "date is missing"),
     ("content/event.yaml", "date: 2023-04-14", "date: 14/4/2023", "content/event.yaml:3", "expected a date"),
-    ("content/event.yaml", "chairs: [an]", "chairs: [ann]", "content/event.yaml:6", "unknown speaker id 'ann'"),
+    ("content/event.yaml", "people: [an]", "people: [ann]", "content/event.yaml:6", "unknown speaker id 'ann'"),
     ("content/event.yaml", "title: {vi: Phiên thử, fr: Séance d'essai}", "title: {vi: Phiên thử}",
      "content/event.yaml:1", "the text in 'fr' is missing"),
     ("content/event.yaml", "  author: Tác Giả", "  author: 'Tác Giả", "content/event.yaml:", "invalid YAML"),
