@@ -110,10 +110,10 @@ def _write_content(content: Path, languages: tuple[str, ...]) -> None:
         "date": dt.date.today(),
         "city": each("the city"),
         "country": "FR",
-        "chairs": ["first-speaker"],
-        "source": {"title": placeholder("the title of the report the texts are written from"),
-                   "url": "https://example.org/report", "author": placeholder("its author")},
-    }, comment="date: the event's day (YYYY-MM-DD); country: its ISO 3166 code, e.g. VN or FR")
+        "timezone": "Europe/Paris",
+        "roles": [{"title": each("what the people below did, e.g. Chairs"), "people": ["first-speaker"]}],
+    }, comment=f"{placeholder('the date (YYYY-MM-DD), country (ISO code) and time zone (IANA name) of the event')}"
+               "\n# To credit the report the texts are written from, add source: {title, url, author, lang}")
     _yaml(content / "speakers.yaml", [{
         "id": "first-speaker",
         "name": placeholder("the name of the speaker"),
