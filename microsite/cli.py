@@ -160,6 +160,9 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
                    "Write content/pages/NAME.LANG.md for every language: the source language's page to write, "
                    "and the translations, which count as missing until they are written.")
     new.add_argument("name", help="the page name, e.g. talks/lyon (folders allowed)")
+    new.add_argument("--slug", action="append", default=[], metavar="LANG=SLUG",
+                     help="the page's address in one language, e.g. --slug fr=exposes/lyon (repeat per language; "
+                          "default: the page name)")
 
     init = _command(commands, "init", "start a site for another event in a new folder",
                     "Write a complete starting site into FOLDER: placeholder content in every language, the "
@@ -359,11 +362,16 @@ def run_translations(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    """new: create a page's files in every language, refusing to overwrite."""
-    from .commands.new import create_page
+    """new: create a page's files in every language, refusing to overwrite; then say what to do next."""
+    from .commands.new import create_page, next_steps, parse_slugs
+    from .config import load_config
 
-    for path in create_page(args.project, args.name):
+    slugs = parse_slugs(args.slug, load_config(args.project).languages)
+    for path in create_page(args.project, args.name, slugs):
         print(f"created {path}")
+    print("next:")
+    for step in next_steps(args.project, args.name):
+        print(f"  - {step}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -340,7 +340,10 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
     pages, warnings = [], []
     templates = {name for name in config.template_names if "/" not in name and name.endswith(".html")}
     for name in sorted(by_name):
-        files = by_name[name]
+        # A translation marked untranslated (as `new` writes it) counts as not written.
+        marked = {lang: f for lang, f in by_name[name].items() if f.meta.get("untranslated")
+                  and lang != config.default_language}
+        files = {lang: f for lang, f in by_name[name].items() if lang not in marked}
         original = next(files[lang] for lang in config.languages if lang in files)
         source_lang = files.get(config.default_language)
         for lang in config.languages:
@@ -352,9 +355,17 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
                     warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
-                pages.append(_page(original, lang, name, templates, contribution_pages, State.MISSING, default_date))
-                warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
-                                f"{original.lang} text; create content/pages/{name}.{lang}.md")
+                fallback = _page(original, lang, name, templates, contribution_pages, State.MISSING, default_date)
+                if lang in marked and marked[lang].meta.get("slug"):   # the address the translation will have
+                    fallback = replace(fallback, slug=_slug(name, marked[lang].meta["slug"]))
+                pages.append(fallback)
+                if lang in marked:
+                    warnings.append(f"{marked[lang].path}: no {lang} translation — it is marked untranslated, and "
+                                    f"a fallback page shows the {original.lang} text; translate it, then remove "
+                                    "'untranslated: true'")
+                else:
+                    warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
+                                    f"{original.lang} text; create content/pages/{name}.{lang}.md")
     return pages, warnings
 
 

@@ -485,6 +485,9 @@ class FrontMatter:
     allow_scripts: bool = key(
         boolean, "true lets <script> elements and on* event handlers through, nothing else; off by default",
         default=False)
+    untranslated: bool = key(
+        boolean, "true in a translation not written yet (`new` writes it): the page counts as missing, and a "
+        "fallback shows the source text; remove it once the page is translated", default=False)
 
 
 SITE = Mapping.of(SiteSettings, "content/site.yaml: the site's settings")
