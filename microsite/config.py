@@ -20,6 +20,7 @@ class Config(schema.SiteSettings):
 
     project: Path
     menu_line: int | None = None   # where the menu is written in site.yaml, for errors
+    base_url_line: int | None = None   # where base_url is written, for errors
 
     @property
     def default_language(self) -> str:
@@ -118,7 +119,8 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
     return schema.make(Config, settings, project=project, base_url=final_url,
                        description=settings.get("description", {lang: "" for lang in languages}),
-                       menu_line=where.at(raw, "menu").line if "menu" in raw else None)
+                       menu_line=where.at(raw, "menu").line if "menu" in raw else None,
+                       base_url_line=where.at(raw, "base_url").line)
 
 
 def _languages(value: Any, where: schema.Where) -> tuple[str, ...]:

@@ -320,3 +320,49 @@ def test_control_characters_from_the_remote_never_reach_the_terminal(project):
     line = one_line(result)
     assert "refused the push" in line and "frozen\ufffd[2J\ufffd]0;pwned\ufffd \ufffdm ok" in line
     assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in result.err.rstrip("\n")), repr(result.err)
+
+
+def on_github(tiny, remote, owner_repo):
+    """Make origin a GitHub address (as a clone of GitHub has) that git rewrites to the local bare remote."""
+    url = f"https://github.com/{owner_repo}.git"
+    git(tiny, "remote", "set-url", "origin", url)
+    git(tiny, "config", f"url.{remote}.insteadOf", url)
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
+    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+
+
+@pytest.mark.parametrize(("owner_repo", "address"), [
+    ("Owner/event-site", "https://owner.github.io/event-site/"),
+    ("Owner/owner.github.io", "https://owner.github.io/"),
+])
+def test_deploy_never_publishes_the_example_address(project, owner_repo, address):
+    tiny, remote = project
+    on_github(tiny, remote, owner_repo)
+    result = run_cli(tiny, "deploy")
+    assert result.code == 0, result.err
+    assert f"Address: {address} (GitHub Pages' address for origin" in result.out
+    git(remote, "--work-tree", str(tiny / "site"), "checkout", "gh-pages", "--", ".")
+    home = (tiny / "site/vi/index.html").read_text(encoding="utf-8")
+    assert "example.github.io" not in home and f'href="{address}vi/"' in home
+
+
+def test_a_cname_is_the_published_address(project):
+    tiny, remote = project
+    on_github(tiny, remote, "Owner/event-site")
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text() + "cname: event.example.org\n")
+    git(tiny, "commit", "--quiet", "-am", "a custom domain")
+    result = run_cli(tiny, "deploy")
+    assert result.code == 0 and "Address: https://event.example.org/ (site.yaml's cname)" in result.out
+
+
+def test_the_example_address_with_a_remote_elsewhere_is_refused_in_one_line(project):
+    tiny, remote = project
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
+    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line.startswith("error: content/site.yaml:2:") and "still the example address" in line
+    assert "write the site's address as base_url" in line
+    assert tip(remote, "refs/heads/gh-pages") is None

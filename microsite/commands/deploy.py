@@ -15,11 +15,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import ghp_import
 
 from .. import __version__
 from ..builder import build
+from ..config import load_config
 from ..errors import ContentError
 from ..inputs import INPUTS, is_editor_junk
 
@@ -84,12 +86,44 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
                            "commit the changes so the deployed site matches a commit, or deploy with --allow-dirty")
     there = _remote_branch(project, remote, branch)
     _refuse_source_branch(project, remote, branch, there)
+    address, why = published_address(project, remote, base_url)
     previous = _bring_local_branch_up(project, remote, branch, there.tip)
-    result = build(project, strict=True, base_url=base_url)
+    result = build(project, strict=True, base_url=address)
     message = _commit_message(project, message, dirty)
     _commit_site(project, result.out, remote, branch, message, _kept_cname(project, branch, result.out), previous)
     _push(project, remote, branch, previous)
-    return f"{result.summary()}\nPublished site/ to {remote} {branch}: {message.splitlines()[0]}"
+    return f"{why}\n{result.summary()}\nPublished site/ to {remote} {branch}: {message.splitlines()[0]}"
+
+
+EXAMPLE_HOST = "example.github.io"   # the placeholder host of the shipped site.yaml and of `init`'s
+_GITHUB = re.compile(r"^(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)"
+                     r"(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+
+
+def published_address(project: Path, remote: str, base_url: str | None) -> tuple[str | None, str]:
+    """The base URL to build the deployed site for, and a line saying where it came from: --base-url, else
+    site.yaml's base_url, unless that is still the example: then GitHub Pages' address for the remote (the
+    custom domain when site.yaml names a cname). Refuses, in one line, to publish the example's address."""
+    if base_url:
+        return base_url, f"Address: {base_url} (from --base-url)"
+    config = load_config(project)
+    if urlsplit(config.base_url).hostname != EXAMPLE_HOST:
+        return None, f"Address: {config.base_url} (from content/site.yaml)"
+    if config.cname:
+        return f"https://{config.cname}/", f"Address: https://{config.cname}/ (site.yaml's cname)"
+    # The address as written in the repository's settings (git's own insteadOf rewriting is for fetching).
+    url = _git(project, "config", "--get", f"remote.{remote}.url", check=False).stdout.strip() or remote
+    found = _GITHUB.match(url)
+    if not found:
+        raise ContentError("content/site.yaml", config.base_url_line, None,
+                           f"base_url is still the example address {config.base_url}, and the remote {remote!r} is "
+                           "not a GitHub repository whose Pages address could be used instead",
+                           "write the site's address as base_url (or pass --base-url), then deploy again")
+    owner, repo = found["owner"], found["repo"]
+    address = (f"https://{owner.lower()}.github.io/" if repo.lower() == f"{owner.lower()}.github.io"
+               else f"https://{owner.lower()}.github.io/{repo}/")
+    return address, (f"Address: {address} (GitHub Pages' address for {remote}, since content/site.yaml still "
+                     "holds the example; write it there as base_url to make it explicit)")
 
 
 # git reads these names in .git/ before refs/heads/: a branch so named would shadow git's own pointer.
