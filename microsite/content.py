@@ -234,7 +234,7 @@ def load_yaml_file(path: Path, project: Path) -> Any:
 
 
 @dataclass(frozen=True)
-class SourceFile:
+class PageFile:
     """One Markdown page file as read: its front matter, its body, where the body starts."""
 
     name: str          # the page name, e.g. "talks/da-nang"
@@ -252,7 +252,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 _PAGE_FILE = re.compile(r"^(?P<name>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\.md$")
 
 
-def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
+def parse_page(text: str, name: str, lang: str, path: str) -> PageFile:
     """Split a Markdown file into front matter and body."""
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -266,7 +266,7 @@ def parse_page(text: str, name: str, lang: str, path: str) -> SourceFile:
         raise ContentError(path, 2, 1, "the front matter must be a set of 'key: value' lines",
                            'write for example "title: My page"')
     body_line = text.count("\n", 0, match.end()) + 1
-    return SourceFile(name, lang, path, meta, text[match.end():], body_line)
+    return PageFile(name, lang, path, meta, text[match.end():], body_line)
 
 
 def page_files(pages_dir: Path, project: Path | None = None) -> list[tuple[Path, str, str]]:

@@ -11,14 +11,14 @@ from typing import Any, Protocol
 
 from . import schema
 from .config import Config
-from .content import SourceFile, load_yaml_file, page_files, parse_page, read_text, relative
+from .content import PageFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import ContentError, ErrorList
 from .hashing import hash_text
 
 # The content records are declared in schema.py (their fields are the files' keys); they are the model's too.
 from .schema import Contribution as Contribution
+from .schema import Credit, FrontMatter, Role
 from .schema import Event as Event
-from .schema import FrontMatter, Role, Source
 from .schema import Speaker as Speaker
 from .text import MAX_SLUG_LENGTH, slugify_path, typeset
 from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
@@ -185,7 +185,7 @@ def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, S
                 errors.add(schema.locate(raw["roles"][i]["people"], j, rel).error(
                     f"unknown speaker id {speaker_id!r} in roles", _known("speaker ids", speakers)))
         roles.append(schema.make(Role, role, people=tuple(people), label=role.get("label") or role["title"]))
-    source = schema.make(Source, e["source"]) if "source" in e else None
+    source = schema.make(Credit, e["source"]) if "source" in e else None
     return schema.make(Event, e, roles=tuple(roles), source=source)
 
 
@@ -237,7 +237,7 @@ class Reader(Protocol):
     remembers them between builds and preview rebuilds."""
 
     listing: list[tuple[Path, str, str]] | None   # every page file: (path, page name, language)
-    entries: dict[Path, tuple[SourceFile | None, list[ContentError]]]   # each read page file: read_page's answer
+    entries: dict[Path, tuple[PageFile | None, list[ContentError]]]   # each read page file: read_page's answer
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Give every listed page file an entry."""
@@ -251,7 +251,7 @@ class PlainReader:
 
     def __init__(self) -> None:
         self.listing: list[tuple[Path, str, str]] | None = None
-        self.entries: dict[Path, tuple[SourceFile | None, list[ContentError]]] = {}
+        self.entries: dict[Path, tuple[PageFile | None, list[ContentError]]] = {}
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Read and check every listed page file."""
@@ -263,9 +263,9 @@ class PlainReader:
         return load()
 
 
-def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[SourceFile], set[str]]:
+def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[PageFile], set[str]]:
     """Read and parse every page file, checking its language and front matter; also name every page found."""
-    sources: list[SourceFile] = []
+    sources: list[PageFile] = []
     names: set[str] = set()
     pages_dir = config.content_dir / "pages"
     if not pages_dir.is_dir():
@@ -284,7 +284,7 @@ def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[
     return sources, names
 
 
-def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceFile | None, list[ContentError]]:
+def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[PageFile | None, list[ContentError]]:
     """Read one page file: (the checked source, or None; its errors)."""
     rel = relative(path, config.project)
     try:
@@ -312,7 +312,7 @@ def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[SourceF
     if too_long:
         return None, [too_long]
     lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
-    return SourceFile(name, lang, rel, meta, source.body, source.body_line, fingerprint(text),
+    return PageFile(name, lang, rel, meta, source.body, source.body_line, fingerprint(text),
                       hash_text(text), lines), []
 
 
@@ -328,10 +328,10 @@ def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> C
                         "rename the file, or give the page a shorter 'slug:' in its front matter")
 
 
-def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: set[str],
+def _pair_pages(config: Config, sources: list[PageFile], contribution_pages: set[str],
                 records: Records, errors: ErrorList, default_date: dt.date) -> tuple[list[Page], list[str]]:
     """Pair each page with its translations; fill a missing language with a marked fallback."""
-    by_name: dict[str, dict[str, SourceFile]] = {}
+    by_name: dict[str, dict[str, PageFile]] = {}
     for s in sources:
         by_name.setdefault(s.name, {})[s.lang] = s
     if "index" not in by_name:
@@ -369,7 +369,7 @@ def _pair_pages(config: Config, sources: list[SourceFile], contribution_pages: s
     return pages, warnings
 
 
-def _page(source: SourceFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
+def _page(source: PageFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
           state: State, default_date: dt.date) -> Page:
     """Make the Page for one language from one source file."""
     front = schema.make(FrontMatter, source.meta)

@@ -399,7 +399,7 @@ class SiteSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Source:
+class Credit:
     """The news report the site is written from."""
 
     title: str = key(text, "the report's title")
@@ -449,7 +449,7 @@ class Event:
                                   "in order; none: []", default=())
     key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
                                                 default=())
-    source: Source | None = key(Mapping.of(Source, "the news report credited as the source"),
+    source: Credit | None = key(Mapping.of(Credit, "the news report credited as the source"),
                                 "the report the site is written from, when there is one, credited in every "
                                 "footer", default=None)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from ..config import Config
-from ..content import SourceFile, relative
+from ..content import PageFile, relative
 from ..errors import ContentError
 from ..hashing import hash_file, hash_values
 from ..model import Page, read_page
@@ -38,7 +38,7 @@ def _loaded(value: object) -> bool:
 
 def _read(value: object) -> bool:
     """True for what read_page returns: (the parsed page file or None, a list of problems)."""
-    return _problems(value) and isinstance(value, tuple) and (value[0] is None or isinstance(value[0], SourceFile))
+    return _problems(value) and isinstance(value, tuple) and (value[0] is None or isinstance(value[0], PageFile))
 
 
 class MemoReader:
@@ -46,7 +46,7 @@ class MemoReader:
 
     def __init__(self, store: BuildCache | None = None, file_hashes: dict[str, str] | None = None) -> None:
         self.listing: list[tuple[Path, str, str]] | None = None
-        self.entries: dict[Path, tuple[SourceFile | None, list[ContentError]]] = {}
+        self.entries: dict[Path, tuple[PageFile | None, list[ContentError]]] = {}
         self.data: dict[tuple[Path, tuple[str, ...]], Any] = {}   # (data file, what its checks depend on) -> parsed
         self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
         self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
