@@ -27,7 +27,8 @@ if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads th
 EPILOG = """commands (default: build):
   build                  build the site into site/
   serve                  preview with live reload at http://127.0.0.1:8000/
-  translations           report missing and stale translations (exit 1 if any); --confirm PAGE records one as up to date
+  translations           report missing and stale translations (exit 1 if any); --diff PAGE shows what changed in
+                         its source block by block; --confirm PAGE records one as up to date
   new NAME               create content/pages/NAME.<lang>.md for every language
   i18n extract|update|compile
                          maintain the interface catalogs under locales/
@@ -144,6 +145,10 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     report.add_argument("--confirm", nargs="+", metavar="PAGE", default=[],
                         help="record that these pages' translations match their current source text")
     report.add_argument("--all", action="store_true", help="with no --confirm: confirm every page's translations")
+    report.add_argument("--diff", metavar="PAGE",
+                        help="show what changed in PAGE's source, block by block, since its translations were "
+                             "confirmed, with the translation's blocks")
+    report.add_argument("--lang", metavar="L", help="with --diff: only this translation language")
 
     new = commands.add_parser("new", help="create a page in every language")
     _common(new, suppress=True)
@@ -303,6 +308,13 @@ def run_translations(args: argparse.Namespace) -> int:
     from .model import load_site
 
     site = load_site(load_config(args.project, args.base_url))
+    if args.lang and not args.diff:
+        raise ContentError("--lang", None, None, "it only goes with --diff PAGE", "add --diff PAGE, or drop --lang")
+    if args.diff:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print("\n\n".join(translations.format_diff(b, colour) for b in translations.diff_pages(site, args.diff,
+                                                                                              args.lang)))
+        return 0
     if args.confirm or args.all:
         names = sorted({p.name for p in site.pages}) if args.all else args.confirm
         for line in translations.confirm(site, names):
