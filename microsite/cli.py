@@ -24,6 +24,8 @@ if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads th
     from types import FrameType
     from typing import Any, NoReturn
 
+    from .commands.catalogs import Written
+
 EPILOG = """commands (default: build):
   build                  build the site into site/
   serve                  preview with live reload at http://127.0.0.1:8000/
@@ -343,21 +345,28 @@ def run_i18n(args: argparse.Namespace) -> int:
 
     project = Path(args.project).resolve()
     if args.action == "extract":
-        print(f"wrote {catalogs.extract(project).relative_to(project)}")
+        _print_written([catalogs.extract(project)], project)
         return 0
     languages = load_config(project).languages
-    action = catalogs.update if args.action == "update" else catalogs.compile_catalogs
     try:
-        written = action(project, languages)
+        if args.action == "update":
+            _print_written(catalogs.update(project, languages), project)
+        else:
+            for path in catalogs.compile_catalogs(project, languages):
+                print(f"wrote {path.relative_to(project)}")
     except BuildError as exc:   # every problem of the catalogs, one line each (no site was being built)
         if args.debug:
             traceback.print_exc()
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"wrote {path.relative_to(project)}")
     return 0
+
+
+def _print_written(written: list[Written], project: Path) -> None:
+    """'wrote PATH' for each catalog written, 'unchanged PATH' for each left as it was."""
+    for each in written:
+        print(f"{'wrote' if each.changed else 'unchanged'} {each.path.relative_to(project)}")
 
 
 def run_deploy(args: argparse.Namespace) -> int:
