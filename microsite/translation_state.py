@@ -394,7 +394,11 @@ def save_blocks(config: Config, name: str, records: Records, source_text: str) -
     """Record the blocks of a page's source as confirmed now, keeping those of versions another language is
     still confirmed against; one file per page, blocks in page order, so a diff of it reads like the page's."""
     current = fingerprint(source_text)
-    kept = {version: blocks for version, blocks in load_blocks(config, name).items()
+    try:
+        recorded = load_blocks(config, name)
+    except ContentError:   # a damaged record is replaced, which is what its error message advises
+        recorded = {}
+    kept = {version: blocks for version, blocks in recorded.items()
             if version in records.get(name, {}).values() and version != current}
     kept[current] = split_blocks(source_text)
     data = {version: [{"kind": b.kind, "fingerprint": b.fingerprint, "text": b.text} for b in kept[version]]
@@ -406,8 +410,11 @@ def save_blocks(config: Config, name: str, records: Records, source_text: str) -
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(header + yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False,
-                                      default_flow_style=False, width=100), encoding="utf-8")
+                                      default_flow_style=False, width=_NO_FOLDING), encoding="utf-8")
     tmp.replace(path)
+
+
+_NO_FOLDING = 1 << 30   # a paragraph stays on its lines, as in the page, so a diff of the record is the page's
 
 
 class _BlockDumper(yaml.SafeDumper):
