@@ -197,25 +197,43 @@ class Change(str, Enum):
 
 @dataclass(frozen=True)
 class Words:
-    """A stretch of words of a word diff, joined by single spaces."""
+    """A stretch of words of a word diff, spaced as written; `spaced` when a space stood before it."""
 
     change: Change
     text: str
+    spaced: bool = True
+
+
+# A word, with what joins words inside it (l'heure, 35.000, da-nang.md), or a run of punctuation.
+_TOKEN = re.compile(r"\w+(?:['’.,:/-]\w+)*|[^\w\s]+")
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """The words and punctuation of a text, each with whether whitespace stood before it."""
+    return [(m.group(), m.start() > 0 and text[m.start() - 1].isspace()) for m in _TOKEN.finditer(text)]
 
 
 def word_diff(old: str, new: str) -> tuple[Words, ...]:
-    """The words of `old` and `new` as stretches kept, removed and added (difflib on whitespace-split words)."""
-    a, b = old.split(), new.split()
+    """The words of `old` and `new` as stretches kept, removed and added: difflib on words, with punctuation
+    apart from the word it sticks to (so 'phố.' → 'phố mới.' adds one word), spacing and line breaks ignored."""
+    a, b = _tokens(old), _tokens(new)
     parts: list[Words] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(None, [t for t, _ in a], [t for t, _ in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(Words(Change.SAME, " ".join(a[i1:i2])))
+            parts.append(_stretch(Change.SAME, b[j1:j2]))
             continue
         if i2 > i1:
-            parts.append(Words(Change.REMOVED, " ".join(a[i1:i2])))
+            parts.append(_stretch(Change.REMOVED, a[i1:i2]))
         if j2 > j1:
-            parts.append(Words(Change.ADDED, " ".join(b[j1:j2])))
+            parts.append(_stretch(Change.ADDED, b[j1:j2]))
     return tuple(parts)
+
+
+def _stretch(change: Change, tokens: list[tuple[str, bool]]) -> Words:
+    """Tokens joined as they were spaced."""
+    text = "".join((" " if spaced and k else "") + token for k, (token, spaced) in enumerate(tokens))
+    return Words(change, text, tokens[0][1])
 
 
 _MARKS = {Change.REMOVED: ("[-", "-]"), Change.ADDED: ("{+", "+}")}
@@ -226,11 +244,14 @@ def format_words(parts: tuple[Words, ...], colour: bool = False) -> str:
     """A word diff as one line of text: removed words as [-…-], added as {+…+} (git's --word-diff=plain marks,
     readable without colour); with colour, also red and green."""
     shown = []
-    for part in parts:
+    for k, part in enumerate(parts):
+        # A replacement reads [-old-]{+new+}, as git diff --word-diff=plain writes it.
+        after_removed = part.change == Change.ADDED and k and parts[k - 1].change == Change.REMOVED
+        space = " " if part.spaced and k and not after_removed else ""
         if part.change == Change.SAME:
-            shown.append(part.text)
+            shown.append(space + part.text)
             continue
         opening, closing = _MARKS[part.change]
         marked = f"{opening}{part.text}{closing}"
-        shown.append(f"{_COLOURS[part.change]}{marked}\x1b[0m" if colour else marked)
-    return " ".join(shown)
+        shown.append(space + (f"{_COLOURS[part.change]}{marked}\x1b[0m" if colour else marked))
+    return "".join(shown)

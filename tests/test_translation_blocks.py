@@ -1,10 +1,12 @@
 """Block-level translation state: what changed in a source page since its translation was confirmed, paragraph
 by paragraph, and the translation's paragraph beside it (`translations`, `translations --diff`, `--confirm`)."""
 
+import re
+
 import pytest
 
 from conftest import edit, run_cli, write
-from microsite.blocks import split_blocks
+from microsite.blocks import format_words, split_blocks, word_diff
 from microsite.config import load_config
 from microsite.model import load_site
 from microsite.translation_state import BlockState, page_blocks
@@ -69,7 +71,7 @@ def test_one_changed_paragraph_is_one_changed_block_with_its_words_and_its_trans
     assert diff.code == 0, diff.err
     assert "index (fr): stale — 1 block changed" in diff.out
     assert "changed paragraph at content/pages/index.vi.md:9" in diff.out
-    assert "Đoạn thứ hai nói {+nhiều+} về thành [-phố.-] {+phố mới.+}" in diff.out
+    assert "Đoạn thứ hai nói {+nhiều+} về thành phố {+mới+}." in diff.out
     assert "fr at content/pages/index.fr.md:9:\n      Le deuxième paragraphe parle de la ville." in diff.out
     # Only the changed block is shown, and without colour when the output is not a terminal.
     assert "Mục một" not in diff.out and "Point un" not in diff.out and "\x1b[" not in diff.out
@@ -155,6 +157,19 @@ def test_page_blocks_gives_the_workbench_aligned_typed_rows(confirmed):
     changed = next(row for row in blocks.rows if row.state == BlockState.CHANGED)
     assert [(str(w.change), w.text) for w in changed.words] == [
         ("same", "Đoạn"), ("removed", "thứ"), ("same", "hai nói về thành phố.")]
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("trang cũng không ghi.", "trang cũng không ghi lại.", "trang cũng không ghi {+lại+}."),
+    ("Xem [bài nói](talks/da-nang.md) và", "Xem [bài giảng](talks/da-nang.md) và",
+     "Xem [bài [-nói-]{+giảng+}](talks/da-nang.md) và"),
+    ("Thành phố có 35.000 người.", "Thành phố có\n36.000 người.", "Thành phố có [-35.000-]{+36.000+} người."),
+    ("", "Một đoạn mới.", "{+Một đoạn mới.+}"),
+])
+def test_the_word_diff_marks_words_not_punctuation_or_line_breaks(old, new, shown):
+    assert format_words(word_diff(old, new)) == shown
+    coloured = format_words(word_diff(old, new), colour=True)
+    assert "\x1b[32m{+" in coloured and re.sub(r"\x1b\[\d+m", "", coloured) == shown
 
 
 def test_a_block_only_the_translation_has_is_shown_where_it_stands(confirmed):
