@@ -19,6 +19,7 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _TABLE_ROW = re.compile(r"^ {0,3}\|")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 
 
@@ -101,7 +102,7 @@ def split_body(body: str, first_line: int = 1) -> list[Block]:
         elif heading:
             close()
             blocks.append(Block(f"heading{len(heading.group(1))}", number, line.rstrip()))
-        elif _TABLE_ROW.match(line) or (kind == "table-row" and "|" in line):
+        elif _is_table_row(lines, number - first_line, kind == "table-row"):
             close()
             kind, start, current = "table-row", number, [line]
             close()
@@ -116,6 +117,16 @@ def split_body(body: str, first_line: int = 1) -> list[Block]:
             kind, start, current = "paragraph", number, [line]
     close()   # an unclosed fence runs to the end of the file, as Markdown reads it
     return blocks
+
+
+def _is_table_row(lines: list[str], index: int, in_table: bool) -> bool:
+    """True for a row of a table: it starts with a pipe, or holds one inside a table, or is the first row of a
+    table written without leading pipes (`a | b` over `--- | ---`)."""
+    line = lines[index]
+    if _TABLE_ROW.match(line) or (in_table and "|" in line):
+        return True
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    return "|" in line and "|" in following and bool(_TABLE_DELIMITER.match(following))
 
 
 # --- alignment ---------------------------------------------------------------------------------------------------

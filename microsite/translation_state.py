@@ -269,8 +269,11 @@ class PageBlocks:
     @property
     def summary(self) -> str:
         """'2 blocks changed, 1 added, 1 removed', or what stands in place of block-level detail."""
+        if self.state == State.MISSING:
+            return "no translation yet"
         if not self.recorded:
-            return _NO_RECORD if self.ever_confirmed else "never confirmed: there is no earlier source to compare with"
+            return _NO_RECORD if self.ever_confirmed else ("never confirmed: check the whole translation against the "
+                                                           "source, then confirm it")
         counts = [(self.count(s), s.value) for s in (BlockState.CHANGED, BlockState.ADDED, BlockState.REMOVED)]
         counts = [(n, what) for n, what in counts if n]
         if not counts:

@@ -190,3 +190,17 @@ def test_markdown_is_cut_into_blocks_as_a_reader_sees_them():
         ("list-item", 12, "- item 1\n  more"), ("list-item", 14, "- item 2"), ("list-item", 15, "1. numbered"),
         ("table-row", 17, "| a | b |"), ("table-row", 18, "|---|---|"), ("table-row", 19, "| 1 | 2 |"),
         ("code", 21, "```py\ncode\n\n# not a heading\n```"), ("heading1", 26, "Setext\n===")]
+
+
+def test_a_table_without_leading_pipes_is_still_cut_into_rows():
+    blocks = split_blocks("Intro\n\na | b\n--- | ---\n1 | 2\n\nA | pipe in a sentence\n")
+    assert [(b.kind, b.line) for b in blocks] == [("paragraph", 1), ("table-row", 3), ("table-row", 4),
+                                                  ("table-row", 5), ("paragraph", 7)]
+
+
+def test_the_diff_of_a_missing_or_never_confirmed_translation_says_so(tiny):
+    assert "notes (fr): missing — no translation yet" in run_cli(tiny, "translations", "--diff", "notes").out
+    records = tiny / "content" / "translations.yaml"
+    edit(records, "talks/da-nang:\n  fr: 8e48e522fb261b7b\n", "")
+    assert "talks/da-nang (fr): stale — never confirmed: check the whole translation against the source" in \
+        run_cli(tiny, "translations", "--diff", "talks/da-nang").out
