@@ -359,7 +359,7 @@ def stale_detail(site: Site, name: str, lang: str) -> str:
         return f"{reason} ({exc.path}: {exc.message})"
     if not blocks.recorded or not blocks.changes:
         return f"{reason}; {blocks.summary}"
-    return f"{blocks.summary} since it was confirmed (see `python build.py translations --diff {name}`)"
+    return f"{reason}: {blocks.summary} (see `python build.py translations --diff {name}`)"
 
 
 def blocks_path(config: Config, name: str) -> Path:

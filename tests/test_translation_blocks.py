@@ -66,7 +66,8 @@ def test_one_changed_paragraph_is_one_changed_block_with_its_words_and_its_trans
     edit(confirmed / "content" / "pages" / "index.vi.md", "nói về thành phố.", "nói nhiều về thành phố mới.")
     report = run_cli(confirmed, "translations")
     assert "stale" in report.out
-    assert detail(report, "index", "fr").startswith("1 block changed since it was confirmed")
+    assert detail(report, "index", "fr") == ("the source page changed since it was confirmed: 1 block changed "
+                                             "(see `python build.py translations --diff index`)")
     diff = run_cli(confirmed, "translations", "--diff", "index")
     assert diff.code == 0, diff.err
     assert "index (fr): stale — 1 block changed" in diff.out
@@ -82,7 +83,7 @@ def test_added_and_removed_paragraphs_are_reported_as_such(confirmed):
     edit(page, "## Chào mừng\n", "## Chào mừng\n\nMột đoạn mới ở đầu trang.\n")
     edit(page, "\nĐoạn cuối cùng.\n", "")
     assert detail(run_cli(confirmed, "translations"), "index", "fr").startswith(
-        "1 block added, 1 removed since it was confirmed")
+        "the source page changed since it was confirmed: 1 block added, 1 removed (see")
     diff = run_cli(confirmed, "translations", "--diff", "index", "--lang", "fr").out
     assert "added paragraph at content/pages/index.vi.md:7\n  source:\n      {+Một đoạn mới ở đầu trang.+}\n" \
            "  fr: (no block of the translation corresponds: translate it)" in diff
@@ -95,7 +96,7 @@ def test_a_changed_list_item_and_front_matter_field_are_blocks_of_their_own(conf
     page = confirmed / "content" / "pages" / "index.vi.md"
     edit(page, "- Mục hai", "- Mục thứ hai")
     edit(page, "summary: Một trang thử.", "summary: Một trang thử nghiệm.")
-    assert detail(run_cli(confirmed, "translations"), "index", "fr").startswith("2 blocks changed since")
+    assert ": 2 blocks changed (see" in detail(run_cli(confirmed, "translations"), "index", "fr")
     diff = run_cli(confirmed, "translations", "--diff", "index").out
     assert "changed field summary at content/pages/index.vi.md:3" in diff
     assert "fr at content/pages/index.fr.md:3:\n      summary: Une page d'essai." in diff
