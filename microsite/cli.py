@@ -312,6 +312,9 @@ def run_translations(args: argparse.Namespace) -> int:
     site = load_site(load_config(args.project, args.base_url))
     if args.lang and not args.diff:
         raise ContentError("--lang", None, None, "it only goes with --diff PAGE", "add --diff PAGE, or drop --lang")
+    if args.diff and (args.confirm or args.all):
+        raise ContentError("--diff", None, None, "shows changes; --confirm and --all record them",
+                           "run one, then the other")
     if args.diff:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         print("\n\n".join(translations.format_diff(b, colour) for b in translations.diff_pages(site, args.diff,

@@ -139,6 +139,7 @@ def test_an_old_confirmation_without_block_record_keeps_working_page_level(tiny)
     (("--diff", "index", "--lang", "vi"), "error: --lang: 'vi' is the source language"),
     (("--diff", "index", "--lang", "de"), "error: --lang: 'de' is not a language of the site"),
     (("--lang", "fr"), "error: --lang: it only goes with --diff PAGE"),
+    (("--diff", "index", "--confirm", "index"), "error: --diff: shows changes; --confirm and --all record them"),
 ])
 def test_a_bad_diff_request_is_one_line(tiny, args, expected):
     result = run_cli(tiny, "translations", *args)
