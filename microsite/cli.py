@@ -25,6 +25,8 @@ if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads th
     from types import FrameType
     from typing import Any, NoReturn
 
+    from .commands.catalogs import Written
+
 EPILOG = "Run `%(prog)s COMMAND --help` for a command's options. Without a command, %(prog)s builds the site."
 
 
@@ -155,6 +157,10 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     report.add_argument("--confirm", nargs="+", metavar="PAGE", default=[],
                         help="record that these pages' translations match their current source text")
     report.add_argument("--all", action="store_true", help="with no --confirm: confirm every page's translations")
+    report.add_argument("--diff", metavar="PAGE",
+                        help="show what changed in PAGE's source, block by block, since its translations were "
+                             "confirmed, with the translation's blocks")
+    report.add_argument("--lang", metavar="L", help="with --diff: only this translation language")
 
     new = _command(commands, "new", "create a page in every language",
                    "Write content/pages/NAME.LANG.md for every language: the source language's page to write, "
@@ -349,6 +355,16 @@ def run_translations(args: argparse.Namespace) -> int:
     from .model import load_site
 
     site = load_site(load_config(args.project, args.base_url))
+    if args.lang and not args.diff:
+        raise ContentError("--lang", None, None, "it only goes with --diff PAGE", "add --diff PAGE, or drop --lang")
+    if args.diff and (args.confirm or args.all):
+        raise ContentError("--diff", None, None, "shows changes; --confirm and --all record them",
+                           "run one, then the other")
+    if args.diff:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        print("\n\n".join(translations.format_diff(b, colour) for b in translations.diff_pages(site, args.diff,
+                                                                                              args.lang)))
+        return 0
     if args.confirm or args.all:
         names = sorted({p.name for p in site.pages}) if args.all else args.confirm
         for line in translations.confirm(site, names):
@@ -382,20 +398,21 @@ def run_i18n(args: argparse.Namespace) -> int:
 
     project = Path(args.project).resolve()
     if args.action == "extract":
-        print(f"wrote {catalogs.extract(project).relative_to(project)}")
+        _print_written([catalogs.extract(project)], project)
         return 0
     languages = load_config(project).languages
-    action = catalogs.update if args.action == "update" else catalogs.compile_catalogs
     try:
-        written = action(project, languages)
+        if args.action == "update":
+            _print_written(catalogs.update(project, languages), project)
+        else:
+            for path in catalogs.compile_catalogs(project, languages):
+                print(f"wrote {path.relative_to(project)}")
     except BuildError as exc:   # every problem of the catalogs, one line each (no site was being built)
         if args.debug:
             traceback.print_exc()
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
         return 1
-    for path in written:
-        print(f"wrote {path.relative_to(project)}")
     return 0
 
 
@@ -408,6 +425,12 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"wrote {len(written)} files into {args.folder}; next: cd {args.folder}, then `microsite serve` "
           "(or `python build.py --project FOLDER serve` from the generator's folder), and replace every [TODO: …]")
     return 0
+
+
+def _print_written(written: list[Written], project: Path) -> None:
+    """'wrote PATH' for each catalog written, 'unchanged PATH' for each left as it was."""
+    for each in written:
+        print(f"{'wrote' if each.changed else 'unchanged'} {each.path.relative_to(project)}")
 
 
 def run_deploy(args: argparse.Namespace) -> int:

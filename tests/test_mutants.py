@@ -87,7 +87,7 @@ def test_the_translation_report_names_each_problem_exactly(tiny):
     assert result.out == """\
 KIND     NAME           LANG  STATE         FILE                                DETAIL
 page     index          vi    ok            content/pages/index.vi.md
-page     index          fr    stale         content/pages/index.fr.md           the source page changed since it was confirmed
+page     index          fr    stale         content/pages/index.fr.md           the source page changed since it was confirmed; no block record: confirm again to get block-level detail
 page     notes          vi    ok            content/pages/notes.vi.md
 page     notes          fr    missing       content/pages/notes.fr.md           shows the vi text
 page     talks/da-nang  vi    ok            content/pages/talks/da-nang.vi.md
@@ -106,7 +106,7 @@ def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
     assert result.code == 1
     assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
         "error: content/pages/index.fr.md: page 'index' (fr) is stale: the source page changed since it was "
-        "confirmed — update the translation, then run `python build.py translations --confirm index`",
+        "confirmed; no block record: confirm again to get block-level detail — update the translation, then run `python build.py translations --confirm index`",
         "error: content/pages/notes.fr.md: page 'notes' (fr) is missing: shows the vi text — write the translation "
         "(python build.py new makes both files for a new page)",
         "error: content/pages/talks/da-nang.fr.md: page 'talks/da-nang' (fr) is stale: it was never confirmed "

@@ -4,10 +4,12 @@ catalog, compile the catalogs. (The build reads the catalogs itself, in i18n.py.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from configparser import Error as ConfigError
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -24,12 +26,30 @@ from ..inputs import link_problem
 
 PACKAGE = Path(__file__).resolve().parent.parent   # the generator: its own code holds interface strings too
 
+@dataclass(frozen=True)
+class Written:
+    """A catalog file that extract or update produced, and whether its bytes changed (a file whose messages did
+    not change is left as it was, so that running the command again makes no diff)."""
+
+    path: Path
+    changed: bool
+
+
+# Babel's stand-ins for the translator's fields, which GNU msgfmt -c warns about and which say nothing, and what
+# GNU msginit --no-translator writes instead for a catalog nobody has translated yet.
+_NO_TRANSLATOR = {"last_translator": "Automatically generated", "language_team": "none"}
+_PLACEHOLDER_BUGS_ADDRESS = "EMAIL@ADDRESS"
+# The header fields that belong to each translation, not to the template (xgettext writes placeholders there).
+_TRANSLATION_FIELDS = (b"Report-Msgid-Bugs-To", b"PO-Revision-Date", b"Last-Translator", b"Language-Team")
+# Lines a rewrite changes although no message did: when the template was made, and which Babel wrote it.
+_VOLATILE = (b'"POT-Creation-Date: ', b'"Generated-By: ')
+
 _HEADER = ("# Interface strings of the microsite's templates and code.\n"
            "# messages.pot is written by `python build.py i18n extract`; the catalogs are merged from it\n"
            "# by `python build.py i18n update`. Translate the msgstr lines; never edit msgid.")
 
 
-def extract(project: Path) -> Path:
+def extract(project: Path) -> Written:
     """Collect every interface string of the templates and code into locales/messages.pot."""
     catalog = Catalog(project="microsite", version=__version__, charset="utf-8", fuzzy=False,
                       header_comment=_HEADER)
@@ -42,8 +62,7 @@ def extract(project: Path) -> Path:
                            "name the templates in it: [jinja2: templates/**.html]; locales/messages.pot was kept")
     pot = project / "locales" / f"{DOMAIN}.pot"
     _check_writable([pot], project)
-    _write_catalog(pot, catalog, write_po, project)
-    return pot
+    return _write_catalog(pot, catalog, project, omit=_TRANSLATION_FIELDS)
 
 
 Extracted = list[tuple[str, int, str | tuple[str, ...], list[str], str | None]]
@@ -100,7 +119,7 @@ def _read_mapping(project: Path) -> tuple[list[tuple[str, str]], dict[str, dict[
     return method_map, options_map
 
 
-def update(project: Path, languages: Iterable[str]) -> list[Path]:
+def update(project: Path, languages: Iterable[str]) -> list[Written]:
     """Merge messages.pot into each language's catalog, keeping translations and never guessing new ones; every
     file is checked before any is written."""
     pot = project / "locales" / f"{DOMAIN}.pot"
@@ -117,16 +136,30 @@ def update(project: Path, languages: Iterable[str]) -> list[Path]:
         path = catalog_path(project / "locales", lang)
         catalogs[path] = (read_catalog(project / "locales", lang, project) if path.exists() else
                           Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8",
-                                  fuzzy=False, header_comment=_HEADER))
+                                  fuzzy=False, header_comment=_HEADER, revision_date=dt.datetime.now(dt.timezone.utc)))
     _check_writable(list(catalogs), project)
+    written = []
     for path, catalog in catalogs.items():
+        _no_placeholders(catalog, template)
         # A fuzzy guess copied from a similar string is worse than an honest gap.
         catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
         for key in [key for key in catalog.obsolete if key in catalog]:
             # An obsolete entry that repeats a live msgid makes GNU msgfmt (and Poedit, Weblate) refuse the file.
             del catalog.obsolete[key]
-        _write_catalog(path, catalog, write_po, project)
-    return list(catalogs)
+        unknown = catalog.msgid_bugs_address == _PLACEHOLDER_BUGS_ADDRESS
+        written.append(_write_catalog(path, catalog, project, omit=(b"Report-Msgid-Bugs-To",) if unknown else ()))
+    return written
+
+
+def _no_placeholders(catalog: Catalog, template: Catalog) -> None:
+    """Put what GNU msginit writes for a catalog without a translator where Babel's placeholders stand; a
+    translator's own name, team and revision date are kept as they are."""
+    if catalog.last_translator == "FULL NAME <EMAIL@ADDRESS>":
+        catalog.last_translator = _NO_TRANSLATOR["last_translator"]
+    if catalog.language_team.endswith("<LL@li.org>"):   # "LANGUAGE <LL@li.org>", or "fr <LL@li.org>" once read
+        catalog.language_team = _NO_TRANSLATOR["language_team"]
+    if not isinstance(catalog.revision_date, (dt.datetime, dt.time, int, float)):   # "YEAR-MO-DA HO:MI+ZONE"
+        catalog.revision_date = template.creation_date
 
 
 def fill_from_msgids(project: Path, lang: str) -> Path:
@@ -136,7 +169,7 @@ def fill_from_msgids(project: Path, lang: str) -> Path:
     for message in catalog:
         if message.id and not message.string:
             message.string = message.id if isinstance(message.id, str) else tuple(message.id)
-    _write_catalog(path, catalog, write_po, project)
+    _write_catalog(path, catalog, project, omit=())
     return path
 
 
@@ -182,11 +215,34 @@ def _write_problems(paths: list[Path], project: Path) -> list[ContentError]:
     return problems
 
 
-def _write_catalog(path: Path, catalog: Catalog, write_po: Callable[..., None], project: Path) -> None:
-    """Write a catalog without the line numbers that make every template edit a catalog diff."""
+def _write_catalog(path: Path, catalog: Catalog, project: Path, omit: tuple[bytes, ...]) -> Written:
+    """Write a catalog without the line numbers that make every template edit a catalog diff, without the
+    header fields `omit` names, and only when something other than its creation date and Babel's version
+    changed."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, include_lineno=False, sort_output=True)
-    _write_file(path, buffer.getvalue(), project)
+    data = _without_header_fields(buffer.getvalue(), omit)
+    try:
+        old = path.read_bytes() if path.is_file() else None
+    except OSError:
+        old = None   # unreadable: written anew (and _write_file says so if that fails too)
+    if old is not None and _stable(old) == _stable(data):
+        return Written(path, changed=False)
+    _write_file(path, data, project)
+    return Written(path, changed=True)
+
+
+def _without_header_fields(data: bytes, names: tuple[bytes, ...]) -> bytes:
+    """A catalog as Babel wrote it, without the header lines (the first entry's, up to the first blank line)
+    of the fields named; Babel always writes them, with placeholders where it knows no value."""
+    header, blank, rest = data.partition(b"\n\n")
+    kept = [line for line in header.split(b"\n") if not any(line.startswith(b'"' + name + b": ") for name in names)]
+    return b"\n".join(kept) + blank + rest
+
+
+def _stable(data: bytes) -> list[bytes]:
+    """A catalog's lines without those that change at every run."""
+    return [line for line in data.split(b"\n") if not line.startswith(_VOLATILE)]
 
 
 def _write_file(path: Path, data: bytes, project: Path) -> None:
