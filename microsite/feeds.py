@@ -124,7 +124,7 @@ def calendar(site: Site, urls: Urls, lang: str) -> str:
     description = f"{event.conference[lang]}\n{when[:1].upper() + when[1:]}\n{urls.home(lang, absolute=True)}"
     stamp = dt.datetime.combine(event.date, dt.time(), dt.timezone.utc)   # fixed: rebuilding changes nothing
     calendar = icalendar.Calendar()
-    for name, value in [("VERSION", "2.0"), ("PRODID", "-//microsite//conference microsite//" + lang.upper()),
+    for name, value in [("VERSION", "2.0"), ("PRODID", "-//microsite//event microsite//" + lang.upper()),
                         ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")]:
         calendar.add(name, value)
     entry = icalendar.Event()

@@ -352,7 +352,8 @@ def _pair_pages(config: Config, sources: list[PageFile], contribution_pages: set
                 pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
                 if state == State.STALE:
                     why = stale_reason(records, name, lang)
-                    warnings.append(f"{files[lang].path}: translation is stale — {why}; check it, then run "
+                    warnings.append(f"{files[lang].path}: translation is stale — {why}; see what changed with "
+                                    f"`python build.py translations --diff {name}`, revise it, then run "
                                     f"`python build.py translations --confirm {name}`")
             else:
                 fallback = _page(original, lang, name, templates, contribution_pages, State.MISSING, default_date)

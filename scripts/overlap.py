@@ -72,7 +72,8 @@ def excepted_phrases(project: Path) -> list[list[str]]:
     content = project / "content"
     load = lambda name: yaml.safe_load((content / name).read_text(encoding="utf-8"))   # noqa: E731
     event, speakers, program = load("event.yaml"), load("speakers.yaml"), load("program.yaml")
-    phrases = [event["source"]["title"], *event["title"].values(), *event["conference"].values()]
+    phrases = [*([event["source"]["title"]] if "source" in event else []), *event["title"].values(),
+               *event["conference"].values()]
     for speaker in speakers:
         phrases += [speaker["name"], *speaker["role"].values()]
     # A quoted title of a contribution is the speaker's; an editorial one is the site's own text and is checked.

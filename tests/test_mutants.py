@@ -375,11 +375,13 @@ def test_a_build_warns_of_each_stale_and_missing_translation_exactly(tiny):
     assert result.code == 0, result.err
     assert [line for line in result.err.splitlines() if line.startswith("warning:")] == [
         "warning: content/pages/index.fr.md: translation is stale — the source page changed since it was confirmed; "
-        "check it, then run `python build.py translations --confirm index`",
+        "see what changed with `python build.py translations --diff index`, revise it, then run "
+        "`python build.py translations --confirm index`",
         "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
         "content/pages/notes.fr.md",
         "warning: content/pages/talks/da-nang.fr.md: translation is stale — it was never confirmed against the "
-        "source page; check it, then run `python build.py translations --confirm talks/da-nang`",
+        "source page; see what changed with `python build.py translations --diff talks/da-nang`, revise it, then "
+        "run `python build.py translations --confirm talks/da-nang`",
     ]
 
 
