@@ -377,12 +377,12 @@ def test_a_build_warns_of_each_stale_and_missing_translation_exactly(tiny):
         "warning: content/pages/index.fr.md: translation is stale — the source page changed since it was confirmed; "
         "see what changed with `python build.py translations --diff index`, revise it, then run "
         "`python build.py translations --confirm index`",
-        "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
-        "content/pages/notes.fr.md",
         "warning: content/pages/talks/da-nang.fr.md: translation is stale — it was never confirmed against the "
         "source page; see what changed with `python build.py translations --diff talks/da-nang`, revise it, then "
         "run `python build.py translations --confirm talks/da-nang`",
-    ]
+        "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
+        "content/pages/notes.fr.md",
+    ]   # grouped by kind, each kind in the order of its first warning
 
 
 def test_a_site_without_its_home_page_is_one_line(tiny):
