@@ -106,9 +106,10 @@ def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
     assert result.code == 1
     assert [line for line in result.err.splitlines() if line.startswith("error:")] == [
         "error: content/pages/index.fr.md: page 'index' (fr) is stale: the source page changed since it was "
-        "confirmed; no block record: confirm again to get block-level detail — update the translation, then run `python build.py translations --confirm index`",
-        "error: content/pages/notes.fr.md: page 'notes' (fr) is missing: shows the vi text — write the translation "
-        "(python build.py new makes both files for a new page)",
+        "confirmed; no block record: confirm again to get block-level detail — update the translation, then run "
+        "`python build.py translations --confirm index`",
+        "error: content/pages/notes.fr.md: page 'notes' (fr) is missing: shows the vi text — create this file: "
+        "copy the source-language page to this name and translate it",
         "error: content/pages/talks/da-nang.fr.md: page 'talks/da-nang' (fr) is stale: it was never confirmed "
         "against the source page — update the translation, then run "
         "`python build.py translations --confirm talks/da-nang`",
