@@ -1,4 +1,5 @@
-"""Text rules for Vietnamese and French: NFC, slugs, French spacing."""
+"""Text rules by language: NFC, slugs, the typography a language needs (French spacing for French), and the
+mark of a text shown in another language than the page's."""
 
 from __future__ import annotations
 
@@ -73,12 +74,50 @@ def french_spacing_text(text: str) -> str:
     return _BEFORE_CLOSING.sub(_NBSP + "»", text) if "»" in text else text
 
 
+def french(lang: str) -> bool:
+    """True for every French locale (fr, fr-CA, fr-BE, fr-CH…): they share one set of spacing rules.
+
+    Quebec's usage (OQLF) puts a no-break space before the colon and inside « », as France does, and allows a
+    narrow no-break space before ; ! ?, which is what these rules write: one set serves them all. Other
+    languages get no rule: their text stays as written."""
+    return lang.split("-")[0].lower() == "fr"
+
+
 def typeset(text: str, lang: str) -> str:
     """Plain text in its language's typography: French rules for French, anything else as written.
 
     Applied to the texts of the data files and front matter, so that every format the build writes (HTML
     attributes, JSON-LD, Atom, iCalendar) carries the same characters as the page bodies."""
-    return french_spacing_text(text) if lang.split("-")[0] == "fr" else text
+    return french_spacing_text(text) if french(lang) else text
+
+
+def typeset_html(html: str, lang: str) -> str:
+    """A rendered page in its language's typography (French spacing and raised ordinals for French), tags,
+    attributes and code untouched; any other language as written."""
+    return french_spacing_html(html) if french(lang) else html
+
+
+class FallbackText(str):
+    """A data text that lacks the page's language, shown in the source language instead: the page marks it with
+    its own `lang` and a notice, the build warns (`where` says where the mapping is), --strict refuses it."""
+
+    lang: str      # the language the text is written in (the source language)
+    missing: str   # the language it stands in for
+    where: tuple[str, int | None, int | None]   # the mapping's file, line and column
+
+    def __new__(cls, text: str, lang: str, missing: str, where: tuple[str, int | None, int | None]
+                ) -> FallbackText:
+        made = super().__new__(cls, text)
+        made.lang, made.missing, made.where = lang, missing, where
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str, str, tuple[str, int | None, int | None]]:  # type: ignore[override]
+        """What pickle needs to make it again (the build cache stores parsed data files)."""
+        return str(self), self.lang, self.missing, self.where
+
+    def like(self, text: str) -> FallbackText:
+        """Another text (the same one capitalised, say) with the same origin."""
+        return FallbackText(text, self.lang, self.missing, self.where)
 
 
 # French ordinals: 12e, 1er, 1re, 12es; a letter, digit, decimal point or path around them makes them something

@@ -24,6 +24,7 @@ from .config import Config
 from .content import load_yaml_file, parse_plain_yaml, read_text, relative
 from .errors import ContentError
 from .hashing import hash_text
+from .schema import fallback_problem
 
 if TYPE_CHECKING:   # the model imports this module: the report only reads a built Site
     from .model import Site
@@ -198,7 +199,7 @@ def strict_problems(site: Site) -> list[ContentError]:
                         "adds the strings the templates use but the catalog lacks)",
         State.FUZZY: "check the fuzzy entries and remove their '#, fuzzy' flag",
     }
-    problems: list[ContentError] = []
+    problems = [fallback_problem(text) for text in site.fallback_texts()]
     for row in report(site):
         if row.errors:
             problems.extend(row.errors)
