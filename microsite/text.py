@@ -127,23 +127,39 @@ _ORDINAL = re.compile(r"(?<![\w.,/-])(\d+)(es|e|ers|er|res|re)(?![\w\u2019'])")
 _NO_MARKUP_ELEMENTS = {"title", "option"}
 
 
+_LANG_ATTRIBUTE = re.compile(r"""\slang\s*=\s*["']?([A-Za-z0-9-]*)""")
+_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 def french_spacing_html(html: str) -> str:
-    """Apply French spacing to the text of an HTML document, never to tags, attributes or code; ordinals such as
+    """Apply French spacing to the text of an HTML document, never to tags, attributes or code, nor to an element
+    marked as another language (a fallback's Vietnamese text, a switcher's language names); ordinals such as
     12e get their letters raised (12<sup>e</sup>) except where an element's text cannot hold markup."""
     parts = _TOKENS.split(html)   # text, tag, text, tag, ..., text
     raw_depth = plain_depth = 0
+    # The element in another language the text is inside (its name, and how deep that name is nested), if any.
+    foreign, foreign_depth = "", 0
     for i in range(0, len(parts), 2):
         if i:
-            match = _TAG_NAME.match(parts[i - 1])
-            if match and not parts[i - 1].endswith("/>"):
+            tag = parts[i - 1]
+            match = _TAG_NAME.match(tag)
+            if match and not tag.endswith("/>"):
                 step = -1 if match.group(1) else 1
-                if match.group(2).lower() in _RAW_ELEMENTS:
+                name = match.group(2).lower()
+                if name in _RAW_ELEMENTS:
                     raw_depth = max(raw_depth + step, 0)
-                elif match.group(2).lower() in _NO_MARKUP_ELEMENTS:
+                elif name in _NO_MARKUP_ELEMENTS:
                     plain_depth = max(plain_depth + step, 0)
+                if foreign and name == foreign:
+                    foreign_depth += step
+                    foreign = foreign if foreign_depth else ""
+                elif not foreign and step > 0 and "lang" in tag and name not in _VOID_ELEMENTS:
+                    lang = _LANG_ATTRIBUTE.search(tag)
+                    if lang and not french(lang.group(1)):
+                        foreign, foreign_depth = name, 1
         text = parts[i]
         # A "<" with no ">" after it is not text either: leave it as typed.
-        if raw_depth or not text or text[0] == "<":
+        if raw_depth or foreign or not text or text[0] == "<":
             continue
         if _ANYTHING_TO_DO.search(text):
             text = french_spacing_text(text)

@@ -373,3 +373,20 @@ def test_a_fallback_text_survives_the_build_cache(tmp_path):
     assert "content/speakers.yaml:" in again.err and "no en text" in again.err
     html = html_of(project / "site" / "en" / "dien-gia" / "index.html")
     assert f'<span class="fallback" lang="vi" dir="ltr">{UNTRANSLATED_ROLE}</span>' in html
+
+
+def test_french_typography_leaves_text_in_another_language_as_written():
+    html = ('<p>Oui ? « A »</p><div class="prose" lang="vi" dir="ltr"><p>Gì ? 12 000 <span>l\'x ?</span></p>'
+            '<div>Ừ ?</div></div><p lang="fr-CA">Non ?</p><p>Fin ?</p>')
+    assert text.typeset_html(html, "fr") == (
+        '<p>Oui\u202f? «\xa0A\xa0»</p><div class="prose" lang="vi" dir="ltr"><p>Gì ? 12 000 <span>l\'x ?</span></p>'
+        '<div>Ừ ?</div></div><p lang="fr-CA">Non\u202f?</p><p>Fin\u202f?</p>')
+
+
+def test_a_french_page_shows_a_vietnamese_fallback_as_written(tmp_path):
+    project = event_project(tmp_path / "fallback")
+    (project / "content" / "pages" / "about.fr.md").unlink()
+    edit(project / "content" / "pages" / "about.vi.md", "## Nguồn", "Hỏi ? Khoảng 12 000 người.\n\n## Nguồn")
+    assert run_cli(project).code == 0
+    html = html_of(project / "site" / "fr" / "gioi-thieu" / "index.html")
+    assert "Hỏi ? Khoảng 12 000 người." in html
