@@ -390,3 +390,11 @@ def test_a_french_page_shows_a_vietnamese_fallback_as_written(tmp_path):
     assert run_cli(project).code == 0
     html = html_of(project / "site" / "fr" / "gioi-thieu" / "index.html")
     assert "Hỏi ? Khoảng 12 000 người." in html
+
+
+def test_the_stylesheet_lays_out_right_to_left_pages_too():
+    # Physical sides (left, right) stay put when dir="rtl" flips the page: a notice's border, a list's indent and
+    # the next-contribution link would sit on the wrong side. Logical ones (inline-start, end) follow the page.
+    css = (Path(__file__).resolve().parent.parent / "static" / "style.css").read_text(encoding="utf-8")
+    physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:[^;}]*|text-align:\s*(?:left|right)", css)
+    assert physical == []
