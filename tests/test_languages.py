@@ -398,3 +398,13 @@ def test_the_stylesheet_lays_out_right_to_left_pages_too():
     css = (Path(__file__).resolve().parent.parent / "static" / "style.css").read_text(encoding="utf-8")
     physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:[^;}]*|text-align:\s*(?:left|right)", css)
     assert physical == []
+
+
+def test_i18n_update_creates_the_catalog_of_a_regional_language(tmp_path):
+    project = event_project(tmp_path / "pt")
+    edit(project / "content" / "site.yaml", "languages: [vi, fr]", "languages: [vi, fr, pt-BR]")
+    result = run_cli(project, "i18n", "update")
+    assert result.code == 0, result.err
+    catalog = (project / "locales" / "pt-BR" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert '"Language: pt_BR\\n"' in catalog and 'msgid "Key ideas"' in catalog
+    assert run_cli(project, "i18n", "compile").code == 0
