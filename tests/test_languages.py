@@ -117,6 +117,8 @@ def test_every_page_of_three_languages_has_lang_and_dir(three):
         assert html_tag(html) == '<html lang="vi" dir="ltr">'
         sections = re.findall(r'<section class="landing__section" lang="([^"]+)" dir="([^"]+)">', html)
         assert sections == [(lang, "ltr") for lang in THREE], path
+    assert ("<title>Đô thị xanh – Giao thông sạch · Ville verte – Mobilité propre · Green city – Clean transport"
+            "</title>") in html_of(site / "index.html")
 
 
 def test_a_fallback_page_marks_the_text_it_shows_with_its_lang_and_dir(three):
@@ -153,9 +155,10 @@ def test_right_to_left_pages_say_so_and_their_left_to_right_fallbacks_too(tmp_pa
         assert 'class="prose" lang="vi" dir="ltr"' in html, path
     vi = html_of(site / "vi" / "index.html")
     assert html_tag(vi) == '<html lang="vi" dir="ltr">'
-    sections = re.findall(r'<section class="landing__section" lang="([^"]+)" dir="([^"]+)">',
-                          html_of(site / "index.html"))
+    landing = html_of(site / "index.html")
+    sections = re.findall(r'<section class="landing__section" lang="([^"]+)" dir="([^"]+)">', landing)
     assert sections == [("vi", "ltr"), ("ar", "rtl")]
+    assert "<title>Đô thị xanh – Giao thông sạch</title>" in landing   # once, though both languages show it
 
 
 # --- switcher, hreflang, sitemap --------------------------------------------------------------------------
