@@ -64,18 +64,17 @@ def localized(value: Any, where: Where) -> dict[str, str]:
         same = text(value, where)
         return {lang: typeset(same, lang) for lang in where.languages}
     result, errors = {}, []
+    source = where.languages[0] if where.languages else None   # first: the others may need its text
     for lang in where.languages:
         if lang in value:
             try:
                 result[lang] = typeset(text(value[lang], where.at(value, lang)), lang)
             except ContentError as exc:
                 errors.append(exc)
-        elif lang == where.languages[0]:
+        elif lang == source:
             errors.append(where.error(f"the {lang} text, in the source language, is missing",
                                       f"add a line '{lang}: ...' to this mapping"))
-    source = where.languages[0] if where.languages else ""
-    for lang in where.languages:
-        if lang not in value and source in result:
+        elif source in result:
             result[lang] = FallbackText(result[source], source, lang, (where.path, where.line, where.column))
     for key in value:
         if key not in where.languages:

@@ -411,3 +411,10 @@ def test_i18n_update_creates_the_catalog_of_a_regional_language(tmp_path):
     catalog = (project / "locales" / "pt-BR" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
     assert '"Language: pt_BR\\n"' in catalog and 'msgid "Key ideas"' in catalog
     assert run_cli(project, "i18n", "compile").code == 0
+
+
+def test_a_part_of_day_that_lacks_the_language_is_left_out_of_the_date():
+    day = dt.date(2024, 10, 3)
+    borrowed = text.FallbackText("sáng", "vi", "en", ("content/event.yaml", 7, 14))
+    assert i18n.format_event_date(day, "en", borrowed) == "Thursday, October 3, 2024"
+    assert i18n.format_event_date(day, "en", "in the morning") == "Thursday, October 3, 2024, in the morning"
