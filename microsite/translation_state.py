@@ -104,7 +104,7 @@ def page_state(records: Records, name: str, lang: str, source_fingerprint: str |
 class Row:
     """One line of the report: a page or a catalog in one language."""
 
-    kind: str          # "page" or "catalog"
+    kind: str          # "page", "text" (of a data file) or "catalog"
     name: str
     lang: str
     state: State
@@ -122,6 +122,10 @@ def report(site: Site) -> list[Row]:
         detail = {State.MISSING: f"shows the {page.content_lang} text",
                   State.STALE: stale_reason(site.records, page.name, page.lang)}.get(page.state, "")
         rows.append(Row("page", page.name, page.lang, page.state, path, detail))
+    for text in site.fallback_texts():   # a data text that lacks a language: warned, refused by --strict
+        path, line, _column = text.where
+        rows.append(Row("text", f"{path.removeprefix('content/')}:{line}", text.missing, State.MISSING, path,
+                        f"shows the {text.lang} text", (fallback_problem(text),)))
     used = template_messages(config)
     for lang in config.languages:
         rows.append(_catalog_row(site, lang, used))
@@ -199,7 +203,7 @@ def strict_problems(site: Site) -> list[ContentError]:
                         "adds the strings the templates use but the catalog lacks)",
         State.FUZZY: "check the fuzzy entries and remove their '#, fuzzy' flag",
     }
-    problems = [fallback_problem(text) for text in site.fallback_texts()]
+    problems: list[ContentError] = []
     for row in report(site):
         if row.errors:
             problems.extend(row.errors)

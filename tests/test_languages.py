@@ -418,3 +418,14 @@ def test_a_part_of_day_that_lacks_the_language_is_left_out_of_the_date():
     borrowed = text.FallbackText("sáng", "vi", "en", ("content/event.yaml", 7, 14))
     assert i18n.format_event_date(day, "en", borrowed) == "Thursday, October 3, 2024"
     assert i18n.format_event_date(day, "en", "in the morning") == "Thursday, October 3, 2024, in the morning"
+
+
+def test_the_translation_report_lists_a_data_text_that_lacks_a_language(three):
+    project, _ = three
+    report = run_cli(project, "translations")
+    assert report.code == 1
+    rows = [line.split() for line in report.out.splitlines() if line.startswith("text ")]
+    assert len(rows) == 1, report.out
+    name, lang, state, path = rows[0][1:5]
+    assert (lang, state, path) == ("en", "missing", "content/speakers.yaml") and name.startswith("speakers.yaml:")
+    assert "shows the vi text" in " ".join(rows[0])
