@@ -429,3 +429,11 @@ def test_the_translation_report_lists_a_data_text_that_lacks_a_language(three):
     name, lang, state, path = rows[0][1:5]
     assert (lang, state, path) == ("en", "missing", "content/speakers.yaml") and name.startswith("speakers.yaml:")
     assert "shows the vi text" in " ".join(rows[0])
+
+
+def test_the_menu_marks_the_title_of_a_page_shown_in_another_language(three):
+    project, _ = three
+    menu = re.search(r'<nav class="menu".*?</nav>', html_of(project / "site" / "en" / "about" / "index.html"),
+                     re.DOTALL).group(0)
+    assert '<a href="/event/en/chuong-trinh/" lang="vi" dir="ltr">Chương trình</a>' in menu
+    assert '<a href="/event/en/about/" aria-current="page">About</a>' in menu
