@@ -50,7 +50,7 @@ def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict[str, str]]:
 
 
 def root_alternates(site: Site, urls: Urls) -> list[dict[str, str]]:
-    """hreflang alternates of the bilingual landing page at the root: those of the home pages."""
+    """hreflang alternates of the multilingual landing page at the root: those of the home pages."""
     home = site.page("index", site.config.default_language)
     assert home is not None   # every language has a home page, a fallback at worst (model._pair_pages)
     return page_alternates(site, home, urls)

@@ -18,11 +18,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 from .content import read_text, relative
 from .errors import BuildError, ContentError
-from .text import typeset
+from .text import FallbackText, typeset
 
 DOMAIN = "messages"
 
@@ -47,7 +47,7 @@ def read_po_file(path: Path, project: Path, lang: str | None = None) -> Catalog:
     text = read_text(path, project)   # a located error when the file is not UTF-8
     _check_po_syntax(text, name)
     try:
-        catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=babel_name(lang) if lang else None, abort_invalid=True)
         catalog.plural_expr  # noqa: B018 — a malformed Plural-Forms header fails here, not half-way through a build
     except PoFileError as exc:
         raise _po_file_error(exc, text, name) from None
@@ -105,8 +105,12 @@ def _check_po_syntax(text: str, name: str) -> None:
                                'each line is msgid "...", msgstr "..." or a "..." continuation, quotes closed')
 
 
-def load_translations(locales_dir: Path, lang: str, project: Path) -> Translations:
-    """Compile a language's catalog in memory; fuzzy entries are left out, as gettext does."""
+def load_translations(locales_dir: Path, lang: str, project: Path) -> NullTranslations:
+    """Compile a language's catalog in memory; fuzzy entries are left out, as gettext does. A language without
+    a catalog shows the interface's source strings (the build warns, `translations` reports it missing,
+    --strict refuses it; `i18n update` creates it)."""
+    if not catalog_path(locales_dir, lang).is_file():
+        return NullTranslations()
     catalog = read_catalog(locales_dir, lang, project)
     problems = placeholder_errors(catalog, catalog_path(locales_dir, lang), project)
     if problems:
@@ -120,6 +124,13 @@ def load_translations(locales_dir: Path, lang: str, project: Path) -> Translatio
         raise ContentError(relative(catalog_path(locales_dir, lang), project), None, None,
                            f"the catalog cannot be compiled: {exc}",
                            'check the "Plural-Forms" line near the top of the file') from None
+
+
+def missing_catalogs(locales_dir: Path, languages: tuple[str, ...], project: Path) -> list[str]:
+    """A warning for each language that has no catalog: its pages show the interface's source strings."""
+    return [f"{relative(catalog_path(locales_dir, lang), project)}: the {lang} interface catalog is missing — its "
+            "pages show the interface in the templates' own words; run `python build.py i18n update` to create "
+            "it, then translate it" for lang in languages if not catalog_path(locales_dir, lang).is_file()]
 
 
 # --- placeholders: Jinja's newstyle gettext formats every msgstr with `%`, so each one must be well formed ---
@@ -196,8 +207,14 @@ def _msgstr_line(lines: list[str], msgid_line: int | None, index: int | None) ->
 
 @cache
 def locale(lang: str) -> Locale:
-    """The Babel locale of a language, parsed once (parsing lists Babel's data folder every time)."""
-    return Locale.parse(lang)
+    """The Babel locale of a language tag (vi, fr-CA, zh-Hant: BCP 47, as `lang` attributes write it), parsed
+    once (parsing lists Babel's data folder every time)."""
+    return Locale.parse(lang, sep="-")
+
+
+def babel_name(lang: str) -> str:
+    """A language tag as Babel and gettext name locales: fr-CA -> fr_CA."""
+    return str(locale(lang))
 
 
 class DatePatterns(NamedTuple):
@@ -248,9 +265,11 @@ def format_date(value: dt.date, lang: str, format: str = "long",
 def format_event_date(value: dt.date, lang: str, part: str | None, format: str = "full",
                       settings: dict[str, dict[str, str]] | None = None) -> str:
     """A date with its part of day when one is known, as the language joins them: chiều thứ Sáu, ngày 14 tháng
-    4 năm 2023 / l'après-midi du vendredi 14 avril 2023. In lower case: capitalise it where a sentence starts."""
+    4 năm 2023 / l'après-midi du vendredi 14 avril 2023. In lower case: capitalise it where a sentence starts.
+    A part of day that lacks this language (a FallbackText) is left out: another language inside the date's
+    phrase would garble it, and the date alone is right."""
     day = format_date(value, lang, format, settings)
-    if not part:
+    if not part or isinstance(part, FallbackText):
         return day
     return typeset(date_patterns(lang, settings).part_of_day.replace("{part}", part).replace("{date}", day), lang)
 
@@ -279,9 +298,15 @@ def country_name(code: str, lang: str) -> str:
 
 @cache
 def language_name(lang: str) -> str:
-    """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français."""
-    name = locale(lang).get_display_name(lang) or lang
+    """A language's name in that language, capitalised for a switcher: Tiếng Việt, Français, Français (Canada)."""
+    name = locale(lang).get_display_name(locale(lang)) or lang
     return name[:1].upper() + name[1:]
+
+
+@cache
+def language_name_in(lang: str, other: str) -> str:
+    """A language's name as another language writes it inside a sentence: Vietnamese, vietnamien."""
+    return locale(lang).get_display_name(locale(other)) or lang
 
 
 @cache
@@ -292,6 +317,7 @@ def direction(lang: str) -> str:
 
 @cache
 def open_graph_locale(lang: str) -> str:
-    """The Open Graph locale of a language (vi_VN, fr_FR), from CLDR's likely subtags."""
-    likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
+    """The Open Graph locale of a language (vi_VN, fr_FR, fr_CA): its own territory, else CLDR's likely one."""
+    own, subtags = locale(lang), get_global("likely_subtags")
+    likely = own if own.territory else Locale.parse(subtags.get(str(own)) or subtags.get(own.language, own.language))
     return f"{likely.language}_{likely.territory}" if likely.territory else likely.language

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import schema
+from . import i18n, schema
 from .config import Config
 from .content import PageFile, load_yaml_file, page_files, parse_page, read_text, relative
 from .errors import ContentError, ErrorList
@@ -20,7 +20,7 @@ from .schema import Contribution as Contribution
 from .schema import Credit, FrontMatter, Role
 from .schema import Event as Event
 from .schema import Speaker as Speaker
-from .text import MAX_SLUG_LENGTH, slugify_path, typeset
+from .text import MAX_SLUG_LENGTH, FallbackText, slugify_path, typeset
 from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
 from .urls import page_output_path, page_url_path
 
@@ -103,6 +103,16 @@ class Site:
         """Every page of one language."""
         return [p for p in self.pages if p.lang == lang]
 
+    def fallback_texts(self) -> list[FallbackText]:
+        """Every text of the settings and data files that lacks a language and shows the source's instead."""
+        return _fallback_texts(self.config, self.event, self.speakers, self.program)
+
+
+def _fallback_texts(config: Config, event: Event, speakers: Iterable[Speaker], program: Iterable[Contribution]
+                    ) -> list[FallbackText]:
+    """The data texts shown in the source language because they lack a language (warned; --strict refuses)."""
+    return schema.fallback_texts([config.title, config.description, event, tuple(speakers), tuple(program)])
+
 
 def load_site(config: Config, cache: Reader | None = None) -> Site:
     """Read every content file, check it, pair translations; raise one BuildError listing all problems.
@@ -128,6 +138,9 @@ def load_site(config: Config, cache: Reader | None = None) -> Site:
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
     _check_unique_urls(pages, errors)
     errors.raise_if_any()
+    warnings = [str(schema.fallback_problem(text)) for text in _fallback_texts(config, event, speakers.values(),
+                                                                                program)] + warnings
+    warnings += i18n.missing_catalogs(config.locales_dir, config.languages, config.project)
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings), records)
 
 

@@ -21,7 +21,7 @@ from .feeds import event_json_ld, is_past, page_alternates, root_alternates
 from .markup import LinkContext, MarkdownConverter
 from .model import Contribution, Page, Site
 from .outputs import site_files
-from .text import french_spacing_html
+from .text import FallbackText, typeset_html
 from .translation_state import State
 from .urls import Urls, calendar_path, card_path, feed_path, page_url_path
 
@@ -52,10 +52,22 @@ def make_environment(templates_dir: Path, translations: NullTranslations, lang: 
             event.date, lang, event.part_of_day[lang] if event.part_of_day else None, format, dates),
         number=lambda value: i18n.format_number(value, lang),
         country=lambda code: i18n.country_name(code, lang),
+        # A data text in the page's language, as text; partials/fallback.html marks one that lacks it.
         t=lambda mapping: mapping[lang] if isinstance(mapping, dict) else mapping,
-        capfirst=lambda text: text[:1].upper() + text[1:],
+        capfirst=capfirst,
+        direction=i18n.direction,
+        # Another language's name inside this language's sentence: "shown in Vietnamese".
+        language_name=lambda other: i18n.language_name_in(other, lang),
     )
+    # {% if text is fallback %}: a data text that lacks this language and shows the source language's.
+    env.tests["fallback"] = lambda value: isinstance(value, FallbackText)
     return env
+
+
+def capfirst(text: str) -> str:
+    """The text with its first letter capitalised; a fallback text stays marked as one."""
+    result = text[:1].upper() + text[1:]
+    return text.like(result) if isinstance(text, FallbackText) else result
 
 
 def escaped_gettext(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
@@ -118,13 +130,13 @@ class SiteRenderer:
         return finish(html, page.lang)
 
     def render_landing(self) -> str:
-        """The bilingual page at the site root that links every language's home."""
+        """The multilingual page at the site root that links every language's home."""
         context = self._multilingual_context("partials/welcome.html")
         context["alternates"] = root_alternates(self.site, self.urls)
         return self._template(self.site.config.default_language, "landing.html", context)
 
     def render_not_found(self) -> str:
-        """The bilingual 404 page GitHub Pages serves for any missing URL (links are absolute paths)."""
+        """The multilingual 404 page GitHub Pages serves for any missing URL (links are absolute paths)."""
         context = self._multilingual_context("partials/not-found.html")
         for section in context["sections"]:
             section["title"] = self.translations[section["lang"]].gettext("Page not found")
@@ -200,8 +212,8 @@ def _template_location(exc: Exception, project: Path, name: str) -> tuple[str, i
 
 
 def finish(html: str, lang: str) -> str:
-    """Last touches on a rendered page: French spacing for French pages."""
-    return french_spacing_html(html) if lang == "fr" else html
+    """Last touches on a rendered page: the typography its language needs (text.py)."""
+    return typeset_html(html, lang)
 
 
 def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
@@ -224,6 +236,7 @@ def common_context(site: Site, urls: Urls, lang: str, page: Page | None,
         "program": site.program,
         "urls": urls,
         "lang": lang,
+        "dir": i18n.direction(lang),
         "page": page,
         "languages": site.config.languages,
         "menu": [p for p in (site.page(name, lang) for name in site.config.menu) if p],
@@ -237,6 +250,7 @@ def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.
     context.update(
         content=content,
         content_lang=page.content_lang,
+        content_dir=i18n.direction(page.content_lang),
         switcher=switcher(site, page, urls),
         alternates=page_alternates(site, page, urls),
         og=open_graph(site, page, urls),

@@ -11,14 +11,14 @@ import datetime as dt
 import difflib
 import re
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
 from .errors import BuildError, ContentError
-from .text import MAX_SLUG_LENGTH, typeset
+from .text import MAX_SLUG_LENGTH, FallbackText, typeset
 
 
 @dataclass(frozen=True)
@@ -60,26 +60,54 @@ def text(value: object, where: Where) -> str:
 
 
 def localized(value: Any, where: Where) -> dict[str, str]:
-    """Text per language: {vi: ..., fr: ...}; plain text means the same in every language."""
+    """Text per language: {vi: ..., fr: ...}; plain text means the same in every language. A language the
+    mapping lacks gets the source language's text, as a FallbackText (the page marks it, the build warns)."""
     if not isinstance(value, dict):
         same = text(value, where)
         return {lang: typeset(same, lang) for lang in where.languages}
     result, errors = {}, []
+    source = where.languages[0] if where.languages else None   # first: the others may need its text
     for lang in where.languages:
-        if lang not in value:
-            errors.append(where.error(f"the text in '{lang}' is missing",
-                                      f"add a line '{lang}: ...' to this mapping"))
-        else:
+        if lang in value:
             try:
                 result[lang] = typeset(text(value[lang], where.at(value, lang)), lang)
             except ContentError as exc:
                 errors.append(exc)
+        elif lang == source:
+            errors.append(where.error(f"the {lang} text, in the source language, is missing",
+                                      f"add a line '{lang}: ...' to this mapping"))
+        elif source in result:
+            result[lang] = FallbackText(result[source], source, lang, (where.path, where.line, where.column))
     for key in value:
         if key not in where.languages:
             errors.append(where.at(value, key).error(
                 f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"))
     raise_all(errors)
     return result
+
+
+def fallback_texts(values: Iterable[Any]) -> list[FallbackText]:
+    """Every text of checked data that lacks a language and shows the source language's instead (in records,
+    mappings, lists), once each."""
+    found: dict[tuple[object, ...], FallbackText] = {}
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, FallbackText):
+            found.setdefault((value.where, value.missing), value)
+        elif isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            todo.extend(value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            todo.extend(getattr(value, f.name) for f in fields(value))
+    return sorted(found.values(), key=lambda t: (t.where[0], t.where[1] or 0, t.where[2] or 0, t.missing))
+
+
+def fallback_problem(shown: FallbackText) -> ContentError:
+    """What the build says of a text that lacks a language: a warning, or under --strict an error."""
+    return ContentError(*shown.where, f"no {shown.missing} text; the {shown.lang} text is shown in its place",
+                        f"add a line '{shown.missing}: ...' to this mapping")
 
 
 def date(value: Any, where: Where) -> dt.date:
@@ -120,17 +148,21 @@ def identifiers(value: Any, where: Where) -> tuple[str, ...]:
 
 
 def language_code(value: Any, where: Where) -> str:
-    """A language code that Babel knows, such as vi or fr."""
+    """A language tag that Babel knows, such as vi, fr or fr-CA (BCP 47, as `lang` attributes write it)."""
     code = text(value, where)
+    if "_" in code:   # gettext's spelling; a lang attribute, hreflang and the URLs need the hyphen
+        raise where.error(f"the language code {code!r} is written with an underscore",
+                          f"write it as {code.replace('_', '-')}")
     try:
-        Locale.parse(code)
+        Locale.parse(code, sep="-")
     except (ValueError, UnknownLocaleError):
-        raise where.error(f"unknown language code {code!r}", "use a code such as vi or fr") from None
+        raise where.error(f"unknown language code {code!r}", "use a code such as vi, fr or fr-CA") from None
     return code
 
 
 def language_codes(value: Any, where: Where) -> tuple[str, ...]:
-    """Two or more language codes that Babel knows, the first being the source language."""
+    """Two or more language tags that Babel knows (vi, fr, fr-CA: BCP 47, as `lang` attributes write them), the
+    first being the source language."""
     if not isinstance(value, list) or len(value) < 2:
         raise where.error("expected a list of at least two languages", "write e.g. [vi, fr]")
     codes: list[str] = []

@@ -27,6 +27,7 @@ from .config import Config
 from .content import load_yaml_file, parse_plain_yaml, read_text, relative
 from .errors import ContentError
 from .hashing import hash_text
+from .schema import fallback_problem
 
 if TYPE_CHECKING:   # the model imports this module: the report only reads a built Site
     from .model import Site
@@ -106,7 +107,7 @@ def page_state(records: Records, name: str, lang: str, source_fingerprint: str |
 class Row:
     """One line of the report: a page or a catalog in one language."""
 
-    kind: str          # "page" or "catalog"
+    kind: str          # "page", "text" (of a data file) or "catalog"
     name: str
     lang: str
     state: State
@@ -125,6 +126,10 @@ def report(site: Site) -> list[Row]:
                   State.STALE: stale_detail(site, page.name, page.lang) if page.state == State.STALE else ""
                   }.get(page.state, "")
         rows.append(Row("page", page.name, page.lang, page.state, path, detail))
+    for text in site.fallback_texts():   # a data text that lacks a language: warned, refused by --strict
+        path, line, _column = text.where
+        rows.append(Row("text", f"{path.removeprefix('content/')}:{line}", text.missing, State.MISSING, path,
+                        f"shows the {text.lang} text", (fallback_problem(text),)))
     used = template_messages(config)
     for lang in config.languages:
         rows.append(_catalog_row(site, lang, used))

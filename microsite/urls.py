@@ -54,7 +54,7 @@ class Urls:
         return self.path(page_url_path(lang, ""), absolute)
 
     def root(self, absolute: bool = False) -> str:
-        """URL of the bilingual landing page."""
+        """URL of the multilingual landing page."""
         return self.path("", absolute)
 
     def asset(self, name: str, absolute: bool = False) -> str:

@@ -43,9 +43,9 @@ def test_a_missing_translation_shows_the_notice_and_marks_the_fallback_text(even
     notice = re.search(r'<div class="notice notice--missing[^"]*" role="note">\s*<p>([^<]+)</p>', html)
     assert notice and "traduite" in notice.group(1)   # the French catalog's wording
     # The fallback shows the Vietnamese text, marked as Vietnamese, inside a French page.
-    assert '<html lang="fr">' in html
-    assert re.search(r'<h1 lang="vi">Giới thiệu</h1>', html)
-    assert re.search(r'<div class="prose" lang="vi">\s*<h2 id="ve-trang-nay">Về trang này</h2>', html)
+    assert '<html lang="fr" dir="ltr">' in html
+    assert re.search(r'<h1 lang="vi" dir="ltr">Giới thiệu</h1>', html)
+    assert re.search(r'<div class="prose" lang="vi" dir="ltr">\s*<h2 id="ve-trang-nay">Về trang này</h2>', html)
     # Its translated counterpart exists in Vietnamese only: no notice there.
     assert "notice--missing" not in page_html(event, "vi/gioi-thieu/index.html")
 
@@ -79,8 +79,8 @@ def test_the_switcher_names_each_language_in_itself_and_leads_to_the_same_page(e
     assert run_cli(event).code == 0
     html = page_html(event, "vi/bai-noi/hue/index.html")
     switcher = re.search(r'<nav class="switcher"[^>]*>(.*?)</nav>', html, re.S).group(1)
-    assert '<span class="switcher__current" lang="vi" aria-current="true">Tiếng Việt</span>' in switcher
-    assert '<a href="/event/fr/exposes/hue/" hreflang="fr" lang="fr">Français</a>' in switcher
+    assert '<span class="switcher__current" lang="vi" dir="ltr" aria-current="true">Tiếng Việt</span>' in switcher
+    assert '<a href="/event/fr/exposes/hue/" hreflang="fr" lang="fr" dir="ltr">Français</a>' in switcher
 
 
 def test_every_page_credits_the_source_with_its_link_title_and_author(event):

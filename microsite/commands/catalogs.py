@@ -21,7 +21,7 @@ from babel.messages.pofile import write_po
 from .. import __version__
 from ..content import read_text, relative
 from ..errors import BuildError, ContentError
-from ..i18n import DOMAIN, catalog_path, line_of, placeholder_errors, read_catalog, read_po_file
+from ..i18n import DOMAIN, babel_name, catalog_path, line_of, placeholder_errors, read_catalog, read_po_file
 from ..inputs import link_problem
 
 PACKAGE = Path(__file__).resolve().parent.parent   # the generator: its own code holds interface strings too
@@ -135,7 +135,7 @@ def update(project: Path, languages: Iterable[str]) -> list[Written]:
     for lang in languages:
         path = catalog_path(project / "locales", lang)
         catalogs[path] = (read_catalog(project / "locales", lang, project) if path.exists() else
-                          Catalog(locale=lang, project="microsite", version=__version__, charset="utf-8",
+                          Catalog(locale=babel_name(lang), project="microsite", version=__version__, charset="utf-8",
                                   fuzzy=False, header_comment=_HEADER, revision_date=dt.datetime.now(dt.timezone.utc)))
     _check_writable(list(catalogs), project)
     written = []

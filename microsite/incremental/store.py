@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..content import LocatedDict, LocatedList, PageFile
 from ..errors import ContentError
+from ..text import FallbackText
 from .record import cache_folder_problem, delete, sign, signing_key
 from .salt import generator_salt
 
@@ -68,8 +69,8 @@ def _meta_mac(key: bytes, salt: str) -> str:
 @cache
 def _stored_types() -> dict[tuple[str, str], type]:
     """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
-    types = [LocatedDict, LocatedList, PageFile, ContentError, datetime.date, datetime.datetime, datetime.time,
-             datetime.timedelta, datetime.timezone, set, frozenset, bytearray, complex]
+    types = [LocatedDict, LocatedList, PageFile, ContentError, FallbackText, datetime.date, datetime.datetime,
+             datetime.time, datetime.timedelta, datetime.timezone, set, frozenset, bytearray, complex]
     return {(t.__module__, t.__qualname__): t for t in types}
 
 
