@@ -200,6 +200,11 @@ def _first(ids: Sequence[str | tuple[str, ...] | list[str]]) -> str:
 
 def strict_problems(site: Site) -> list[ContentError]:
     """What --strict refuses: each row that is not ok, as an error naming its file (and line, when known)."""
+    by_kind = {
+        ("catalog", State.MISSING): "run `python build.py i18n update`, which creates it from locales/messages.pot, "
+                                    "then translate it",
+        ("text", State.MISSING): "add the text in this language to the mapping, at this line",
+    }
     hints = {
         State.MISSING: "create this file: copy the source-language page to this name and translate it",
         State.STALE: "update the translation, then run `python build.py translations --confirm {name}`",
@@ -213,7 +218,8 @@ def strict_problems(site: Site) -> list[ContentError]:
             problems.extend(row.errors)
         elif row.state != State.OK:
             message = f"{row.kind} {row.name!r} ({row.lang}) is {row.state}" + (f": {row.detail}" if row.detail else "")
-            problems.append(ContentError(row.path, None, None, message, hints[row.state].format(name=row.name)))
+            hint = by_kind.get((row.kind, row.state)) or hints[row.state].format(name=row.name)
+            problems.append(ContentError(row.path, None, None, message, hint))
     return problems
 
 

@@ -360,6 +360,8 @@ def test_strict_refuses_a_missing_catalog_until_i18n_update_creates_it(tmp_path)
     project = three_language_project(tmp_path / "catalog")
     strict = run_cli(project, "--strict")
     assert strict.code == 1 and "locales/en/LC_MESSAGES/messages.po" in strict.err
+    line = next(line for line in strict.err.splitlines() if "catalog 'messages' (en) is missing" in line)
+    assert "run `python build.py i18n update`, which creates it" in line   # not `new`, which makes pages
     assert run_cli(project, "i18n", "update").code == 0
     assert (project / "locales" / "en" / "LC_MESSAGES" / "messages.po").is_file()
     report = run_cli(project, "translations")
