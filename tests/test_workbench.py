@@ -1,0 +1,121 @@
+"""The translators' workbench in the preview (`BASE/_translate/`): its pages as pure functions of a built site,
+then served by a real `build.py serve` on 127.0.0.1, then used in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, edit, missing
+from microsite.commands.workbench import catalog_view, overview, page_view
+from microsite.config import load_config
+from microsite.model import load_site
+
+BASE = "/event/"
+TOKEN = "t0ken"
+OLD = "Mọi thông tin ở đây đều là giả định, được viết cho bộ kiểm thử."
+NEW = "Mọi thông tin ở đây đều là giả định, được viết lại cho bộ kiểm thử."
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def site_of(project: Path):
+    """The project's site as the preview holds it."""
+    return load_site(load_config(project))
+
+
+@pytest.fixture
+def stale(event) -> Path:
+    """The event fixture with one confirmed paragraph of the source page 'about' edited: fr is stale by one block."""
+    edit(event / "content" / "pages" / "about.vi.md", OLD, NEW)
+    return event
+
+
+def test_the_overview_lists_a_stale_page_with_its_changed_block_and_links_to_its_view(stale):
+    html = overview(site_of(stale), BASE)
+    row = next(r for r in html.split("<tr>") if 'href="/event/_translate/pages/fr/about"' in r)
+    assert "stale" in row and "1 block changed" in row
+    assert re.search(r'<a href="/event/_translate/pages/fr/index">index</a>.*?>ok<', html, re.DOTALL)
+    assert 'href="/event/_translate/catalogs/fr"' in html and 'href="/event/_translate/catalogs/vi"' in html
+
+
+def test_the_page_view_shows_the_changed_words_and_the_translation_block_with_its_file_and_line(stale):
+    html = page_view(site_of(stale), "about", "fr", BASE, TOKEN)
+    assert "1 block changed" in html
+    row = next(r for r in html.split("<tr") if "<ins>lại" in r)
+    assert 'class="changed"' in row
+    assert "viết <ins>lại</ins> cho" in row
+    assert "content/pages/about.vi.md:8" in row and 'lang="vi"' in row
+    assert "content/pages/about.fr.md:8" in row and 'lang="fr"' in row
+    assert "Toutes les informations données ici sont imaginaires" in row
+    assert f'name="token" value="{TOKEN}"' in html and 'action="/event/_translate/confirm"' in html
+
+
+def test_a_removed_word_is_deleted_and_a_missing_translation_block_is_marked(event):
+    edit(event / "content" / "pages" / "about.vi.md", "được viết cho", "được cho")
+    with (event / "content" / "pages" / "about.vi.md").open("a", encoding="utf-8") as page:
+        page.write("\nMột đoạn mới.\n")
+    html = page_view(site_of(event), "about", "fr", BASE, TOKEN)
+    assert "được <del>viết</del> cho" in html
+    added = next(r for r in html.split("<tr") if "Một đoạn mới." in r)
+    assert 'class="added"' in added and "missing: translate this block" in added
+
+
+def test_an_ok_page_has_no_confirm_button(event):
+    html = page_view(site_of(event), "about", "fr", BASE, TOKEN)
+    assert "up to date" in html and "<form" not in html and TOKEN not in html
+
+
+def test_content_never_injects_markup(stale):
+    edit(stale / "content" / "pages" / "about.vi.md", NEW, "<script>alert('vi')</script> & <b>x</b>")
+    edit(stale / "content" / "pages" / "about.fr.md", "Toutes les informations", "<script>alert('fr')</script>")
+    site = site_of(stale)
+    for html in (page_view(site, "about", "fr", BASE, TOKEN), overview(site, BASE)):
+        assert "<script" not in html and "<b>" not in html
+    html = page_view(site, "about", "fr", BASE, TOKEN)
+    assert "&lt;script&gt;alert(&#39;fr&#39;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;vi&#39;)&lt;/script&gt;" in html and "&amp;" in html
+
+
+def fuzzy_catalog(project: Path) -> None:
+    """Mark one fr catalog entry fuzzy and empty another one's translation."""
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    edit(catalog, 'msgid "Add to calendar"', '#, fuzzy\nmsgid "Add to calendar"')
+    edit(catalog, 'msgstr "Tous les intervenants et leurs interventions"', 'msgstr ""')
+
+
+def test_the_catalog_view_lists_fuzzy_and_untranslated_strings_with_their_templates(event):
+    fuzzy_catalog(event)
+    site = site_of(event)
+    html = catalog_view(site, "fr", BASE)
+    fuzzy, untranslated = html.split('id="untranslated"')
+    assert "Add to calendar" in fuzzy and "templates/index.html" in fuzzy
+    assert "All speakers and their contributions" in untranslated and "templates/index.html" in untranslated
+    assert "fuzzy" in overview(site, BASE)
+
+
+def vnu_errors(folder: Path) -> str:
+    """The Nu HTML Checker's errors on every .html file of a folder ('' when none)."""
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        missing("needs Java and the Nu HTML Checker: apt-get install default-jre-headless && npm install")
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--also-check-css", str(folder)],
+                         capture_output=True, text=True)
+    return (run.stdout + run.stderr).strip() if run.returncode else ""
+
+
+def test_the_workbench_pages_pass_the_html_checker(stale, tmp_path):
+    fuzzy_catalog(stale)
+    (stale / "content" / "pages" / "about.vi.md").open("a", encoding="utf-8").write("\nMột đoạn <mới>.\n")
+    site = site_of(stale)
+    pages = {"overview.html": overview(site, BASE), "page.html": page_view(site, "about", "fr", BASE, TOKEN),
+             "missing.html": page_view(site, "speakers", "fr", BASE, TOKEN),
+             "catalog.html": catalog_view(site, "fr", BASE)}
+    out = tmp_path / "workbench"
+    out.mkdir()
+    for name, html in pages.items():
+        (out / name).write_text(html, encoding="utf-8")
+    assert vnu_errors(out) == ""
