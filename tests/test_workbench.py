@@ -3,14 +3,16 @@ then served by a real `build.py serve` on 127.0.0.1, then used in a real Chromiu
 
 from __future__ import annotations
 
+import http.client
 import re
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit, missing
+from conftest import ROOT, edit, missing, run_cli, serving
 from microsite.commands.workbench import catalog_view, overview, page_view
 from microsite.config import load_config
 from microsite.model import load_site
@@ -119,3 +121,72 @@ def test_the_workbench_pages_pass_the_html_checker(stale, tmp_path):
     for name, html in pages.items():
         (out / name).write_text(html, encoding="utf-8")
     assert vnu_errors(out) == ""
+
+
+# --- served by the preview -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def served(stale):
+    """`python build.py serve` on the stale event site, on 127.0.0.1; (port, project), stopped after the test."""
+    with serving(stale, timeout=20) as (_url, port):
+        yield port, stale
+
+
+def request(port: int, method: str, path: str, body: dict[str, str] | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One HTTP request to the preview: (status, headers, text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    data = urllib.parse.urlencode(body) if body is not None else None
+    sent = {"Content-Type": "application/x-www-form-urlencoded"} if data is not None else {}
+    connection.request(method, path, body=data, headers={**sent, **(headers or {})})
+    response = connection.getresponse()
+    text = response.read().decode("utf-8")
+    connection.close()
+    return response.status, dict(response.getheaders()), text
+
+
+def form_of(html: str) -> dict[str, str]:
+    """The hidden fields of the page's Confirm form."""
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+
+
+def test_the_preview_serves_the_workbench_under_its_base_path_with_livereload(served):
+    port, _ = served
+    status, headers, html = request(port, "GET", "/event/_translate/")
+    assert status == 200 and "1 block changed" in html and "text/html" in headers["Content-Type"]
+    assert "livereload.js" in html   # injected by the preview into every HTML page: the workbench follows rebuilds
+    status, _, html = request(port, "GET", "/event/_translate/pages/fr/about")
+    assert status == 200 and "<ins>lại</ins>" in html
+    assert request(port, "GET", "/event/_translate/catalogs/fr")[0] == 200
+    assert request(port, "GET", "/event/_translate")[0] == 302
+    assert request(port, "GET", "/elsewhere/_translate/")[0] == 404
+    assert request(port, "GET", "/event/_translate/pages/fr/nothing")[0] == 404
+    assert request(port, "GET", "/event/_translate/pages/vi/about")[0] == 404
+    assert not (served[1] / "site" / "_translate").exists()
+
+
+def test_a_confirmation_without_the_page_token_or_from_another_host_name_is_refused(served):
+    port, project = served
+    records = (project / "content" / "translations.yaml").read_bytes()
+    form = form_of(request(port, "GET", "/event/_translate/pages/fr/about")[2])
+    assert form["page"] == "about" and form["lang"] == "fr" and len(form["token"]) > 20
+    for body, headers in [({**form, "token": ""}, {}), ({"page": "about", "lang": "fr"}, {}),
+                          ({**form, "token": form["token"][:-1] + "x"}, {}),
+                          (form, {"Host": f"rebound.example:{port}"})]:
+        status, _, text = request(port, "POST", "/event/_translate/confirm", body, headers)
+        assert status == 403, (body, headers)
+        assert text.startswith("refused: ") and text.count("\n") == 1
+    assert (project / "content" / "translations.yaml").read_bytes() == records
+
+
+def test_a_confirmation_with_the_page_token_records_it_and_shows_the_page_ok(served):
+    port, project = served
+    records = project / "content" / "translations.yaml"
+    before = records.read_text(encoding="utf-8")
+    form = form_of(request(port, "GET", "/event/_translate/pages/fr/about")[2])
+    status, headers, _ = request(port, "POST", "/event/_translate/confirm", form)
+    assert status == 303 and headers["Location"] == "/event/_translate/pages/fr/about"
+    assert records.read_text(encoding="utf-8") != before
+    assert run_cli(project, "translations").code == 0   # the same record as `translations --confirm about`
+    html = request(port, "GET", headers["Location"])[2]
+    assert "up to date" in html and "<form" not in html
