@@ -190,3 +190,40 @@ def test_a_confirmation_with_the_page_token_records_it_and_shows_the_page_ok(ser
     assert run_cli(project, "translations").code == 0   # the same record as `translations --confirm about`
     html = request(port, "GET", headers["Location"])[2]
     assert "up to date" in html and "<form" not in html
+
+
+# --- in a real Chromium ---------------------------------------------------------------------------------------------
+
+TIMEOUT_MS = 10_000
+
+
+def test_browser_a_translator_sees_the_stale_block_revises_and_confirms_without_reloading(served, chromium):
+    from test_quality import axe_violations, require_axe
+
+    require_axe()
+    port, project = served
+    tab = chromium.new_context().new_page()
+    tab.goto(f"http://127.0.0.1:{port}/event/_translate/")
+    row = tab.locator("tr", has=tab.locator('a[href="/event/_translate/pages/fr/about"]'))
+    assert "stale" in row.inner_text() and "1 block changed" in row.inner_text()
+    assert axe_violations(tab) == []
+    row.get_by_role("link", name="about").click()
+
+    tab.wait_for_url("**/_translate/pages/fr/about")
+    changed = tab.locator("tr.changed")
+    assert changed.locator("ins").inner_text() == "lại"
+    assert "content/pages/about.fr.md:8" in changed.inner_text()
+    assert axe_violations(tab) == []
+
+    # A revision of the translation shows by itself: the preview rebuilds and livereload reloads the workbench.
+    tab.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=TIMEOUT_MS)
+    edit(project / "content" / "pages" / "about.fr.md", "écrites pour les tests", "écrites à nouveau pour les tests")
+    tab.wait_for_selector("text=écrites à nouveau pour les tests", timeout=TIMEOUT_MS)
+
+    tab.get_by_role("button", name="Confirm the fr translation of about").click()
+    tab.wait_for_selector(".state-ok", timeout=TIMEOUT_MS)
+    assert "up to date" in tab.inner_text("main") and tab.locator("form").count() == 0
+    assert tab.locator("tr.changed").count() == 0
+    tab.goto(f"http://127.0.0.1:{port}/event/_translate/")
+    assert "ok" in tab.locator("tr", has=tab.locator('a[href="/event/_translate/pages/fr/about"]')).inner_text()
+    tab.context.close()
