@@ -48,8 +48,8 @@ thead th { background: #f0f0f3; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; margin: .25rem 0 0; }
 .where { font-size: .85rem; color: #4a4a4f; margin: 0; }
 code { font-family: ui-monospace, monospace; }
-del { background: #ffd7d5; color: #6b0a05; }
-ins { background: #cdf2d4; color: #0b3d17; }
+del { background: #ffc9c4; color: #6b0a05; text-decoration-thickness: 2px; }
+ins { background: #b5ecc0; color: #0b3d17; text-decoration-thickness: 2px; }
 .state { font-weight: 600; }
 .state-ok { color: #176b2c; }
 .state-stale, .state-changed, .state-added, .state-removed, .state-fuzzy, .state-untranslated { color: #8a3b00; }
