@@ -7,12 +7,13 @@ import http.client
 import re
 import shutil
 import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, edit, missing, run_cli, serving
+from conftest import ROOT, edit, free_port, missing, run_cli, serving
 from microsite.commands.workbench import catalog_view, overview, page_view
 from microsite.config import load_config
 from microsite.model import load_site
@@ -190,6 +191,45 @@ def test_a_confirmation_with_the_page_token_records_it_and_shows_the_page_ok(ser
     assert run_cli(project, "translations").code == 0   # the same record as `translations --confirm about`
     html = request(port, "GET", headers["Location"])[2]
     assert "up to date" in html and "<form" not in html
+
+
+def address_of_this_machine() -> str | None:
+    """An IPv4 address of this machine that is not a loopback one, or None (a UDP socket sends nothing)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def test_a_confirmation_from_another_machine_is_refused_even_with_the_token(stale):
+    address = address_of_this_machine()
+    if address is None:
+        pytest.skip("this machine has no address but loopback to be reached from")
+    port = free_port()
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(stale), "serve", "--host", "0.0.0.0",
+               "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert any(line.startswith("Serving ") for line in process.stdout), "the server did not start"
+        records = (stale / "content" / "translations.yaml").read_bytes()
+        form = form_of(request(port, "GET", "/event/_translate/pages/fr/about")[2])
+        connection = http.client.HTTPConnection(address, port, timeout=20)
+        connection.request("POST", "/event/_translate/confirm", body=urllib.parse.urlencode(form),
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        assert response.status == 403
+        assert response.read().decode() == \
+            "refused: confirmations are accepted only from this machine (a loopback address)\n"
+        connection.close()
+        assert (stale / "content" / "translations.yaml").read_bytes() == records
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 # --- in a real Chromium ---------------------------------------------------------------------------------------------
