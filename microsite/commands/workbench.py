@@ -54,6 +54,12 @@ ins { background: #b5ecc0; color: #0b3d17; text-decoration-thickness: 2px; }
 .state-ok { color: #176b2c; }
 .state-stale, .state-changed, .state-added, .state-removed, .state-fuzzy, .state-untranslated { color: #8a3b00; }
 .state-missing, .state-invalid { color: #a0170e; }
+del::before, del::after, ins::before, ins::after { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+del::before { content: " [removed: "; }
+ins::before { content: " [added: "; }
+del::after, ins::after { content: "] "; }
+.notice { border-left: 6px solid #a0170e; background: #fff4f2; padding: .5rem 1rem; }
 tr.changed td, tr.added td, tr.removed td { background: #fff8e6; }
 .none { font-style: italic; color: #4a4a4f; margin: 0; }
 button { font: inherit; padding: .4rem 1rem; border: 2px solid #0b4f9c; border-radius: 6px; background: #0b4f9c;
@@ -61,9 +67,11 @@ button { font: inherit; padding: .4rem 1rem; border: 2px solid #0b4f9c; border-r
 """
 
 
-def _document(title: str, heading: str, body: Markup, base_path: str) -> str:
+def _document(title: str, heading: str, body: Markup, base_path: str, notice: str) -> str:
     """A whole workbench page: English chrome (it is a tool), content blocks carry their own language."""
     home = escape(base_path + PREFIX)
+    if notice:
+        body = Markup('<p class="notice" role="status">{}</p>\n').format(notice) + body
     return str(Markup("""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -98,7 +106,7 @@ def catalog_url(base_path: str, lang: str) -> str:
 
 # --- the overview -------------------------------------------------------------------------------------------------
 
-def overview(site: Site, base_path: str) -> str:
+def overview(site: Site, base_path: str, notice: str = "") -> str:
     """Every translated page and every catalog in every language, with its state; each links to its view."""
     config = site.config
     rows = report(site)
@@ -132,7 +140,7 @@ page as it was when the translation was last confirmed.</p>
 {catalog_rows}</tbody>
 </table>
 """).format(source=config.default_language, page_rows=page_rows, catalog_rows=catalog_rows)
-    return _document("Translations", "Translations", body, base_path)
+    return _document("Translations", "Translations", body, base_path, notice)
 
 
 def _state(state: State | BlockState) -> Markup:
@@ -152,9 +160,10 @@ def _page_detail(site: Site, row: Row) -> str:
 
 # --- one page, side by side ---------------------------------------------------------------------------------------
 
-def page_view(site: Site, name: str, lang: str, base_path: str, token: str) -> str:
+def page_view(site: Site, name: str, lang: str, base_path: str, token: str, notice: str = "") -> str:
     """Page `name`: the source's blocks on the left, the translation's on the right, aligned; changed blocks
-    with their word diff, missing blocks marked, each block with its file and line; a Confirm form when stale."""
+    with their word diff, missing blocks marked, each block with its file and line; a Confirm form when stale.
+    A notice, when given, comes first (the preview's: its last rebuild failed)."""
     blocks = page_blocks(site, name, lang)
     source_lang = site.config.default_language
     rows = Markup("").join(_block_row(blocks, row, source_lang) for row in blocks.rows)
@@ -173,7 +182,7 @@ def page_view(site: Site, name: str, lang: str, base_path: str, token: str) -> s
             source_path=blocks.source_path, translation_file=translation_file, rows=rows,
             confirm=_confirm_form(blocks, base_path, token))
     title = f"{name} ({lang})"
-    return _document(title, title, body, base_path)
+    return _document(title, title, body, base_path, notice)
 
 
 def _confirm_form(blocks: PageBlocks, base_path: str, token: str) -> Markup:
@@ -245,7 +254,7 @@ def _words(parts: Iterable[Words]) -> Markup:
 
 # --- the catalogs -------------------------------------------------------------------------------------------------
 
-def catalog_view(site: Site, lang: str, base_path: str) -> str:
+def catalog_view(site: Site, lang: str, base_path: str, notice: str = "") -> str:
     """A language's interface catalog: its untranslated and fuzzy strings, with where the templates use them."""
     config = site.config
     row = next(r for r in report(site) if r.kind == "catalog" and r.lang == lang)
@@ -256,7 +265,7 @@ def catalog_view(site: Site, lang: str, base_path: str) -> str:
         catalog = i18n.read_catalog(config.locales_dir, lang, config.project)
     except ContentError as exc:
         body = intro + Markup("<p>{}</p>").format(str(exc))
-        return _document(f"Catalog ({lang})", f"Interface catalog ({lang})", body, base_path)
+        return _document(f"Catalog ({lang})", f"Interface catalog ({lang})", body, base_path, notice)
     messages = [m for m in catalog if m.id]
     fuzzy = [m for m in messages if m.fuzzy]
     untranslated = [m for m in messages if not m.fuzzy and not all(_strings(m))]
@@ -267,7 +276,7 @@ def catalog_view(site: Site, lang: str, base_path: str) -> str:
         body += Markup("<h2>Used by the templates but not in the catalog</h2><p>Run <code>python build.py i18n "
                        "extract</code>, then <code>i18n update</code>, to add them:</p><ul>{}</ul>").format(
             Markup("").join(Markup('<li lang="en">{}</li>').format(msgid) for msgid in absent))
-    return _document(f"Catalog ({lang})", f"Interface catalog ({lang})", body, base_path)
+    return _document(f"Catalog ({lang})", f"Interface catalog ({lang})", body, base_path, notice)
 
 
 def _strings(message: Message) -> list[str]:
@@ -312,6 +321,13 @@ class _Workbench(web.RequestHandler):
             raise web.HTTPError(503, reason="the preview has not built the site yet")
         return self.preview.site
 
+    def notice(self) -> str:
+        """What to say first while the last rebuild failed: the workbench shows the last good build meanwhile."""
+        if self.preview.error is None:
+            return ""
+        return ("The last rebuild failed (the site's pages show why): this is the state as of the last good build. "
+                "Fix the file and save; this page reloads by itself.")
+
     def show(self, html: str) -> None:
         """Answer with a workbench page, never cached (it changes with every rebuild)."""
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -329,7 +345,7 @@ class OverviewHandler(_Workbench):
     """GET BASE/_translate/: every page and catalog in every language."""
 
     def get(self, base: str) -> None:
-        self.show(overview(self.site(base), self.preview.base_path))
+        self.show(overview(self.site(base), self.preview.base_path, self.notice()))
 
 
 class PageHandler(_Workbench):
@@ -339,7 +355,7 @@ class PageHandler(_Workbench):
         site = self.site(base)
         if lang == site.config.default_language or site.page(name, lang) is None:
             raise web.HTTPError(404)
-        self.show(page_view(site, name, lang, self.preview.base_path, self.token))
+        self.show(page_view(site, name, lang, self.preview.base_path, self.token, self.notice()))
 
 
 class CatalogHandler(_Workbench):
@@ -349,7 +365,7 @@ class CatalogHandler(_Workbench):
         site = self.site(base)
         if lang not in site.config.languages:
             raise web.HTTPError(404)
-        self.show(catalog_view(site, lang, self.preview.base_path))
+        self.show(catalog_view(site, lang, self.preview.base_path, self.notice()))
 
 
 class ConfirmHandler(_Workbench):
