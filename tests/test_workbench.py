@@ -260,10 +260,13 @@ def test_browser_a_translator_sees_the_stale_block_revises_and_confirms_without_
     port, project = served
     tab = chromium.new_context().new_page()
     tab.goto(f"http://127.0.0.1:{port}/event/_translate/")
+    tab.keyboard.press("Tab")   # the first stop is the skip link, shown when focused
+    assert tab.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    assert tab.locator("a.skip").bounding_box()["x"] >= 0
     row = tab.locator("tr", has=tab.locator('a[href="/event/_translate/pages/fr/about"]'))
     assert "stale" in row.inner_text() and "1 block changed" in row.inner_text()
     assert axe_violations(tab) == []
-    row.get_by_role("link", name="about").click()
+    row.get_by_role("link", name="about").click()   # with the skip link focused: the click lands all the same
 
     tab.wait_for_url("**/_translate/pages/fr/about")
     changed = tab.locator("tr.changed")
@@ -282,4 +285,6 @@ def test_browser_a_translator_sees_the_stale_block_revises_and_confirms_without_
     assert tab.locator("tr.changed").count() == 0
     tab.goto(f"http://127.0.0.1:{port}/event/_translate/")
     assert "ok" in tab.locator("tr", has=tab.locator('a[href="/event/_translate/pages/fr/about"]')).inner_text()
+    tab.goto(f"http://127.0.0.1:{port}/event/_translate/catalogs/fr")
+    assert axe_violations(tab) == []
     tab.context.close()

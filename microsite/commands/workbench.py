@@ -40,8 +40,8 @@ body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; color: #1d1d1f; backgrou
 main, header, nav { max-width: 80rem; margin: 0 auto; padding: 0 1rem; }
 a { color: #0b4f9c; }
 a:focus-visible, button:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
-.skip { position: absolute; left: -100vw; }
-.skip:focus { position: static; display: inline-block; margin: .5rem 1rem; }
+.skip { position: absolute; left: -100vw; top: .5rem; background: #fff; padding: .25rem .5rem; }
+.skip:focus { left: 1rem; }   /* over the page, never moving it: a click elsewhere must land where it aimed */
 table { border-collapse: collapse; width: 100%; margin: 1rem 0 2rem; }
 th, td { border: 1px solid #c8c8cc; padding: .4rem .6rem; text-align: left; vertical-align: top; }
 thead th { background: #f0f0f3; }
