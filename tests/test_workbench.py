@@ -162,6 +162,7 @@ def test_the_preview_serves_the_workbench_under_its_base_path_with_livereload(se
     assert request(port, "GET", "/event/_translate/catalogs/fr")[0] == 200
     assert request(port, "GET", "/event/_translate")[0] == 302
     assert request(port, "GET", "/elsewhere/_translate/")[0] == 404
+    assert request(port, "GET", "//elsewhere.example/_translate")[0] == 404   # never a redirect to another site
     assert request(port, "GET", "/event/_translate/pages/fr/nothing")[0] == 404
     assert request(port, "GET", "/event/_translate/pages/vi/about")[0] == 404
     assert not (served[1] / "site" / "_translate").exists()

@@ -398,11 +398,13 @@ class ConfirmHandler(_Workbench):
         self.redirect(page_url(self.preview.base_path, name, lang), status=303)
 
 
-class SlashHandler(web.RequestHandler):
-    """BASE/_translate (no slash): to BASE/_translate/."""
+class SlashHandler(_Workbench):
+    """BASE/_translate (no slash): to BASE/_translate/ (only under the base path: //host/_translate must not
+    redirect to another site)."""
 
     def get(self, base: str) -> None:
-        self.redirect(f"/{base}{PREFIX}", permanent=False)
+        self.site(base)
+        self.redirect(self.preview.base_path + PREFIX, permanent=False)
 
 
 def handlers(preview: Preview) -> list[tuple[str, type, dict[str, Any]]]:
@@ -414,7 +416,7 @@ def handlers(preview: Preview) -> list[tuple[str, type, dict[str, Any]]]:
         (r"/(.*?)_translate/pages/([^/]+)/(.+)", PageHandler, options),
         (r"/(.*?)_translate/catalogs/([^/]+)", CatalogHandler, options),
         (r"/(.*?)_translate/confirm", ConfirmHandler, options),
-        (r"/(.*?)_translate", SlashHandler, {}),
+        (r"/(.*?)_translate", SlashHandler, options),
     ]
 
 
