@@ -49,6 +49,7 @@ from ..model import Site, load_site
 from ..render import SiteRenderer, known_site_paths
 from ..urls import Urls
 from ..writer import MARKER, MARKER_TEXT, hashed_names
+from . import workbench
 
 POLL_MS = 100
 
@@ -382,8 +383,9 @@ class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
         self.on_listening(f"http://{shown}:{port}{self.preview.base_path}")
 
     def get_web_handlers(self, script: object) -> list[tuple[str, type, dict[str, object]]]:
-        return [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
+        site = [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
                                             "preview": self.preview})]
+        return workbench.handlers(self.preview) + site   # the workbench's routes first: site's route takes all
 
     def _setup_logging(self) -> None:
         logging.getLogger("livereload").setLevel(logging.WARNING)

@@ -21,15 +21,15 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def confirm(site: Site, names: list[str]) -> list[str]:
-    """Record that the translations of these pages match their current source text, with the source's blocks
-    (for the next `--diff`); return what was confirmed."""
+def confirm(site: Site, names: list[str], languages: list[str] | None = None) -> list[str]:
+    """Record that the translations of these pages (in these languages; all when None) match their current
+    source text, with the source's blocks (for the next `--diff`); return what was confirmed."""
     config = site.config
     records = {name: dict(langs) for name, langs in site.records.items()}
     confirmed, sources = [], {}
     for name in names:
         source = _source_page(site, name)
-        for lang in config.languages[1:]:
+        for lang in config.languages[1:] if languages is None else languages:
             page = site.page(name, lang)
             if page is not None and not page.is_fallback:
                 records.setdefault(name, {})[lang] = source.fingerprint
