@@ -1,5 +1,8 @@
 """The preview's incremental rebuilds: each kind of edit gives exactly what a full build gives."""
 
+import contextlib
+import time
+
 import pytest
 
 from conftest import clean_build, edit, run_cli, snapshot
@@ -149,14 +152,43 @@ def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
 
 def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
     from conftest import write
-    from microsite.serve import ProjectWatcher
 
     write(tiny / "shared" / "print.css", "body { color: black }\n")
     (tiny / "static" / "print.css").symlink_to("../shared/print.css")
     preview = Preview(tiny, tmp_path / "served")
     assert not preview.rebuild(set()).errors
-    watcher = ProjectWatcher(preview, log=lambda line: None)
-    write(tiny / "shared" / "print.css", "body { color: navy }\n")   # the target changes, the link does not
-    watcher.examine()
+    reported = []
+    with watching(tiny, lambda paths: reported.append((paths, preview.rebuild(paths)))):
+        # The target changes, the link does not: inotify reports the target, the watcher names the link.
+        wait_until(reported, lambda: write(tiny / "shared" / "print.css", "body { color: navy }\n"))
+    assert tiny / "static" / "print.css" in reported[0][0]
     [published] = preview.out.glob("static/print.*.css")
     assert published.read_text() == "body { color: navy }\n"
+
+
+@contextlib.contextmanager
+def watching(project, action):
+    """The preview's watcher on a project's input folders, running `action(changed paths)` for each burst."""
+    from microsite.serve import EventWatcher
+    from microsite.stamp import INPUTS
+
+    watcher = EventWatcher(project, log=lambda line: None)
+    for part in INPUTS:
+        watcher.watch(str(project / part), action)
+    watcher.start(lambda: None)
+    try:
+        yield watcher
+    finally:
+        watcher.stop()
+
+
+def wait_until(reported, change, tries=20):
+    """Make a change until the watcher reports one (its thread sets up its watches while the test goes on)."""
+    for _ in range(tries):
+        change()
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline and not reported:
+            time.sleep(0.01)
+        if reported:
+            return
+    pytest.fail("the watcher reported no change")
