@@ -12,6 +12,7 @@ import errno
 import html
 import logging
 import os
+import queue
 import shutil
 import socket
 import sys
@@ -52,11 +53,14 @@ from .render import MarkdownCache, SiteRenderer, known_site_paths
 from .stamp import INPUTS, is_editor_junk
 from .urls import Urls
 
-# A burst of events (an editor's temp file + rename, several writes) ends when no event came for WATCH_STEP_MS; one
-# that goes on is cut after WATCH_MAX_MS. The quiet window is also the watcher's wake-up period while idle (watchfiles
-# looks at its event queue every step): 20 ms costs about 0.5 % of a core on a 2-core machine, 10 ms about 1 %.
+# watchfiles hands over the events it gathered once a step of WATCH_STEP_MS brought no new path. That step is also
+# its wake-up period while idle (it looks at its event queue every step): 20 ms costs about 0.5 % of a core on a
+# 2-core machine, 10 ms about 1 %. Writes to a path it has already listed are not "new", so a burst of saves to one
+# file (several writes, a temporary file renamed over it) comes in several lots: the rebuild waits until neither a
+# lot came nor a changed file's size or modification time moved for QUIET_MS, and at most BURST_MAX_MS.
 WATCH_STEP_MS = 20
-WATCH_MAX_MS = 500
+QUIET_MS = 12
+BURST_MAX_MS = 1000
 IDLE_CHECK_MS = 1000   # an idle watcher looks this often whether a missing input folder appeared, or it must stop
 
 
@@ -334,8 +338,8 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
 
     What of livereload this uses is its public interface: `Server(watcher=...)` takes a watcher object, calls its
     `watch(path, func)` for each `Server.watch`, and its `start(callback)` once, polling `examine()` only when
-    start returns False. `start` here returns True and starts a thread that waits on watchfiles and runs the
-    watched folder's `func(changed paths)` for each burst, in that thread: the server goes on answering the
+    start returns False. `start` here returns True and starts two threads: one waits on watchfiles, the other
+    gathers each burst and runs the watched folder's `func(changed paths)`, so the server goes on answering the
     browser during a long rebuild. `notify(path)` tells the open tabs, on the server's IOLoop
     (`IOLoop.add_callback`, tornado's thread-safe way in), through `LiveReloadHandler.reload_waiters(path)`, the
     class method behind livereload's own /forcereload endpoint; not through livereload's `poll_tasks`, which
@@ -356,7 +360,9 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
         self.actions: dict[Path, Callable[[set[Path]], None]] = {}
         self.loop: ioloop.IOLoop | None = None
         self.stopping = threading.Event()
-        self.thread: threading.Thread | None = None
+        self.threads: list[threading.Thread] = []
+        # Lots of (changed input paths, those among them made in the lot); None asks the rebuilding thread to stop.
+        self.lots: queue.Queue[tuple[set[Path], set[Path]] | None] = queue.Queue()
 
     def watch(self, path: str, func: Callable[[set[Path]], None] | None = None, delay: object = None,
               ignore: object = None) -> None:
@@ -368,8 +374,10 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
     def start(self, callback: Callable[[], None]) -> bool:
         """Start waiting for events; True tells livereload not to poll."""
         self.loop = ioloop.IOLoop.current()
-        self.thread = threading.Thread(target=self._wait, name="preview-watcher", daemon=True)
-        self.thread.start()
+        self.threads = [threading.Thread(target=self._wait, name="preview-watcher", daemon=True),
+                        threading.Thread(target=self._rebuild, name="preview-rebuilder", daemon=True)]
+        for thread in self.threads:
+            thread.start()
         return True
 
     def examine(self) -> tuple[str | None, float | None]:
@@ -382,13 +390,50 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
         self.loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
     def stop(self) -> None:
-        """Stop the waiting thread (within IDLE_CHECK_MS)."""
+        """Stop both threads (the watching one within IDLE_CHECK_MS, the other after its rebuild)."""
         self.stopping.set()
-        if self.thread is not None:
-            self.thread.join()
+        self.lots.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _rebuild(self) -> None:
+        """Take the lots of changes as they come: wait for the end of each burst, then run the actions."""
+        handled: dict[Path, tuple[int, int, int] | None] = {}
+        while (lot := self.lots.get()) is not None:
+            # watchfiles reports a write up to two steps late: a lot may name only files as the last rebuild
+            # found them, already settled and read.
+            fresh = {p for p in lot[0] if p not in handled or _stats({p})[p] != handled[p]}
+            if not fresh:
+                continue
+            changed, made = self._settle(fresh, lot[1])
+            # A file made and gone within the burst (an editor's temporary file) changed nothing.
+            changed = {p for p in changed if p not in made or os.path.lexists(p)}
+            handled.update(_stats(changed))
+            if changed:
+                self._run(changed)
+            if self.stopping.is_set():
+                return
+
+    def _settle(self, changed: set[Path], made: set[Path]) -> tuple[set[Path], set[Path]]:
+        """Gather a burst: until no lot came and no changed file moved for QUIET_MS (at most BURST_MAX_MS)."""
+        started = last = time.monotonic()
+        stats = _stats(changed)
+        while time.monotonic() - last < QUIET_MS / 1000 and time.monotonic() - started < BURST_MAX_MS / 1000:
+            try:
+                lot = self.lots.get(timeout=QUIET_MS / 4000)
+            except queue.Empty:
+                lot = (set(), set())
+            if lot is None:
+                self.lots.put(None)   # stop after this rebuild
+                break
+            changed, made = changed | lot[0], made | lot[1]
+            now = _stats(changed)
+            if lot[0] or now != stats:
+                stats, last = now, time.monotonic()
+        return changed, made
 
     def _wait(self) -> None:
-        """Wait for bursts of events and hand each to the IOLoop; start over when what must be watched changed."""
+        """Wait for events and queue them; start over when what must be watched changed."""
         while not self.stopping.is_set():
             folders = [f for f in self.actions if f.is_dir()]
             links = _links(folders)
@@ -405,25 +450,24 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
                 self.stopping.wait(IDLE_CHECK_MS / 1000)
 
     def _bursts(self, roots: list[str], folders: list[Path], links: dict[str, list[Path]]) -> None:
-        """Hand each burst of events below `roots` to the IOLoop, until what must be watched changes."""
-        for batch in watch(*roots, watch_filter=None, debounce=WATCH_MAX_MS, step=WATCH_STEP_MS,
+        """Queue each lot of events below `roots` for the rebuilding thread, until what must be watched changes."""
+        for batch in watch(*roots, watch_filter=None, debounce=BURST_MAX_MS, step=WATCH_STEP_MS,
                            rust_timeout=IDLE_CHECK_MS, yield_on_timeout=True, raise_interrupt=False):
             if self.stopping.is_set():
                 return
             appeared = {f for f in self.actions if f.is_dir() and f not in folders}
             changed = self._inputs(batch, links) | appeared
             if changed:
-                self._run(changed)
+                made = self._inputs({(c, raw) for c, raw in batch if c == Change.added}, links)
+                self.lots.put((changed, made))
             if appeared or _moved_links(batch, links) or not all(f.is_dir() for f in folders):
                 return   # an input folder made or removed, a link made or removed: watch what is there now
 
     def _inputs(self, batch: set[tuple[Change, str]], links: dict[str, list[Path]]) -> set[Path]:
-        """The input paths a burst of events changed: editor junk and files made and deleted within the burst
-        left out, a link's target reported as the link."""
-        made = {raw for change, raw in batch if change == Change.added}
+        """The input paths a lot of events changed, editor junk left out, a link's target reported as the link."""
         changed: set[Path] = set()
         for _, raw in batch:
-            if is_editor_junk(os.path.basename(raw)) or (raw in made and not os.path.lexists(raw)):
+            if is_editor_junk(os.path.basename(raw)):
                 continue
             for target, sources in links.items():
                 if raw == target or raw.startswith(target + os.sep):
@@ -439,6 +483,18 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
             folder == path or folder in path.parents for path in changed)}
         for func in funcs:
             func(changed)
+
+
+def _stats(paths: set[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """(inode, size, modification time) of each path, None for one that is gone."""
+    found: dict[Path, tuple[int, int, int] | None] = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+            found[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            found[path] = None
+    return found
 
 
 def _links(folders: list[Path]) -> dict[str, list[Path]]:

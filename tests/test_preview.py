@@ -192,3 +192,89 @@ def wait_until(reported, change, tries=20):
         if reported:
             return
     pytest.fail("the watcher reported no change")
+
+
+# `build.py serve` in its own process, each directory listing it makes (os.scandir, os.listdir: how a walk of
+# the inputs reads folders) printed as a line, so that a test can count walks instead of timing anything.
+COUNTING = """
+import sys
+def count(event, args):
+    if event in ("os.scandir", "os.listdir"):
+        sys.__stdout__.write("LISTED " + str(args[0]) + "\\n")
+        sys.__stdout__.flush()
+sys.addaudithook(count)
+from microsite.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@contextlib.contextmanager
+def counted_preview(project):
+    """`build.py serve` with its walks counted; yields (url, the lines it printed so far, a growing list)."""
+    import re
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import ROOT, free_port
+
+    process = subprocess.Popen([sys.executable, "-c", COUNTING, "--project", str(project), "serve", "--port",
+                                str(free_port())], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not any(line.startswith("Serving ") for line in lines):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.05)
+        url = re.search(r"(http://\S+)", next(line for line in lines if line.startswith("Serving "))).group(1)
+        yield url, lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def rebuilds(lines):
+    """The console lines of rebuilds after the first build."""
+    return [line for line in lines if " re-rendered in " in line or "build failed" in line][1:]
+
+
+def test_an_idle_preview_neither_walks_the_inputs_nor_rebuilds(event):
+    with counted_preview(event) as (_, lines):
+        time.sleep(1.5)   # the watcher sets up its watches (one walk, looking for links)
+        before = len(lines)
+        time.sleep(3)
+        idle = lines[before:]
+    assert [line for line in idle if line.startswith("LISTED ")] == []
+    assert rebuilds(lines) == []
+
+
+def test_a_burst_of_saves_gives_one_rebuild_with_the_final_text(event):
+    import os
+    import urllib.request
+
+    page = event / "content/pages/talks/hue.vi.md"
+    text = page.read_text(encoding="utf-8")
+    with counted_preview(event) as (url, lines):
+        time.sleep(1.5)
+        # An editor's save: several partial writes of the file over 150 ms, then a temporary file renamed over it.
+        for i in range(30):
+            with page.open("w", encoding="utf-8") as fp:
+                fp.write(text[: len(text) // 2])
+                fp.flush()
+                time.sleep(0.003)
+                fp.write(text[len(text) // 2:] + f"\nLần lưu số {i}.\n")
+            time.sleep(0.002)
+        temporary = page.with_name(".hue.vi.md.tmp")
+        temporary.write_text(text + "\nLần lưu cuối cùng.\n", encoding="utf-8")
+        os.replace(temporary, page)
+        deadline = time.monotonic() + 10
+        while "Lần lưu cuối cùng." not in (html := urllib.request.urlopen(url + "vi/bai-noi/hue/").read().decode()):
+            assert time.monotonic() < deadline, "the final text never showed"
+            time.sleep(0.05)
+        time.sleep(1)   # any later rebuild would have come by now
+    assert "Lần lưu số" not in html
+    assert len(rebuilds(lines)) == 1, rebuilds(lines)
+    assert "content/pages/talks/hue.vi.md: 2 pages re-rendered" in rebuilds(lines)[0]
