@@ -61,6 +61,7 @@ from .urls import Urls
 WATCH_STEP_MS = 20
 QUIET_MS = 12
 BURST_MAX_MS = 1000
+FETCH_WAIT_MS = 300    # how long rendering pauses for open tabs to ask for what they were told changed
 IDLE_CHECK_MS = 1000   # an idle watcher looks this often whether a missing input folder appeared, or it must stop
 
 
@@ -73,6 +74,7 @@ class Report:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)    # output paths written or removed, relative to the site
+    notified: bool = False   # the open tabs were told before the rebuild ended (their pages came first)
 
     def line(self) -> str:
         """One line: what changed, how many pages were re-rendered, how long it took."""
@@ -106,6 +108,12 @@ class Preview:
         self.renamed: dict[str, str] = {}
         self.written: list[str] = []
         self.compiled = CompiledTemplates()
+        self.report = Report([])
+        self.notify: Callable[[str], None] | None = None
+        # Pages the browser asked for (output path -> when): the pages open tabs show are among them. Written by
+        # the server's thread, read (copied) by the rebuilding one.
+        self.viewed: dict[str, float] = {}
+        self.fetched = threading.Event()   # set when a tab asked for a page or a former stylesheet name
         self.templates_changed = True
 
     @property
@@ -123,11 +131,14 @@ class Preview:
                                f"{self.root}", "give a base URL with a plain path, like https://user.github.io/repo/")
         return out
 
-    def rebuild(self, changed: set[Path]) -> Report:
-        """Bring the served site up to date with the inputs; on failure keep the error for the browser."""
+    def rebuild(self, changed: set[Path], notify: Callable[[str], None] | None = None) -> Report:
+        """Bring the served site up to date with the inputs; on failure keep the error for the browser.
+
+        With `notify`, the pages open tabs show are rendered first, and notify(path) is called as soon as they
+        are written when other pages remain to be rendered."""
         started = time.perf_counter()
         report = Report(sorted(relative(p, self.project) for p in changed))
-        self.written = report.written
+        self.written, self.report, self.notify = report.written, report, notify
         try:
             pages_only = self.renderer is not None and self.error is None and changed and all(
                 self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
@@ -172,8 +183,10 @@ class Preview:
         self.site, self.renderer = site, renderer
         self.out = self._folder_for(config.base_url)
         self._note_urls(site, renderer)
-        count = self._render(site, renderer, everything=True)
+        # Static files first: a tab told early (see _render) finds the files the new pages link; an older page
+        # asking for a replaced name gets the new file (current_name).
         self._sync_static(config, assets)
+        count = self._render(site, renderer, everything=True)
         _write_if_changed(self.out / MARKER, MARKER_TEXT)   # the same folder as a build makes
         return count
 
@@ -203,22 +216,43 @@ class Preview:
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
         wanted = page_keys(site, self.versions)
-        todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
+        viewed = dict(self.viewed)
+        todo = sorted((p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]),
+                      key=lambda p: -viewed.get(p.output_path, 0))   # pages tabs show first; sorted() is stable
         # The sitemap and feeds list every page by address, title, summary and date.
         listing = listing_key(site)
         site_wide, self.listing = everything or listing != self.listing, listing
+        # Tell the tabs once their pages are written, unless one shows a site-wide file (written last).
+        first = {p.output_path for p in todo if p.output_path in viewed}
+        if site_wide and any(path not in wanted for path in viewed):
+            first = set()
         errors = ErrorList()
         count = 0
         for rendered in render_site(site, renderer, errors, pages=todo, site_wide=site_wide):
             count += rendered.path in wanted
             if _write_if_changed(self.out / rendered.path, rendered.html):
                 self.written.append(rendered.path)
+            if first and rendered.path in first:
+                first.discard(rendered.path)
+                if not first and count < len(todo) + site_wide:
+                    self._notify_early()
         errors.raise_if_any()
         for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
             self.written.append(path)
         self.keys = wanted
         return count
+
+    def _notify_early(self) -> None:
+        """Tell the tabs that their pages are written, and let them load before rendering goes on (rendering
+        holds Python's lock: a request answered meanwhile would wait for it at every step)."""
+        pages = [p for p in self.written if p.endswith(".html")]
+        if self.notify is None or not pages:
+            return
+        self.fetched.clear()
+        self.notify(self.base_path + pages[0])
+        self.report.notified = True
+        self.fetched.wait(FETCH_WAIT_MS / 1000)
 
     def _sync_static(self, config: Config, assets: dict[str, str]) -> None:
         """Copy new fingerprinted static files and remove those no page refers to any more."""
@@ -272,6 +306,17 @@ class Preview:
                 shutil.copyfile(static / name, target)
         self._note_renamed({**self.assets, **{n: assets[n] for n in names if n in assets}})
         return self.base_path + former[0]
+
+    def asked_for(self, rel: str) -> str:
+        """Note that a tab asked for `rel` (relative to the site); return the output path to answer with."""
+        current = self.current_name(rel)
+        page = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        page = page if page.endswith(".html") or "." in page.rsplit("/", 1)[-1] else page + "/index.html"
+        if page.endswith(".html"):
+            self.viewed[page] = time.monotonic()
+        if page.endswith(".html") or current != rel:
+            self.fetched.set()
+        return current
 
     def current_name(self, rel: str) -> str:
         """The output path (relative to the site) to answer a request for `rel` with: a static file's current
@@ -553,8 +598,8 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
             return
         self.set_header("Cache-Control", "no-store")
         prefix = self.preview.base_path.lstrip("/")
-        if path.startswith(prefix):   # an open tab asking for a stylesheet by its name before an edit
-            path = prefix + self.preview.current_name(path[len(prefix):])
+        if path.startswith(prefix):
+            path = prefix + self.preview.asked_for(path[len(prefix):])
         try:
             await super().get(path, include_body)
         except web.HTTPError as exc:
@@ -660,11 +705,13 @@ def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: 
         failed_before = preview.error is not None
         restyled = preview.restyle(paths)
         if restyled is not None:   # livereload.js swaps the stylesheet in place (live_css=True)
+            preview.fetched.clear()
             watcher.notify(restyled)
-        report = preview.rebuild(paths)
+            preview.fetched.wait(FETCH_WAIT_MS / 1000)   # let the tabs load it before the pages are rendered
+        report = preview.rebuild(paths, notify=None if restyled else watcher.notify)
         log(time.strftime("%H:%M:%S ") + report.line() + (" (restyled in place)" if restyled else ""))
         path = preview.reload_path(report, failed_before)
-        if path is not None and (restyled is None or report.errors):
+        if path is not None and (report.errors or not (restyled or report.notified)):
             watcher.notify(path)
 
     for part in INPUTS:
