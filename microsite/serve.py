@@ -217,25 +217,25 @@ class Preview:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
         wanted = page_keys(site, self.versions)
         viewed = dict(self.viewed)
-        todo = sorted((p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]),
-                      key=lambda p: -viewed.get(p.output_path, 0))   # pages tabs show first; sorted() is stable
+        todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
         # The sitemap and feeds list every page by address, title, summary and date.
         listing = listing_key(site)
         site_wide, self.listing = everything or listing != self.listing, listing
-        # Tell the tabs once their pages are written, unless one shows a site-wide file (written last).
-        first = {p.output_path for p in todo if p.output_path in viewed}
+        # The pages tabs show first, then the tabs are told, then the rest; unless a tab shows a site-wide file
+        # (the home page, the 404 page: written last).
+        first = [p for p in todo if p.output_path in viewed]
         if site_wide and any(path not in wanted for path in viewed):
-            first = set()
+            first = []
+        rest = [p for p in todo if p.output_path not in viewed or not first]
         errors = ErrorList()
         count = 0
-        for rendered in render_site(site, renderer, errors, pages=todo, site_wide=site_wide):
-            count += rendered.path in wanted
-            if _write_if_changed(self.out / rendered.path, rendered.html):
-                self.written.append(rendered.path)
-            if first and rendered.path in first:
-                first.discard(rendered.path)
-                if not first and count < len(todo) + site_wide:
-                    self._notify_early()
+        for pages, last in ((first, False), (rest, True)):
+            for rendered in render_site(site, renderer, errors, pages=pages, site_wide=site_wide and last):
+                count += rendered.path in wanted
+                if _write_if_changed(self.out / rendered.path, rendered.html):
+                    self.written.append(rendered.path)
+            if not last and first and (rest or site_wide) and not errors.errors:
+                self._notify_early()
         errors.raise_if_any()
         for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
