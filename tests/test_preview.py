@@ -1,7 +1,9 @@
 """The preview's incremental rebuilds: each kind of edit gives exactly what a full build gives."""
 
 import contextlib
+import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -278,3 +280,80 @@ def test_a_burst_of_saves_gives_one_rebuild_with_the_final_text(event):
     assert "Lần lưu số" not in html
     assert len(rebuilds(lines)) == 1, rebuilds(lines)
     assert "content/pages/talks/hue.vi.md: 2 pages re-rendered" in rebuilds(lines)[0]
+
+
+def livereload_client(url, actions):
+    """Connect to the preview's livereload socket as livereload.js does (hello, then info), run `actions()` in a
+    thread, and return the messages the server sent meanwhile, each with the number of the action before it."""
+    import asyncio
+    import json
+    import threading
+    from urllib.parse import urlsplit
+
+    from tornado.websocket import websocket_connect
+
+    async def talk():
+        socket = await websocket_connect(f"ws://{urlsplit(url).netloc}/livereload")
+        socket.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        assert json.loads(await socket.read_message())["command"] == "hello"
+        socket.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+        await asyncio.sleep(0.3)   # the server counts the tab once it has its info
+        done = threading.Event()
+        step = [0]
+        threading.Thread(target=lambda: (actions(step), done.set()), daemon=True).start()
+        messages = []
+        while not done.is_set():
+            try:
+                message = await asyncio.wait_for(socket.read_message(), 0.1)
+            except asyncio.TimeoutError:
+                continue
+            messages.append((step[0], json.loads(message)))
+        socket.close()
+        return messages
+
+    return asyncio.run(talk())
+
+
+def test_the_tabs_are_told_with_livereloads_protocol(tiny):
+    """The preview speaks to open tabs only through livereload's reload message: a stylesheet path with live CSS
+    on (restyled in place), a page path for a page edit, nothing for an edit that changes no output. Fails loudly
+    when a livereload release changes the message or the handshake the preview relies on (pyproject pins the
+    versions it was checked against)."""
+    import livereload
+
+    template, page = tiny / "templates/page.html", tiny / "content/pages/notes.vi.md"
+    with counted_preview(tiny) as (url, lines):
+        time.sleep(1.5)
+
+        def actions(step):
+            for number, (path, old, new) in enumerate([
+                    (tiny / "static/style.css", "#222", "#333"),
+                    (template, '{% extends "base.html" %}', '{% extends "base.html" %}{# a comment #}'),
+                    (page, "Trang này", "Nay trang này")], start=1):
+                before = len(rebuilds(lines))
+                step[0] = number
+                edit(path, old, new)
+                deadline = time.monotonic() + 10
+                while len(rebuilds(lines)) == before and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+
+        messages = livereload_client(url, actions)
+        told = {step: message for step, message in messages}
+        # The name the stylesheet had before the edit (the one open tabs link) is answered with the edited file.
+        if 1 in told and told[1]["path"].startswith("/repo/static/"):
+            import urllib.request
+            with urllib.request.urlopen(url.removesuffix("/repo/") + told[1]["path"]) as answer:
+                assert answer.status == 200 and b"#333" in answer.read()
+    assert [m for _, m in messages if m.get("command") != "reload"] == [], messages
+    assert set(told) == {1, 3}, (messages, lines)   # the comment changed no page: no message
+    assert re.fullmatch(r"/repo/static/style\.[0-9a-f]{10}\.css", told[1]["path"]) and told[1]["liveCSS"] is True
+    assert told[3]["path"].startswith("/repo/vi/") and told[3]["path"].endswith(".html")
+    assert livereload.__version__.startswith("2.7."), (
+        f"the preview was checked against livereload 2.7, this is {livereload.__version__}: check EventWatcher's "
+        "use of it (serve.py) and this test, then widen the pin in pyproject.toml")
+    vendored = (Path(livereload.__file__).parent / "vendors/livereload.js").read_text(encoding="utf-8")
+    # livereload.js 2.2.1: a .css path with liveCSS restyles in place, re-requesting the linked stylesheet (or
+    # every one when none matches) with a cache-busting query; any other path reloads the page.
+    assert "Version = '2.2.1'" in vendored and "reattachStylesheetLink" in vendored, "re-check restyle()"
