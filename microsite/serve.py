@@ -34,7 +34,7 @@ from livereload.watcher import Watcher
 from tornado import ioloop, web
 from watchfiles import Change, watch
 
-from .builder import render_site, static_files
+from .builder import render_site, site_wide_files, static_files
 from .config import Config, load_config
 from .content import relative
 from .dependencies import (
@@ -221,27 +221,38 @@ class Preview:
         # The sitemap and feeds list every page by address, title, summary and date.
         listing = listing_key(site)
         site_wide, self.listing = everything or listing != self.listing, listing
-        # The pages tabs show first, then the tabs are told, then the rest; unless a tab shows a site-wide file
-        # (the home page, the 404 page: written last).
+        # The pages tabs show first (the home page and the 404 page among them), then the tabs are told, then
+        # the rest follows.
         first = [p for p in todo if p.output_path in viewed]
-        if site_wide and any(path not in wanted for path in viewed):
-            first = []
-        rest = [p for p in todo if p.output_path not in viewed or not first]
+        early = [(path, make) for path, make in site_wide_files(site, renderer) if path in viewed] if site_wide else []
         errors = ErrorList()
         count = 0
-        for pages, last in ((first, False), (rest, True)):
-            for rendered in render_site(site, renderer, errors, pages=pages, site_wide=site_wide and last):
-                count += rendered.path in wanted
-                if _write_if_changed(self.out / rendered.path, rendered.html):
-                    self.written.append(rendered.path)
-            if not last and first and (rest or site_wide) and not errors.errors:
-                self._notify_early()
+        for rendered in render_site(site, renderer, errors, pages=first, site_wide=False):
+            count += 1
+            self._write(rendered.path, rendered.html)
+        for path, make in early:
+            try:
+                self._write(path, make())
+            except ContentError as exc:
+                errors.add(exc)
+        rest = [p for p in todo if p.output_path not in viewed]
+        if (first or early) and (rest or site_wide) and not errors.errors:
+            self._notify_early()
+        for rendered in render_site(site, renderer, errors, pages=rest, site_wide=site_wide,
+                                    skip={path for path, _ in early}):
+            count += rendered.path in wanted
+            self._write(rendered.path, rendered.html)
         errors.raise_if_any()
         for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
             self.written.append(path)
         self.keys = wanted
         return count
+
+    def _write(self, rel: str, text: str) -> None:
+        """Write one output file of the site if its text changed, and note it."""
+        if _write_if_changed(self.out / rel, text):
+            self.written.append(rel)
 
     def _notify_early(self) -> None:
         """Tell the tabs that their pages are written, and let them load before rendering goes on (rendering
@@ -596,8 +607,11 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
             self.set_header("Cache-Control", "no-store")
             self.finish(error_page(self.preview.error))
             return
-        self.set_header("Cache-Control", "no-store")
         prefix = self.preview.base_path.lstrip("/")
+        # A static file's name carries its content's hash: a reloaded tab may keep it (a render-blocking request
+        # less), as it may from GitHub Pages. An in-place restyle asks with a query of its own, never cached.
+        hashed = path.startswith(prefix + "static/") and not _is_page_request(path)
+        self.set_header("Cache-Control", "max-age=31536000, immutable" if hashed else "no-store")
         if path.startswith(prefix):
             path = prefix + self.preview.asked_for(path[len(prefix):])
         try:
