@@ -93,10 +93,12 @@ def colour(i: int) -> str:
 
 
 def shows_text(i: int, marker: str) -> str:
+    """True once the page holds the marker."""
     return f"document.body && document.body.textContent.includes({marker!r})"
 
 
 def shows_colour(i: int, marker: str) -> str:
+    """True once the header has edit i's colour."""
     return ("document.querySelector('.site-header') && "
             f"getComputedStyle(document.querySelector('.site-header')).backgroundColor === '{colour(i)}'")
 
@@ -198,6 +200,7 @@ class Server:
         return (self.cpu_seconds() - before) / (time.monotonic() - started)
 
     def stop(self) -> None:
+        """Stop the server."""
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
@@ -206,11 +209,13 @@ class Server:
 
 
 def ours(project: Path) -> Server:
+    """`python build.py serve` on a project."""
     return Server([sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--port",
                    str(free_port())], ROOT, r"^Serving (http://\S+)", r" re-rendered in |build failed")
 
 
 def hugo_server(site: Path) -> Server:
+    """`hugo server` on a Hugo site."""
     return Server(["hugo", "server", "--port", str(free_port()), "--bind", "127.0.0.1"], site,
                   r"Web Server is available at (http://\S+)", r"^Total in |^Syncing ")
 
@@ -231,9 +236,11 @@ class Times:
                 f"{self.reloads} of {len(self.seconds) + self.missed}{missed}"]
 
     def median(self) -> float:
+        """The median time."""
         return statistics.median(self.seconds)
 
     def p90(self) -> float:
+        """The 90th percentile."""
         return statistics.quantiles(self.seconds, n=10, method="inclusive")[-1] if len(self.seconds) > 1 \
             else self.seconds[0]
 
@@ -313,6 +320,7 @@ def wait_until(tab, condition: str, timeout: float) -> float:
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -716,6 +716,7 @@ def quiet_logs() -> None:
 def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: Callable[[str], None]) -> None:
     """Watch every input folder of the project; each burst of changes rebuilds and tells the open tabs."""
     def changed(paths: set[Path]) -> None:
+        """Rebuild after a burst of changes; tell the tabs (a stylesheet first, in place) what to show."""
         failed_before = preview.error is not None
         restyled = preview.restyle(paths)
         if restyled is not None:   # livereload.js swaps the stylesheet in place (live_css=True)
