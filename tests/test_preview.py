@@ -312,7 +312,14 @@ def livereload_client(url, actions):
         socket.close()
         return messages
 
-    return asyncio.run(talk())
+    # A thread of its own: a test before this one may have left an event loop running in this thread
+    # (Playwright's sync API does).
+    result = []
+    client = threading.Thread(target=lambda: result.append(asyncio.run(talk())))
+    client.start()
+    client.join()
+    assert result, "the livereload client failed (see the exception above)"
+    return result[0]
 
 
 def test_the_tabs_are_told_with_livereloads_protocol(tiny):
