@@ -1,5 +1,10 @@
 """The preview's incremental rebuilds: each kind of edit gives exactly what a full build gives."""
 
+import contextlib
+import re
+import time
+from pathlib import Path
+
 import pytest
 
 from conftest import clean_build, edit, run_cli, snapshot
@@ -151,14 +156,213 @@ def test_data_files_are_checked_again_when_the_languages_change(tiny, tmp_path):
 
 def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
     from conftest import write
-    from microsite.commands.preview import ProjectWatcher
 
     write(tiny / "shared" / "print.css", "body { color: black }\n")
     (tiny / "static" / "print.css").symlink_to("../shared/print.css")
     preview = Preview(tiny, tmp_path / "served")
     assert not preview.rebuild(set()).errors
-    watcher = ProjectWatcher(preview, log=lambda line: None)
-    write(tiny / "shared" / "print.css", "body { color: navy }\n")   # the target changes, the link does not
-    watcher.examine()
+    reported = []
+    with watching(tiny, lambda paths: reported.append((paths, preview.rebuild(paths)))):
+        # The target changes, the link does not: inotify reports the target, the watcher names the link.
+        wait_until(reported, lambda: write(tiny / "shared" / "print.css", "body { color: navy }\n"))
+    assert tiny / "static" / "print.css" in reported[0][0]
     [published] = preview.out.glob("static/print.*.css")
     assert published.read_text() == "body { color: navy }\n"
+
+
+@contextlib.contextmanager
+def watching(project, action):
+    """The preview's watcher on a project's input folders, running `action(changed paths)` for each burst."""
+    from microsite.commands.preview import EventWatcher
+    from microsite.inputs import INPUTS
+
+    watcher = EventWatcher(project, log=lambda line: None)
+    for part in INPUTS:
+        watcher.watch(str(project / part), action)
+    watcher.start(lambda: None)
+    try:
+        yield watcher
+    finally:
+        watcher.stop()
+
+
+def wait_until(reported, change, tries=20):
+    """Make a change until the watcher reports one (its thread sets up its watches while the test goes on)."""
+    for _ in range(tries):
+        change()
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline and not reported:
+            time.sleep(0.01)
+        if reported:
+            return
+    pytest.fail("the watcher reported no change")
+
+
+# `build.py serve` in its own process, each directory listing it makes (os.scandir, os.listdir: how a walk of
+# the inputs reads folders) printed as a line, so that a test can count walks instead of timing anything.
+COUNTING = """
+import sys
+def count(event, args):
+    if event in ("os.scandir", "os.listdir"):
+        sys.__stdout__.write("LISTED " + str(args[0]) + "\\n")
+        sys.__stdout__.flush()
+sys.addaudithook(count)
+from microsite.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@contextlib.contextmanager
+def counted_preview(project):
+    """`build.py serve` with its walks counted; yields (url, the lines it printed so far, a growing list)."""
+    import re
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import ROOT, free_port
+
+    process = subprocess.Popen([sys.executable, "-c", COUNTING, "--project", str(project), "serve", "--port",
+                                str(free_port())], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not any(line.startswith("Serving ") for line in lines):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.05)
+        url = re.search(r"(http://\S+)", next(line for line in lines if line.startswith("Serving "))).group(1)
+        yield url, lines
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def rebuilds(lines):
+    """The console lines of rebuilds after the first build."""
+    return [line for line in lines if " re-rendered in " in line or "build failed" in line][1:]
+
+
+def test_an_idle_preview_neither_walks_the_inputs_nor_rebuilds(event):
+    with counted_preview(event) as (_, lines):
+        time.sleep(1.5)   # the watcher sets up its watches (one walk, looking for links)
+        before = len(lines)
+        time.sleep(3)
+        idle = lines[before:]
+    assert [line for line in idle if line.startswith("LISTED ")] == []
+    assert rebuilds(lines) == []
+
+
+def test_a_burst_of_saves_gives_one_rebuild_with_the_final_text(event):
+    import os
+    import urllib.request
+
+    page = event / "content/pages/talks/hue.vi.md"
+    text = page.read_text(encoding="utf-8")
+    with counted_preview(event) as (url, lines):
+        time.sleep(1.5)
+        # An editor's save: several partial writes of the file over 150 ms, then a temporary file renamed over it.
+        for i in range(30):
+            with page.open("w", encoding="utf-8") as fp:
+                fp.write(text[: len(text) // 2])
+                fp.flush()
+                time.sleep(0.003)
+                fp.write(text[len(text) // 2:] + f"\nLần lưu số {i}.\n")
+            time.sleep(0.002)
+        temporary = page.with_name(".hue.vi.md.tmp")
+        temporary.write_text(text + "\nLần lưu cuối cùng.\n", encoding="utf-8")
+        os.replace(temporary, page)
+        deadline = time.monotonic() + 10
+        while "Lần lưu cuối cùng." not in (html := urllib.request.urlopen(url + "vi/bai-noi/hue/").read().decode()):
+            assert time.monotonic() < deadline, "the final text never showed"
+            time.sleep(0.05)
+        time.sleep(1)   # any later rebuild would have come by now
+    assert "Lần lưu số" not in html
+    assert len(rebuilds(lines)) == 1, rebuilds(lines)
+    assert "content/pages/talks/hue.vi.md: 2 pages re-rendered" in rebuilds(lines)[0]
+
+
+def livereload_client(url, actions):
+    """Connect to the preview's livereload socket as livereload.js does (hello, then info), run `actions()` in a
+    thread, and return the messages the server sent meanwhile, each with the number of the action before it."""
+    import asyncio
+    import json
+    import threading
+    from urllib.parse import urlsplit
+
+    from tornado.websocket import websocket_connect
+
+    async def talk():
+        socket = await websocket_connect(f"ws://{urlsplit(url).netloc}/livereload")
+        socket.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        assert json.loads(await socket.read_message())["command"] == "hello"
+        socket.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+        await asyncio.sleep(0.3)   # the server counts the tab once it has its info
+        done = threading.Event()
+        step = [0]
+        threading.Thread(target=lambda: (actions(step), done.set()), daemon=True).start()
+        messages = []
+        while not done.is_set():
+            try:
+                message = await asyncio.wait_for(socket.read_message(), 0.1)
+            except asyncio.TimeoutError:
+                continue
+            messages.append((step[0], json.loads(message)))
+        socket.close()
+        return messages
+
+    # A thread of its own: a test before this one may have left an event loop running in this thread
+    # (Playwright's sync API does).
+    result = []
+    client = threading.Thread(target=lambda: result.append(asyncio.run(talk())))
+    client.start()
+    client.join()
+    assert result, "the livereload client failed (see the exception above)"
+    return result[0]
+
+
+def test_the_tabs_are_told_with_livereloads_protocol(tiny):
+    """The preview speaks to open tabs only through livereload's reload message: a stylesheet path with live CSS
+    on (restyled in place), a page path for a page edit, nothing for an edit that changes no output. Fails loudly
+    when a livereload release changes the message or the handshake the preview relies on (pyproject pins the
+    versions it was checked against)."""
+    import livereload
+
+    template, page = tiny / "templates/page.html", tiny / "content/pages/notes.vi.md"
+    with counted_preview(tiny) as (url, lines):
+        time.sleep(1.5)
+
+        def actions(step):
+            for number, (path, old, new) in enumerate([
+                    (tiny / "static/style.css", "#222", "#333"),
+                    (template, '{% extends "base.html" %}', '{% extends "base.html" %}{# a comment #}'),
+                    (page, "Trang này", "Nay trang này")], start=1):
+                before = len(rebuilds(lines))
+                step[0] = number
+                edit(path, old, new)
+                deadline = time.monotonic() + 10
+                while len(rebuilds(lines)) == before and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+
+        messages = livereload_client(url, actions)
+        told = {step: message for step, message in messages}
+        # The name the stylesheet had before the edit (the one open tabs link) is answered with the edited file.
+        if 1 in told and told[1]["path"].startswith("/repo/static/"):
+            import urllib.request
+            with urllib.request.urlopen(url.removesuffix("/repo/") + told[1]["path"]) as answer:
+                assert answer.status == 200 and b"#333" in answer.read()
+    assert [m for _, m in messages if m.get("command") != "reload"] == [], messages
+    assert set(told) == {1, 3}, (messages, lines)   # the comment changed no page: no message
+    assert re.fullmatch(r"/repo/static/style\.[0-9a-f]{10}\.css", told[1]["path"]) and told[1]["liveCSS"] is True
+    assert told[3]["path"].startswith("/repo/vi/") and told[3]["path"].endswith(".html")
+    assert livereload.__version__.startswith("2.7."), (
+        f"the preview was checked against livereload 2.7, this is {livereload.__version__}: check EventWatcher's "
+        "use of it (serve.py) and this test, then widen the pin in pyproject.toml")
+    vendored = (Path(livereload.__file__).parent / "vendors/livereload.js").read_text(encoding="utf-8")
+    # livereload.js 2.2.1: a .css path with liveCSS restyles in place, re-requesting the linked stylesheet (or
+    # every one when none matches) with a cache-busting query; any other path reloads the page.
+    assert "Version = '2.2.1'" in vendored and "reattachStylesheetLink" in vendored, "re-check restyle()"

@@ -126,3 +126,28 @@ def test_the_built_site_has_no_livereload_script(event):
     assert run_cli(event).code == 0
     for page in (event / "site").rglob("*.html"):
         assert "livereload" not in page.read_text(encoding="utf-8")
+
+
+def test_a_stylesheet_edit_restyles_the_open_page_in_place(server, tab):
+    """livereload swaps the stylesheet: no reload (the page's JavaScript state and scroll position stay), and the
+    former hashed name the tab links is answered with the new stylesheet, never a 404."""
+    url, project, _ = server
+    answers, navigations = [], []
+    tab.on("response", lambda response: answers.append((response.status, response.url)))
+    tab.on("framenavigated", lambda frame: navigations.append(frame.url))
+    tab.set_viewport_size({"width": 400, "height": 300})
+    tab.goto(url + "vi/")
+    wait_for_livereload(tab)
+    tab.evaluate("window.__marker = 1; window.scrollTo(0, 200)")
+    scrolled = tab.evaluate("window.scrollY")
+    assert scrolled > 0
+    navigations.clear()
+    header = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    for colour in ("rgb(1, 2, 3)", "rgb(4, 5, 6)"):   # twice: the tab links a name two edits old the second time
+        edit(project / "static/style.css", "--brand: ", f"--brand: {colour}; --was: ")
+        tab.wait_for_function(f"{header} === '{colour}'", timeout=TIMEOUT_MS)
+        assert tab.evaluate("window.__marker") == 1
+    assert tab.evaluate("window.scrollY") == scrolled
+    assert navigations == []
+    assert [a for a in answers if a[0] >= 400] == []
+    assert any("/static/style." in u and "livereload=" in u for _, u in answers), answers

@@ -1,7 +1,9 @@
 """The preview server: the same build code as `build.py`, kept warm so one edit re-renders only what it affects.
 
-A watcher polls the project's inputs; each change runs `Preview.rebuild`, and livereload tells the open tabs to
-reload. A failed rebuild is shown in the browser instead of the site, and the next good save brings the site back.
+The kernel tells a watcher (watchfiles: inotify on Linux) which inputs changed; after a burst of saves goes quiet,
+`Preview.rebuild` brings the served folder up to date and livereload tells the open tabs: a stylesheet edit restyles
+them in place, an edit that changed no output leaves them alone, anything else reloads them. A failed rebuild is
+shown in the browser instead of the site, and the next good save brings the site back.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import errno
 import html
 import logging
 import os
+import queue
 import shutil
 import socket
 import sys
@@ -24,9 +27,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
 from tornado import ioloop, web
+from watchfiles import Change, watch
 
 from ..builder import render_site, static_files
 from ..config import Config, load_config
@@ -44,14 +50,24 @@ from ..incremental.engine import (
     template_versions,
     url_version,
 )
-from ..inputs import INPUTS, file_stats, input_files
+from ..inputs import INPUTS, is_editor_junk
 from ..model import Site, load_site
+from ..outputs import site_files
 from ..render import SiteRenderer, known_site_paths
 from ..urls import Urls
 from ..writer import MARKER, MARKER_TEXT, hashed_names
 from . import workbench
 
-POLL_MS = 100
+# watchfiles hands over the events it gathered once a step of WATCH_STEP_MS brought no new path. That step is also
+# its wake-up period while idle (it looks at its event queue every step): 20 ms costs about 0.5 % of a core on a
+# 2-core machine, 10 ms about 1 %. Writes to a path it has already listed are not "new", so a burst of saves to one
+# file (several writes, a temporary file renamed over it) comes in several lots: the rebuild waits until neither a
+# lot came nor a changed file's size or modification time moved for QUIET_MS, and at most BURST_MAX_MS.
+WATCH_STEP_MS = 20
+QUIET_MS = 12
+BURST_MAX_MS = 1000
+FETCH_WAIT_MS = 300    # how long rendering pauses for open tabs to ask for what they were told changed
+IDLE_CHECK_MS = 1000   # an idle watcher looks this often whether a missing input folder appeared, or it must stop
 
 
 @dataclass
@@ -62,6 +78,8 @@ class Report:
     rendered: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)    # output paths written or removed, relative to the site
+    notified: bool = False   # the open tabs were told before the rebuild ended (their pages came first)
 
     def line(self) -> str:
         """One line: what changed, how many pages were re-rendered, how long it took."""
@@ -89,6 +107,19 @@ class Preview:
         self.error: list[str] | None = None
         self.versions = Versions()
         self.out: Path = root
+        self.assets: dict[str, str] = {}     # static file -> its hashed name, as the served pages link it
+        # A hashed name replaced by an edit -> its static file. An open tab still links the old name: asked for it
+        # again (livereload restyling in place), the preview answers with the file's current version, never a 404.
+        self.renamed: dict[str, str] = {}
+        self.written: list[str] = []
+        self.compiled = CompiledTemplates()
+        self.report = Report([])
+        self.notify: Callable[[str], None] | None = None
+        # Pages the browser asked for (output path -> when): the pages open tabs show are among them. Written by
+        # the server's thread, read (copied) by the rebuilding one.
+        self.viewed: dict[str, float] = {}
+        self.fetched = threading.Event()   # set when a tab asked for a page or a former stylesheet name
+        self.templates_changed = True
 
     @property
     def base_path(self) -> str:
@@ -105,10 +136,14 @@ class Preview:
                                f"{self.root}", "give a base URL with a plain path, like https://user.github.io/repo/")
         return out
 
-    def rebuild(self, changed: set[Path]) -> Report:
-        """Bring the served site up to date with the inputs; on failure keep the error for the browser."""
+    def rebuild(self, changed: set[Path], notify: Callable[[str], None] | None = None) -> Report:
+        """Bring the served site up to date with the inputs; on failure keep the error for the browser.
+
+        With `notify`, the pages open tabs show are rendered first, and notify(path) is called as soon as they
+        are written when other pages remain to be rendered."""
         started = time.perf_counter()
         report = Report(sorted(relative(p, self.project) for p in changed))
+        self.written, self.report, self.notify = report.written, report, notify
         try:
             pages_only = self.renderer is not None and self.error is None and changed and all(
                 self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
@@ -139,14 +174,24 @@ class Preview:
         site = load_site(config, self.sources)
         assets = hashed_names(config.static_dir)
         renderer = SiteRenderer(site, Urls(config.base_url, assets), self.markdown)
+        for env in renderer.envs.values():   # a data, catalog or stylesheet edit need not compile every template
+            env.bytecode_cache = self.compiled
         self.versions.site = site_version(config, assets)
         self.versions.catalogs = catalog_versions(config)
-        self.versions.templates = template_versions(renderer.envs[config.default_language])
+        # Parsing every template for its references costs most of a data or stylesheet edit's rebuild: only
+        # when a template (or the settings) changed, and again until that has succeeded once.
+        self.templates_changed |= not self.versions.templates or settings in changed or any(
+            config.templates_dir in p.parents for p in changed)
+        if self.templates_changed:
+            self.versions.templates = template_versions(renderer.envs[config.default_language])
+            self.templates_changed = False
         self.site, self.renderer = site, renderer
         self.out = self._folder_for(config.base_url)
         self._note_urls(site, renderer)
-        count = self._render(site, renderer, everything=True)
+        # Static files first: a tab told early (see _render) finds the files the new pages link; an older page
+        # asking for a replaced name gets the new file (current_name).
         self._sync_static(config, assets)
+        count = self._render(site, renderer, everything=True)
         _write_if_changed(self.out / MARKER, MARKER_TEXT)   # the same folder as a build makes
         return count
 
@@ -175,20 +220,54 @@ class Preview:
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
         wanted = page_keys(site, self.versions)
+        viewed = dict(self.viewed)
         todo = [p for p in site.pages if self.keys.get(p.output_path) != wanted[p.output_path]]
         # The sitemap and feeds list every page by address, title, summary and date.
         listing = listing_key(site)
         site_wide, self.listing = everything or listing != self.listing, listing
+        # The pages tabs show first (the home page and the 404 page among them), then the tabs are told, then
+        # the rest follows.
+        first = [p for p in todo if p.output_path in viewed]
+        early = [(f.path, f.make) for f in site_files(site) if f.path in viewed] if site_wide else []
         errors = ErrorList()
         count = 0
-        for rendered in render_site(renderer, errors, pages=todo, site_wide=site_wide):
+        for rendered in render_site(renderer, errors, pages=first, site_wide=False):
+            count += 1
+            self._write(rendered.path, rendered.content)
+        for path, make in early:
+            try:
+                self._write(path, make(renderer))
+            except ContentError as exc:
+                errors.add(exc)
+        rest = [p for p in todo if p.output_path not in viewed]
+        if (first or early) and (rest or site_wide) and not errors.errors:
+            self._notify_early()
+        for rendered in render_site(renderer, errors, pages=rest, site_wide=site_wide,
+                                    skip={path for path, _ in early}):
             count += rendered.path in wanted
-            _write_if_changed(self.out / rendered.path, rendered.content)
+            self._write(rendered.path, rendered.content)
         errors.raise_if_any()
         for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
+            self.written.append(path)
         self.keys = wanted
         return count
+
+    def _write(self, rel: str, content: str | bytes) -> None:
+        """Write one output file of the site if its content changed, and note it."""
+        if _write_if_changed(self.out / rel, content):
+            self.written.append(rel)
+
+    def _notify_early(self) -> None:
+        """Tell the tabs that their pages are written, and let them load before rendering goes on (rendering
+        holds Python's lock: a request answered meanwhile would wait for it at every step)."""
+        pages = [p for p in self.written if p.endswith(".html")]
+        if self.notify is None or not pages:
+            return
+        self.fetched.clear()
+        self.notify(self.base_path + pages[0])
+        self.report.notified = True
+        self.fetched.wait(FETCH_WAIT_MS / 1000)
 
     def _sync_static(self, config: Config, assets: dict[str, str]) -> None:
         """Copy new static files (under their hashed names) and remove those no page refers to any more."""
@@ -199,11 +278,97 @@ class Preview:
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, target)
+                self.written.append(rel)
         static_out = self.out / "static"
         if static_out.is_dir():
             for path in static_out.rglob("*"):
                 if path.is_file() and path.relative_to(self.out).as_posix() not in wanted:
                     path.unlink()
+                    self.written.append(path.relative_to(self.out).as_posix())
+        self._note_renamed(assets)
+
+    def _note_renamed(self, assets: dict[str, str]) -> None:
+        """Remember the former hashed names of static files whose content changed; serve the new ones from now."""
+        for name, hashed in self.assets.items():
+            if name in assets and assets[name] != hashed:
+                self.renamed[f"static/{hashed}"] = name
+        self.assets = assets
+
+    def restyle(self, changed: set[Path]) -> str | None:
+        """Publish edited stylesheets before the pages that link them are rendered again; the former hashed name
+        of one of them (the name open tabs link), or None when `changed` is not only stylesheets of a good site.
+
+        The pages must be rendered again (each links the stylesheet by its new hashed name): thousands of them
+        take seconds, while an open tab needs only the stylesheet, answered under its former name."""
+        if self.error is not None or self.site is None or not changed:
+            return None
+        static = self.site.config.static_dir
+        if not all(p.suffix == ".css" and static in p.parents and p.is_file() for p in changed):
+            return None
+        try:
+            assets = hashed_names(static)
+        except (BuildError, OSError):
+            return None   # the rebuild reports it
+        names = {p.relative_to(static).as_posix() for p in changed}
+        former = [f"static/{self.assets[n]}" for n in sorted(names)
+                  if n in self.assets and n in assets and assets[n] != self.assets[n]]
+        if not former:
+            return None
+        for name in names:
+            target = self.out / "static" / assets[name]
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(static / name, target)
+        self._note_renamed({**self.assets, **{n: assets[n] for n in names if n in assets}})
+        return self.base_path + former[0]
+
+    def asked_for(self, rel: str) -> str:
+        """Note that a tab asked for `rel` (relative to the site); return the output path to answer with."""
+        current = self.current_name(rel)
+        page = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        page = page if page.endswith(".html") or "." in page.rsplit("/", 1)[-1] else page + "/index.html"
+        if page.endswith(".html"):
+            self.viewed[page] = time.monotonic()
+        if page.endswith(".html") or current != rel:
+            self.fetched.set()
+        return current
+
+    def current_name(self, rel: str) -> str:
+        """The output path (relative to the site) to answer a request for `rel` with: a static file's current
+        hashed name when `rel` is one of its former names, else `rel` itself."""
+        name = self.renamed.get(rel)
+        return f"static/{self.assets[name]}" if name is not None and name in self.assets else rel
+
+    def reload_path(self, report: Report, failed_before: bool) -> str | None:
+        """What to tell the open tabs after a rebuild, as the path of livereload's reload message; None: nothing.
+
+        The page path makes livereload.js (2.2.1, vendored by livereload 2.7) reload every open tab: its protocol
+        names one path, and the client compares only a .css or image path with what the page links, never a page
+        path with the page it shows. So what can be told apart is an edit that changed no output at all (a
+        template comment, a file saved unchanged): no message; and a stylesheet edit (see `restyle`)."""
+        if report.errors or failed_before:
+            return self.base_path + "index.html"   # the error page appears, or gives way to the site
+        if not report.written:
+            return None
+        pages = [p for p in report.written if p.endswith(".html")]
+        return self.base_path + (pages[0] if pages else report.written[0])
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in memory between rebuilds, each under its source's checksum (Jinja compiles
+    a template again when its source changed); never written to disk, where code from elsewhere could be loaded."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Give the bucket the code kept for its template, if any (Jinja checks it against the source)."""
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a template's newly compiled code."""
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _remove_with_empty_parents(path: Path, top: Path) -> None:
@@ -215,63 +380,209 @@ def _remove_with_empty_parents(path: Path, top: Path) -> None:
         parent.rmdir()
 
 
-def _write_if_changed(path: Path, content: str | bytes) -> None:
-    """Replace a file whole (never half-written for a browser that reads it), only if its content changed."""
+def _write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Replace a file whole (never half-written for a browser that reads it), only if its content changed; True
+    if it did."""
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
-        return
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+    return True
 
 
-class ProjectWatcher:
-    """Polls every input of the site; livereload asks it what changed and reloads the tabs."""
+class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
+    """livereload's watcher, told by the kernel which inputs changed instead of looking at every file.
 
-    def __init__(self, preview: Preview, log: Callable[[str], None] = print) -> None:
-        self.preview = preview
+    What of livereload this uses is its public interface: `Server(watcher=...)` takes a watcher object, calls its
+    `watch(path, func)` for each `Server.watch`, and its `start(callback)` once, polling `examine()` only when
+    start returns False. `start` here returns True and starts two threads: one waits on watchfiles, the other
+    gathers each burst and runs the watched folder's `func(changed paths)`, so the server goes on answering the
+    browser during a long rebuild. `notify(path)` tells the open tabs, on the server's IOLoop
+    (`IOLoop.add_callback`, tornado's thread-safe way in), through `LiveReloadHandler.reload_waiters(path)`, the
+    class method behind livereload's own /forcereload endpoint; not through livereload's `poll_tasks`, which
+    drops a reload within 3 s of the previous one unless its class constant is patched. Nothing private is read
+    or set here: livereload itself touches its `Watcher` base's attributes (`_tasks`, `_changes`, `filepath`),
+    which exist because this is a subclass.
+
+    Events come from watchfiles (its Rust `notify` core: inotify on Linux, FSEvents on macOS). Where the file
+    system gives no events (some network and container mounts), `notify` falls back to polling by itself when it
+    cannot set up its event watcher, and WATCHFILES_FORCE_POLLING=1 forces polling (every 300 ms; set
+    WATCHFILES_POLL_DELAY_MS to change it) for mounts that accept watches but never report changes.
+    """
+
+    def __init__(self, project: Path, log: Callable[[str], None] = print) -> None:
+        super().__init__()
+        self.project = Path(project)
         self.log = log
-        self._tasks = [INPUTS]      # livereload watches the working directory when this is empty
-        self._changes: list[tuple[str | None, float | None]] = []  # livereload queues its start-up reload here
-        self.filepath: str | None = None
-        self.snapshot = self.scan()
+        self.actions: dict[Path, Callable[[set[Path]], None]] = {}
+        self.loop: ioloop.IOLoop | None = None
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+        # Lots of (changed input paths, those among them made in the lot); None asks the rebuilding thread to stop.
+        self.lots: queue.Queue[tuple[set[Path], set[Path]] | None] = queue.Queue()
 
-    def scan(self) -> dict[Path, tuple[int, int]]:
-        """(size, modification time) of every watched file."""
-        found: dict[Path, tuple[int, int]] = {}
-        for part in INPUTS:
-            top = self.preview.project / part
-            try:   # links inside the project count as the files they lead to, as in a build
-                files = input_files(top, self.preview.project)
-            except BuildError:   # a bad link: the rebuild reports it in the browser; watch the rest meanwhile
-                files = file_stats(top, skip_junk=True)
-            found.update((top / rel, stats) for rel, stats in files.items())
-        return found
-
-    def watch(self, *args: object, **kwargs: object) -> None:
-        """livereload's API; what is watched is fixed: everything the site is built from."""
+    def watch(self, path: str, func: Callable[[set[Path]], None] | None = None, delay: object = None,
+              ignore: object = None) -> None:
+        """Watch a folder (it may not exist yet); `func(changed paths)` rebuilds and calls `notify`."""
+        super().watch(path, func, delay, ignore)
+        if func is not None:
+            self.actions[Path(path)] = func
 
     def start(self, callback: Callable[[], None]) -> bool:
-        """Poll often: livereload's own watcher waits 800 ms between looks."""
-        ioloop.PeriodicCallback(callback, POLL_MS).start()
+        """Start waiting for events; True tells livereload not to poll."""
+        self.loop = ioloop.IOLoop.current()
+        self.threads = [threading.Thread(target=self._wait, name="preview-watcher", daemon=True),
+                        threading.Thread(target=self._rebuild, name="preview-rebuilder", daemon=True)]
+        for thread in self.threads:
+            thread.start()
         return True
 
     def examine(self) -> tuple[str | None, float | None]:
-        """Rebuild if anything changed; return (a changed path, no delay) so that livereload reloads the tabs."""
-        if self._changes:
-            return self._changes.pop()
-        current = self.scan()
-        changed = {p for p in current.keys() | self.snapshot.keys() if current.get(p) != self.snapshot.get(p)}
-        if not changed:
-            return None, None
-        self.snapshot = current
-        report = self.preview.rebuild(changed)
-        self.log(time.strftime("%H:%M:%S ") + report.line())
-        self.filepath = relative(sorted(changed)[0], self.preview.project)
-        return self.filepath, None
+        """livereload's polling entry: nothing to report, changes arrive as events."""
+        return None, None
+
+    def notify(self, path: str) -> None:
+        """Send livereload's reload message for `path` to every open tab (from any thread)."""
+        assert self.loop is not None   # start() has run: the server is up
+        self.loop.add_callback(LiveReloadHandler.reload_waiters, path)
+
+    def stop(self) -> None:
+        """Stop both threads (the watching one within IDLE_CHECK_MS, the other after its rebuild)."""
+        self.stopping.set()
+        self.lots.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _rebuild(self) -> None:
+        """Take the lots of changes as they come: wait for the end of each burst, then run the actions."""
+        handled: dict[Path, tuple[int, int, int] | None] = {}
+        while (lot := self.lots.get()) is not None:
+            # watchfiles reports a write up to two steps late: a lot may name only files as the last rebuild
+            # found them, already settled and read.
+            fresh = {p for p in lot[0] if p not in handled or _stats({p})[p] != handled[p]}
+            if not fresh:
+                continue
+            changed, made = self._settle(fresh, lot[1])
+            # A file made and gone within the burst (an editor's temporary file) changed nothing.
+            changed = {p for p in changed if p not in made or os.path.lexists(p)}
+            handled.update(_stats(changed))
+            if changed:
+                self._run(changed)
+            if self.stopping.is_set():
+                return
+
+    def _settle(self, changed: set[Path], made: set[Path]) -> tuple[set[Path], set[Path]]:
+        """Gather a burst: until no lot came and no changed file moved for QUIET_MS (at most BURST_MAX_MS)."""
+        started = last = time.monotonic()
+        stats = _stats(changed)
+        while time.monotonic() - last < QUIET_MS / 1000 and time.monotonic() - started < BURST_MAX_MS / 1000:
+            try:
+                lot = self.lots.get(timeout=QUIET_MS / 4000)
+            except queue.Empty:
+                lot = (set(), set())
+            if lot is None:
+                self.lots.put(None)   # stop after this rebuild
+                break
+            changed, made = changed | lot[0], made | lot[1]
+            now = _stats(changed)
+            if lot[0] or now != stats:
+                stats, last = now, time.monotonic()
+        return changed, made
+
+    def _wait(self) -> None:
+        """Wait for events and queue them; start over when what must be watched changed."""
+        while not self.stopping.is_set():
+            folders = [f for f in self.actions if f.is_dir()]
+            links = _links(folders)
+            roots = sorted({str(f) for f in folders} | set(links))
+            if not roots:
+                self.stopping.wait(IDLE_CHECK_MS / 1000)
+                continue
+            # No stop_event: watchfiles would call it every step (about 0.3 % of a core more while idle); the
+            # thread looks at `stopping` when the watch yields, at the latest every IDLE_CHECK_MS.
+            try:
+                self._bursts(roots, folders, links)
+            except OSError as exc:   # a watched folder vanished while the watch was being set up: look again
+                self.log(f"watching {exc.filename or 'the inputs'} failed ({exc.strerror or exc}); trying again")
+                self.stopping.wait(IDLE_CHECK_MS / 1000)
+
+    def _bursts(self, roots: list[str], folders: list[Path], links: dict[str, list[Path]]) -> None:
+        """Queue each lot of events below `roots` for the rebuilding thread, until what must be watched changes."""
+        for batch in watch(*roots, watch_filter=None, debounce=BURST_MAX_MS, step=WATCH_STEP_MS,
+                           rust_timeout=IDLE_CHECK_MS, yield_on_timeout=True, raise_interrupt=False):
+            if self.stopping.is_set():
+                return
+            appeared = {f for f in self.actions if f.is_dir() and f not in folders}
+            changed = self._inputs(batch, links) | appeared
+            if changed:
+                made = self._inputs({(c, raw) for c, raw in batch if c == Change.added}, links)
+                self.lots.put((changed, made))
+            if appeared or _moved_links(batch, links) or not all(f.is_dir() for f in folders):
+                return   # an input folder made or removed, a link made or removed: watch what is there now
+
+    def _inputs(self, batch: set[tuple[Change, str]], links: dict[str, list[Path]]) -> set[Path]:
+        """The input paths a lot of events changed, editor junk left out, a link's target reported as the link."""
+        changed: set[Path] = set()
+        for _, raw in batch:
+            if is_editor_junk(os.path.basename(raw)):
+                continue
+            for target, sources in links.items():
+                if raw == target or raw.startswith(target + os.sep):
+                    changed.update(link / os.path.relpath(raw, target) if raw != target else link for link in sources)
+            path = Path(raw)
+            if any(folder == path or folder in path.parents for folder in self.actions):
+                changed.add(path)
+        return changed
+
+    def _run(self, changed: set[Path]) -> None:
+        """Run, once, the action of each watched folder a burst of changes touched."""
+        funcs = {func for folder, func in self.actions.items() if any(
+            folder == path or folder in path.parents for path in changed)}
+        for func in funcs:
+            func(changed)
 
 
+def _stats(paths: set[Path]) -> dict[Path, tuple[int, int, int] | None]:
+    """(inode, size, modification time) of each path, None for one that is gone."""
+    found: dict[Path, tuple[int, int, int] | None] = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+            found[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            found[path] = None
+    return found
+
+
+def _links(folders: list[Path]) -> dict[str, list[Path]]:
+    """{real path of a link's target: the links below `folders` that lead to it}; a change to a file a link leads
+    to is reported under the target's name (inotify watches folders, not the links in them)."""
+    found: dict[str, list[Path]] = {}
+    seen: set[str] = set()
+    todo = [str(f) for f in folders]
+    while todo:
+        top = todo.pop()
+        if os.path.realpath(top) in seen:
+            continue   # a loop of links: the build reports it
+        seen.add(os.path.realpath(top))
+        for folder, dirs, files in os.walk(top):
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                if os.path.islink(path) and os.path.exists(path):
+                    found.setdefault(os.path.realpath(path), []).append(Path(path))
+                    if os.path.isdir(path):
+                        todo.append(path)
+    return found
+
+
+def _moved_links(batch: set[tuple[Change, str]], links: dict[str, list[Path]]) -> bool:
+    """True when a burst made a link, or removed one the watcher follows."""
+    known = {str(link) for sources in links.values() for link in sources}
+    return any((change == Change.added and os.path.islink(raw)) or (change == Change.deleted and raw in known)
+               for change, raw in batch)
 
 
 class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload ships no types
@@ -300,7 +611,13 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
             self.set_header("Cache-Control", "no-store")
             self.finish(error_page(self.preview.error))
             return
-        self.set_header("Cache-Control", "no-store")
+        prefix = self.preview.base_path.lstrip("/")
+        # A static file's name carries its content's hash: a reloaded tab may keep it (a render-blocking request
+        # less), as it may from GitHub Pages. An in-place restyle asks with a query of its own, never cached.
+        hashed = path.startswith(prefix + "static/") and not _is_page_request(path)
+        self.set_header("Cache-Control", "max-age=31536000, immutable" if hashed else "no-store")
+        if path.startswith(prefix):
+            path = prefix + self.preview.asked_for(path[len(prefix):])
         try:
             await super().get(path, include_body)
         except web.HTTPError as exc:
@@ -362,7 +679,7 @@ pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
 class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
     """livereload's server with our handler, our watcher and quiet logs."""
 
-    def __init__(self, preview: Preview, watcher: ProjectWatcher,
+    def __init__(self, preview: Preview, watcher: EventWatcher,
                  on_listening: Callable[[str], None] = lambda url: None) -> None:
         super().__init__(watcher=watcher)
         self.preview = preview
@@ -387,9 +704,38 @@ class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
                                             "preview": self.preview})]
         return workbench.handlers(self.preview) + site   # the workbench's routes first: site's route takes all
 
-    def _setup_logging(self) -> None:
-        logging.getLogger("livereload").setLevel(logging.WARNING)
-        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    """A logging filter: livereload's INFO lines (every connection and reload) would drown the rebuild lines."""
+    return record.levelno >= logging.WARNING
+
+
+def quiet_logs() -> None:
+    """Keep livereload's and tornado's routine lines off the console, through the standard loggers by name.
+
+    A filter rather than a level: livereload's Server.serve sets its logger's level to INFO when it starts."""
+    logging.getLogger("livereload").addFilter(_warnings_only)
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)   # a 404 is the site's answer, not news
+
+
+def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: Callable[[str], None]) -> None:
+    """Watch every input folder of the project; each burst of changes rebuilds and tells the open tabs."""
+    def changed(paths: set[Path]) -> None:
+        """Rebuild after a burst of changes; tell the tabs (a stylesheet first, in place) what to show."""
+        failed_before = preview.error is not None
+        restyled = preview.restyle(paths)
+        if restyled is not None:   # livereload.js swaps the stylesheet in place (live_css=True)
+            preview.fetched.clear()
+            watcher.notify(restyled)
+            preview.fetched.wait(FETCH_WAIT_MS / 1000)   # let the tabs load it before the pages are rendered
+        report = preview.rebuild(paths, notify=None if restyled else watcher.notify)
+        log(time.strftime("%H:%M:%S ") + report.line() + (" (restyled in place)" if restyled else ""))
+        path = preview.reload_path(report, failed_before)
+        if path is not None and (report.errors or not (restyled or report.notified)):
+            watcher.notify(path)
+
+    for part in INPUTS:
+        server.watch(str(preview.project / part), changed)
 
 
 def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
@@ -400,11 +746,13 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: st
         preview = Preview(project, root, base_url)
         first = preview.rebuild(set())
         print(first.line(), flush=True)
-        # livereload drops a reload that comes within 3 s of the previous one: editors save more often than that.
-        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = PreviewServer(preview, ProjectWatcher(preview, log=lambda line: print(line, flush=True)),
-                               on_listening=lambda url: _announce(url, open_browser))
-        server.serve(port=port, host=host, root=str(root), live_css=False, restart_delay=0)
+        log: Callable[[str], None] = lambda line: print(line, flush=True)   # noqa: E731
+        watcher = EventWatcher(preview.project, log=log)
+        server = PreviewServer(preview, watcher, on_listening=lambda url: _announce(url, open_browser))
+        watch_project(preview, server, watcher, log)
+        quiet_logs()
+        server.serve(port=port, host=host, root=str(root), live_css=True, restart_delay=0)
+        watcher.stop()
         return 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
