@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import page_name, write_corpus  # noqa: E402
-from microsite.commands.preview import Preview  # noqa: E402
 from run import hugo as hugo_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
