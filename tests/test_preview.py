@@ -115,7 +115,10 @@ def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(previe
     page = error_page(preview.error)
     assert "content/event.yaml:" in page and "</head>" in page
     edit(data, "date: 2024-09-31", "date: 2024-10-04")
-    assert not preview.rebuild({data}).errors and preview.error is None
+    fixed = preview.rebuild({data})
+    assert not fixed.errors and preview.error is None
+    assert fixed.line().endswith("; the error is fixed and the site is back")   # the console says so
+    assert "site is back" not in preview.rebuild({data}).line()                # once
     assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
@@ -366,3 +369,15 @@ def test_the_tabs_are_told_with_livereloads_protocol(tiny):
     # livereload.js 2.2.1: a .css path with liveCSS restyles in place, re-requesting the linked stylesheet (or
     # every one when none matches) with a cache-busting query; any other path reloads the page.
     assert "Version = '2.2.1'" in vendored and "reattachStylesheetLink" in vendored, "re-check restyle()"
+
+
+@pytest.mark.parametrize(("languages", "headings"), [
+    (("vi", "fr"), ["vi", "fr"]),
+    (("fr", "en"), ["fr", "en"]),
+    (("de", "vi"), ["vi", "en"]),   # German is not known: English stands for it
+    ((), ["en"]),                    # no settings could be read
+])
+def test_the_error_page_speaks_the_sites_languages(languages, headings):
+    page = error_page(["content/a.md:1:1: broken"], languages)
+    assert re.findall(r'<h1 lang="([a-z]+)">', page) == headings
+    assert "content/a.md:1:1: broken" in page and f'<html lang="{headings[0]}">' in page

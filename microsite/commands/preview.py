@@ -80,6 +80,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)    # output paths written or removed, relative to the site
     notified: bool = False   # the open tabs were told before the rebuild ended (their pages came first)
+    recovered: bool = False  # the rebuild before this one failed: the site is back
 
     def line(self) -> str:
         """One line: what changed, how many pages were re-rendered, how long it took."""
@@ -88,7 +89,9 @@ class Report:
         if self.errors:
             return f"{what}: build failed ({len(self.errors)} error{'s' * (len(self.errors) != 1)}), " \
                    f"shown in the browser\n" + "\n".join(f"  error: {e}" for e in self.errors)
-        return f"{what}: {self.rendered} page{'s' * (self.rendered != 1)} re-rendered in {self.seconds * 1000:.0f} ms"
+        back = "; the error is fixed and the site is back" if self.recovered else ""
+        return (f"{what}: {self.rendered} page{'s' * (self.rendered != 1)} re-rendered in "
+                f"{self.seconds * 1000:.0f} ms{back}")
 
 
 class Preview:
@@ -122,6 +125,16 @@ class Preview:
         self.templates_changed = True
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """The site's languages, for the error page: the last good build's, else site.yaml's when it reads."""
+        if self.site is not None:
+            return self.site.config.languages
+        try:
+            return load_config(self.project, self.base_url).languages
+        except (BuildError, ContentError, ValueError, OSError):
+            return ()
+
+    @property
     def base_path(self) -> str:
         """The URL path the site is served under, e.g. /microsite/ (/ until a configuration has loaded)."""
         return "/" + self.out.relative_to(self.root).as_posix().strip(".") .strip("/") + "/" if self.out != self.root \
@@ -148,7 +161,7 @@ class Preview:
             pages_only = self.renderer is not None and self.error is None and changed and all(
                 self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
             report.rendered = self._pages(changed) if pages_only else self._full(changed)
-            self.error = None
+            report.recovered, self.error = self.error is not None, None
         except BuildError as exc:
             self.error = report.errors = [str(e) for e in exc.errors]
         except (ContentError, ValueError) as exc:
@@ -609,7 +622,7 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(error_page(self.preview.error))
+            self.finish(error_page(self.preview.error, self.preview.languages))
             return
         prefix = self.preview.base_path.lstrip("/")
         # A static file's name carries its content's hash: a reloaded tab may keep it (a render-blocking request
@@ -642,15 +655,33 @@ def _is_page_request(path: str) -> bool:
     return not last or last.endswith(".html") or "." not in last
 
 
-def error_page(errors: list[str]) -> str:
-    """The page shown instead of the site while the build fails: both languages, every error, no assets."""
+# The error page's words in the languages it knows; a site in any other language gets them in English.
+ERROR_WORDS = {
+    "en": ("Build failed", "The build failed", "Fix the error below and save the file: the page reloads by itself."),
+    "vi": ("Lỗi khi dựng trang", "Không dựng được trang",
+           "Hãy sửa lỗi dưới đây và lưu tệp; trang sẽ tự tải lại."),
+    "fr": ("Erreur de construction", "La construction du site a échoué",
+           "Corrigez l’erreur ci-dessous et enregistrez le fichier\u202f: la page se rechargera d’elle-même."),
+}
+
+
+def error_page(errors: list[str], languages: tuple[str, ...] = ()) -> str:
+    """The page shown instead of the site while the build fails: every error, in the site's languages (those
+    ERROR_WORDS knows, and English when one is unknown or none is known yet), no assets."""
+    bases = list(dict.fromkeys(code.split("-")[0] for code in languages))
+    shown = [lang for lang in bases if lang in ERROR_WORDS]
+    if len(shown) < len(bases) or not shown:
+        shown = list(dict.fromkeys([*shown, "en"]))
+    title = " · ".join(html.escape(ERROR_WORDS[lang][0]) for lang in shown)
+    intro = "\n".join(f'<h1 lang="{lang}">{html.escape(ERROR_WORDS[lang][1])}</h1>\n'
+                      f'<p lang="{lang}">{html.escape(ERROR_WORDS[lang][2])}</p>' for lang in shown)
     items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in errors)
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{shown[0]}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Build failed · Lỗi khi dựng trang · Erreur de construction</title>
+<title>{title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 0; padding: 2rem; background: #fff4f2; color: #2b0b07; }}
 h1 {{ font-size: 1.4rem; margin: 0 0 .25rem; }}
@@ -663,10 +694,7 @@ pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
 </head>
 <body>
 <main>
-<h1 lang="vi">Không dựng được trang</h1>
-<p lang="vi">Hãy sửa lỗi dưới đây và lưu tệp; trang sẽ tự tải lại.</p>
-<h1 lang="fr">La construction du site a échoué</h1>
-<p lang="fr">Corrigez l’erreur ci-dessous et enregistrez le fichier&#8239;: la page se rechargera d’elle-même.</p>
+{intro}
 <ul class="build-errors">
 {items}
 </ul>
