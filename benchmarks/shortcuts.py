@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import markdown  # noqa: E402
 from markdown.extensions.toc import TocExtension  # noqa: E402
 
-import markdown  # noqa: E402
 from corpus import body  # noqa: E402
 from microsite.markup import (  # noqa: E402
     _FastTocExtension,

@@ -89,6 +89,12 @@ def _filter_srcset(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+def _link_from(page: str, target: str) -> str:
+    """A link to page `target` that works from page `page`: relative to its file, or from content/pages/ (/)."""
+    relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return f"{relative}.md" if relative == target else f"{relative}.md or /{target}.md"
+
+
 @dataclass
 class LinkContext:
     """What resolving the links of one page needs: the page, the site's pages, and the URL builder."""
@@ -140,7 +146,8 @@ class LinkContext:
         if target is None:
             names = sorted({p.name for p in self.site.pages})
             close = difflib.get_close_matches(name, names, n=1)
-            hint = f"did you mean {close[0]}.md?" if close else "check the page's file name under content/pages/"
+            hint = f"did you mean {_link_from(self.page.name, close[0])}?" if close \
+                else "check the page's file name under content/pages/"
             self._broken(path, f"link to {path!r}: there is no page {name!r}", hint)
         return target
 

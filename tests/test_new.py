@@ -61,3 +61,12 @@ def test_page_links_work_from_the_pages_folder_and_relative_to_the_file(event):
     html = (event / "site/vi/talks/lyon/index.html").read_text(encoding="utf-8")
     program = re.search(r'href="([^"]+)">Chương trình<', html).group(1)
     assert program.endswith("/vi/chuong-trinh/") and f'href="{program}">lại<' in html
+
+
+def test_a_broken_page_link_hint_proposes_a_link_that_works_from_the_file(event):
+    run_cli(event, "new", "talks/lyon")
+    page(event, "talks/lyon", "vi").write_text("---\ntitle: Lyon\n---\n[Chương trình](program.md)\n",
+                                               encoding="utf-8")
+    result = run_cli(event)
+    assert result.code == 1
+    assert "there is no page 'talks/program' — did you mean ../program.md or /program.md?" in result.err
