@@ -51,7 +51,7 @@ TARGETS = {
                    "tests/test_mutants.py", "tests/test_mutants_markup.py"]),
     "output.py": (["microsite.output.*"],
                   ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"]),
-    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants.py"]),
+    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"]),
 }
 RESULTS = ROOT / "mutants" / "results-by-module.json"
 

@@ -1,0 +1,68 @@
+"""Tests that kill deploy.py's surviving mutants (README, "Mutation testing"), on real repositories with a real
+bare remote like tests/test_deploy_safety.py; each was seen to fail with its mutant applied."""
+
+import subprocess
+
+from conftest import run_cli, write
+from test_deploy_safety import git, identity, one_line, project, tip  # noqa: F401  (fixtures)
+
+
+def test_a_push_that_cannot_reach_the_remote_says_so_and_takes_the_commit_back(project, tmp_path):
+    """The remote answers ls-remote but its push address is wrong: git's own last line is shown, the local branch
+    the deploy made is removed again, and the next deploy (push address fixed) starts from nothing."""
+    tiny, remote = project
+    git(tiny, "remote", "set-url", "--push", "origin", str(tmp_path / "nowhere.git"))
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line == ("error: origin: could not push to gh-pages (and the repository exists.); nothing was "
+                    "published — check that you may push to gh-pages on origin")
+    assert tip(tiny, "refs/heads/gh-pages") is None and tip(remote, "refs/heads/gh-pages") is None
+    git(tiny, "remote", "set-url", "--push", "origin", str(remote))
+    assert run_cli(tiny, "deploy").code == 0
+    assert len(git(remote, "log", "--format=%s", "gh-pages").splitlines()) == 1
+
+
+def test_a_later_push_that_cannot_reach_the_remote_puts_the_branch_back(project, tmp_path):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    published = tip(remote, "refs/heads/gh-pages")
+    git(tiny, "remote", "set-url", "--push", "origin", str(tmp_path / "nowhere.git"))
+    assert "could not push to gh-pages" in one_line(run_cli(tiny, "deploy", "--message", "lost"))
+    assert tip(tiny, "refs/heads/gh-pages") == published == tip(remote, "refs/heads/gh-pages")
+
+
+def test_two_local_commits_the_remote_lacks_are_counted(project):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    tree = git(tiny, "rev-parse", "gh-pages^{tree}")
+    for message in ("a local fix", "another"):
+        local = git(tiny, "commit-tree", tree, "-p", "gh-pages", "-m", message)
+        git(tiny, "update-ref", "refs/heads/gh-pages", local)
+    line = one_line(run_cli(tiny, "deploy"))
+    assert line == ("error: branch gh-pages: your local gh-pages has 2 commits that origin lacks — push them "
+                    "(git push origin gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); "
+                    "deploy never drops commits")
+
+
+def test_a_deploy_from_a_clone_without_the_branch_builds_on_the_remote(project):
+    """No local gh-pages (a fresh clone): the remote's is fetched, and the new commit sits on top of it."""
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    first = tip(remote, "refs/heads/gh-pages")
+    git(tiny, "branch", "-D", "gh-pages")
+    git(tiny, "update-ref", "-d", "refs/remotes/origin/gh-pages")
+    result = run_cli(tiny, "deploy", "--message", "second")
+    assert result.code == 0, result.err
+    assert git(remote, "rev-parse", "gh-pages^") == first
+    assert tip(tiny, "refs/heads/gh-pages") == tip(remote, "refs/heads/gh-pages")
+
+
+def test_an_editors_lock_file_deep_in_the_inputs_does_not_make_the_tree_dirty(project):
+    """Emacs leaves .#NAME beside a file it edits: ignored by git and never read, so not "uncommitted"."""
+    tiny, remote = project
+    write(tiny / ".gitignore", ".#*\n")
+    git(tiny, "add", ".gitignore")
+    git(tiny, "commit", "--quiet", "-m", "ignore lock files")
+    write(tiny / "content/pages/talks/.#da-nang.vi.md", "editor@host.1234\n")
+    result = run_cli(tiny, "deploy")
+    assert result.code == 0, result.err
+    assert "uncommitted" not in git(remote, "log", "-1", "--format=%B", "gh-pages")
