@@ -1,7 +1,6 @@
 """Tests that kill deploy.py's surviving mutants (README, "Mutation testing"), on real repositories with a real
 bare remote like tests/test_deploy_safety.py; each was seen to fail with its mutant applied."""
 
-import subprocess
 
 from conftest import run_cli, write
 from test_deploy_safety import git, identity, one_line, project, tip  # noqa: F401  (fixtures)
@@ -66,3 +65,13 @@ def test_an_editors_lock_file_deep_in_the_inputs_does_not_make_the_tree_dirty(pr
     result = run_cli(tiny, "deploy")
     assert result.code == 0, result.err
     assert "uncommitted" not in git(remote, "log", "-1", "--format=%B", "gh-pages")
+
+
+def test_one_local_commit_the_remote_lacks_is_named_in_the_singular(project):
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    local = git(tiny, "commit-tree", git(tiny, "rev-parse", "gh-pages^{tree}"), "-p", "gh-pages", "-m", "a fix")
+    git(tiny, "update-ref", "refs/heads/gh-pages", local)
+    assert one_line(run_cli(tiny, "deploy")) == (
+        "error: branch gh-pages: your local gh-pages has 1 commit that origin lacks — push it (git push origin "
+        "gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); deploy never drops commits")
