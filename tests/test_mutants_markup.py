@@ -303,16 +303,17 @@ def _built(tiny, body: str, page: str = "notes.vi.md") -> str:
 
 def test_a_page_file_named_from_the_root_or_with_dots_in_its_name_is_found(tiny):
     """/talks/da-nang.md names the page from content/pages/; a page named lich.2026 is linked as lich.2026.md
-    (in the page's language) or lich.2026.fr.md (in French)."""
+    (in the page's language) or lich.2026.fr.md (in French); Xuan.md names the page Xuan."""
     import re
 
     from conftest import write
 
     for lang in ("vi", "fr"):
         write(tiny / f"content/pages/lich.2026.{lang}.md", "---\ntitle: Lịch\n---\nx\n")
-    html = _built(tiny, "[a](/talks/da-nang.md) [b](lich.2026.md) [c](lich.2026.fr.md)\n")
-    assert re.findall(r'<a href="([^"]*)">[a-c]</a>', html) == [
-        "/repo/vi/tham-luan/da-nang/", "/repo/vi/lich-2026/", "/repo/fr/lich-2026/"]
+    write(tiny / "content/pages/Xuan.vi.md", "---\ntitle: Xuân\n---\nx\n")
+    html = _built(tiny, "[a](/talks/da-nang.md) [b](lich.2026.md) [c](lich.2026.fr.md) [d](Xuan.md)\n")
+    assert re.findall(r'<a href="([^"]*)">[a-d]</a>', html) == [
+        "/repo/vi/tham-luan/da-nang/", "/repo/vi/lich-2026/", "/repo/fr/lich-2026/", "/repo/vi/xuan/"]
 
 
 def test_a_link_to_a_page_named_like_a_language_names_that_page(tiny):
