@@ -155,6 +155,24 @@ EQUIVALENT = {
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
     "microsite.output.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
+    # deploy.py (run in part: see the README)
+    "microsite.deploy.x__unread__mutmut_5":
+        "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
+    "microsite.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_17": "check=None instead of False: both leave the exit code to be read",
+    "microsite.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__push__mutmut_13":
+        "no -- before the remote: a remote that starts with - is refused before (_check_names)",
+    "microsite.deploy.x__restore__mutmut_1":
+        "`or`: the branch's new commit is None only if someone deleted the branch between the commit and the push",
+    "microsite.deploy.x__restore__mutmut_14": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__restore__mutmut_17":
+        "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
+    "microsite.deploy.x__restore__mutmut_18": "check=True: as _17",
+    "microsite.deploy.x__push_reason__mutmut_3": "no remote: line gives None instead of '': both falsy, the reason alone",
+    "microsite.deploy.x__push_reason__mutmut_13": "no ! line gives None instead of '': `or` falls to git's last line either way",
+    "microsite.deploy.x__push_reason__mutmut_34":
+        "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")

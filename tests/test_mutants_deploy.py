@@ -75,3 +75,13 @@ def test_one_local_commit_the_remote_lacks_is_named_in_the_singular(project):
     assert one_line(run_cli(tiny, "deploy")) == (
         "error: branch gh-pages: your local gh-pages has 1 commit that origin lacks — push it (git push origin "
         "gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); deploy never drops commits")
+
+
+def test_an_ignored_file_is_junk_only_by_its_real_name(project):
+    """notes.tmpX is not a .tmp file: ignored by git but published, so it makes the tree dirty."""
+    tiny, remote = project
+    write(tiny / ".gitignore", "*.tmpX\n")
+    git(tiny, "add", ".gitignore")
+    git(tiny, "commit", "--quiet", "-m", "ignore")
+    write(tiny / "static/notes.tmpX", "published, never committed\n")
+    assert one_line(run_cli(tiny, "deploy")).startswith("error: static/notes.tmpX: differs from the last commit")
