@@ -159,7 +159,8 @@ EQUIVALENT = {
     "microsite.deploy.x__unread__mutmut_5":
         "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
     "microsite.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
-    "microsite.deploy.x__bring_local_branch_up__mutmut_17": "check=None instead of False: both leave the exit code to be read",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_17":
+        "check=None instead of False: both leave the exit code to be read",
     "microsite.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
     "microsite.deploy.x__push__mutmut_13":
         "no -- before the remote: a remote that starts with - is refused before (_check_names)",
@@ -170,7 +171,8 @@ EQUIVALENT = {
         "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
     "microsite.deploy.x__restore__mutmut_18": "check=True: as _17",
     "microsite.deploy.x__push_reason__mutmut_3": "no remote: line gives None instead of '': both falsy, the reason alone",
-    "microsite.deploy.x__push_reason__mutmut_13": "no ! line gives None instead of '': `or` falls to git's last line either way",
+    "microsite.deploy.x__push_reason__mutmut_13":
+        "no ! line gives None instead of '': `or` falls to git's last line either way",
     "microsite.deploy.x__push_reason__mutmut_34":
         "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }

@@ -166,6 +166,8 @@ SHORTCUT_BODIES = {
     "toc marker late": "## Phần một\n\n## Phần hai\n\nxem [TOC]",
     "an id set by hand": "## Một {: #hai }\n\n## Hai\n\n## Hai",
     "table": "| a | *b* |\n|---|---|\n| `c` | [d](index.md) |",
+    "images": "![a](index.md) ![b](https://img.example/b.png)\n\n## Ảnh",
+    "headings of entities only": "# AT&amp;T\n\n# A &lt; B\n\n## C\\_D",
 }
 
 
@@ -253,6 +255,7 @@ def test_each_paragraph_ends_the_scans_of_its_brackets():
     half = "[" + "x" * 300_000
     assert _refused(half + "\n \t\n" + "y" * 250_000) is None
     assert _refused(half + "\n" + "y" * 250_000).startswith("content/pages/notes.vi.md:5:1: too many brackets")
+    assert _refused("Đầu.\n\n[" + "x" * 300_000 + "]") is None   # a later paragraph's pair is counted once
 
 
 def test_of_equally_long_scans_the_first_is_named():
@@ -277,6 +280,7 @@ def test_only_brackets_that_markdown_scans_are_counted():
     assert _refused("(" + rest + "]") is None
     assert _refused("[a](b" + rest[:400_000] + ")" + rest[:200_000]) is None
     assert _refused("[a](" + rest).startswith("content/pages/notes.vi.md:5:4: ")
+    assert _refused("[a](\\*" + rest).startswith("content/pages/notes.vi.md:5:4: ")   # an escape closes nothing
     assert _refused("[a] (" + rest) is None
     assert _refused("\\\\[" + rest).startswith("content/pages/notes.vi.md:5:3: ")   # \\ escapes itself
 
