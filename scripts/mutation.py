@@ -171,8 +171,8 @@ EQUIVALENT = {
         "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
     "microsite.deploy.x__restore__mutmut_18": "check=True: as _17",
     "microsite.deploy.x__push_reason__mutmut_3": "no remote: line gives None instead of '': both falsy, the reason alone",
-    "microsite.deploy.x__push_reason__mutmut_13":
-        "no ! line gives None instead of '': `or` falls to git's last line either way",
+    "microsite.deploy.x__last_line__mutmut_4":
+        "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
     "microsite.deploy.x__push_reason__mutmut_34":
         "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }
