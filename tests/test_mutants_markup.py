@@ -249,6 +249,12 @@ def test_brackets_are_refused_only_past_the_limit_and_from_where_they_start():
         "that is only text")
 
 
+def test_brackets_after_a_blank_first_line_are_located_on_their_own_line():
+    from microsite.markup import MAX_LINK_SCAN
+
+    assert _refused("\n[" + "x" * MAX_LINK_SCAN).startswith("content/pages/notes.vi.md:6:1: too many brackets")
+
+
 def test_each_paragraph_ends_the_scans_of_its_brackets():
     """Two paragraphs of 300 000 characters, each with one [: each scan stops at its blank line (even one of
     spaces), so the page passes; without the blank line it is one scan too long."""
