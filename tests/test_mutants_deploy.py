@@ -2,8 +2,12 @@
 bare remote like tests/test_deploy_safety.py; each was seen to fail with its mutant applied."""
 
 
+import test_deploy_safety
 from conftest import run_cli, write
-from test_deploy_safety import git, identity, one_line, project, tip  # noqa: F401  (fixtures)
+from test_deploy_safety import git, one_line, tip
+
+# The fixtures of test_deploy_safety.py: a git identity of the test's own, the tiny site with a bare remote.
+identity, project = test_deploy_safety.identity, test_deploy_safety.project
 
 
 def test_a_push_that_cannot_reach_the_remote_says_so_and_takes_the_commit_back(project, tmp_path):
@@ -30,7 +34,7 @@ def test_a_later_push_that_cannot_reach_the_remote_puts_the_branch_back(project,
 
 
 def test_two_local_commits_the_remote_lacks_are_counted(project):
-    tiny, remote = project
+    tiny, _ = project
     assert run_cli(tiny, "deploy").code == 0
     tree = git(tiny, "rev-parse", "gh-pages^{tree}")
     for message in ("a local fix", "another"):
@@ -68,7 +72,7 @@ def test_an_editors_lock_file_deep_in_the_inputs_does_not_make_the_tree_dirty(pr
 
 
 def test_one_local_commit_the_remote_lacks_is_named_in_the_singular(project):
-    tiny, remote = project
+    tiny, _ = project
     assert run_cli(tiny, "deploy").code == 0
     local = git(tiny, "commit-tree", git(tiny, "rev-parse", "gh-pages^{tree}"), "-p", "gh-pages", "-m", "a fix")
     git(tiny, "update-ref", "refs/heads/gh-pages", local)
@@ -79,7 +83,7 @@ def test_one_local_commit_the_remote_lacks_is_named_in_the_singular(project):
 
 def test_an_ignored_file_is_junk_only_by_its_real_name(project):
     """notes.tmpX is not a .tmp file: ignored by git but published, so it makes the tree dirty."""
-    tiny, remote = project
+    tiny, _ = project
     write(tiny / ".gitignore", "*.tmpX\n")
     git(tiny, "add", ".gitignore")
     git(tiny, "commit", "--quiet", "-m", "ignore")

@@ -292,7 +292,7 @@ def test_only_brackets_that_markdown_scans_are_counted():
 
 
 def test_a_page_without_brackets_or_with_few_is_never_refused():
-    assert _refused("x" * (MAX_SCAN_TIMES_TWO := 1_000_001)) is None
+    assert _refused("x" * 1_000_001) is None
     assert _refused(("[a](b) " * 20 + "\n\n") * 50) is None
 
 
