@@ -283,7 +283,7 @@ def test_only_brackets_that_markdown_scans_are_counted():
     assert _refused("\\[" + rest) is None
     assert _refused("]][" + rest[:MAX_LINK_SCAN - 4] + "]") is None
     assert _refused("a (" + rest) is None
-    assert _refused("(" + rest + "]") is None
+    assert _refused("(" + rest + "[]") is None
     assert _refused("[a](b" + rest[:400_000] + ")" + rest[:200_000]) is None
     assert _refused("[a](" + rest).startswith("content/pages/notes.vi.md:5:4: ")
     assert _refused("[a](\\*" + rest).startswith("content/pages/notes.vi.md:5:4: ")   # an escape closes nothing
