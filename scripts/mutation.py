@@ -159,6 +159,31 @@ EQUIVALENT = {
     # them on every kind of inline pattern and heading): a mutant that only turns one off changes only the time.
     "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_3":
         "the gate never skips (AtomicStrings never reach it): Markdown's own loop, same HTML, only slower",
+    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_9":
+        "patterns retried from the first on a match's inner text: those before it find nothing more there (the same "
+        "HTML on nested emphasis, links, code), only slower",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_9":
+        "every element taken for a heading: the page's root has children, so never plain: the extension's own ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_12":
+        "`or` in the [TOC] test: the root's text is always set, so every page goes through the extension: same ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_13": "`or`: the marker is always set: as _12",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_14": "`not in`: the root's text never holds [TOC]: as _12",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_16": "plain = None: never plain, the extension's own ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_24": "`in`: no plain heading has the label: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_33": "base_level == 0: always true here: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_34": "base_level != 1: always true here: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_22":
+        "a data-toc-label heading taken as plain: the label names it only in a table of contents no template shows "
+        "(the id comes from its words either way) and the sanitiser drops the attribute",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_23": "as _22",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_28": "'XXXX' for a heading with no text: no entity either way",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_29":
+        "`and` between use_anchors and use_permalinks: both false in our toc configuration",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_30": "`and` before use_anchors: as _29 (base_level is 0)",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_41":
+        "the id set as ID: the sanitiser's HTML parser lowercases attribute names, the page says id=",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_49":
+        "slugify's separator left to its default, '-', which is ours",
     "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_4":
         "Markdown's own toc extension for the heading ids: the same ids, only slower",
     "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_5":
