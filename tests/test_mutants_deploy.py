@@ -89,3 +89,23 @@ def test_an_ignored_file_is_junk_only_by_its_real_name(project):
     git(tiny, "commit", "--quiet", "-m", "ignore")
     write(tiny / "static/notes.tmpX", "published, never committed\n")
     assert one_line(run_cli(tiny, "deploy")).startswith("error: static/notes.tmpX: differs from the last commit")
+
+
+def test_a_stale_remote_tracking_branch_is_named_with_both_commits(project):
+    """origin/gh-pages (not updated by this clone's fetch settings) left on an older deploy: both commits are named
+    by their first 12 characters; with the remote's branch gone, "nothing"."""
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    older = tip(remote, "refs/heads/gh-pages")
+    assert run_cli(tiny, "deploy", "--message", "newer").code == 0
+    newer = tip(remote, "refs/heads/gh-pages")
+    git(tiny, "config", "remote.origin.fetch", "+refs/heads/main:refs/remotes/origin/main")
+    git(tiny, "update-ref", "refs/remotes/origin/gh-pages", older)
+    assert one_line(run_cli(tiny, "deploy")) == (
+        f"error: origin/gh-pages: points to {older[:12]}, not to what origin holds ({newer[:12]}) — run "
+        "`git fetch --prune origin`, then deploy again")
+    git(remote, "branch", "-D", "gh-pages")
+    git(tiny, "branch", "-D", "gh-pages")
+    assert one_line(run_cli(tiny, "deploy")) == (
+        f"error: origin/gh-pages: points to {older[:12]}, not to what origin holds (nothing) — run "
+        "`git fetch --prune origin`, then deploy again")
