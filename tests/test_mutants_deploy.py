@@ -109,3 +109,43 @@ def test_a_stale_remote_tracking_branch_is_named_with_both_commits(project):
     assert one_line(run_cli(tiny, "deploy")) == (
         f"error: origin/gh-pages: points to {older[:12]}, not to what origin holds (nothing) — run "
         "`git fetch --prune origin`, then deploy again")
+
+
+def test_the_commit_message_names_the_source_commit_and_the_generator(project):
+    from microsite import __version__
+
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    source = tip(tiny, "refs/heads/main")
+    assert git(remote, "log", "-1", "--format=%B", "gh-pages") == f"Deploy {source[:7]} with microsite {__version__}"
+
+
+def test_a_long_list_of_uncommitted_files_is_cut_after_twenty(project):
+    tiny, remote = project
+    for number in range(22):
+        write(tiny / f"static/new-{number:02}.txt", "not committed\n")
+    result = run_cli(tiny, "deploy", "--allow-dirty", "--message", "many")
+    assert result.code == 0, result.err
+    listed = "\n".join(f"static/new-{number:02}.txt" for number in range(20))
+    assert git(remote, "log", "-1", "--format=%B", "gh-pages") == (
+        f"many (with uncommitted changes)\n\nUncommitted input files:\n{listed}\n… and 2 more")
+
+
+def test_a_site_with_its_own_custom_domain_replaces_the_branchs(project):
+    """The branch's CNAME (set in GitHub's settings) is kept, unless site.yaml names a domain of its own."""
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    clone = tiny.parent / "clone"
+    git(tiny.parent, "clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone))
+    write(clone / "CNAME", "old.example.org\n")
+    git(clone, "add", "CNAME")
+    git(clone, "commit", "--quiet", "-m", "custom domain")
+    git(clone, "push", "--quiet", "origin", "gh-pages")
+    assert run_cli(tiny, "deploy", "--message", "kept").code == 0
+    assert git(remote, "show", "gh-pages:CNAME") == "old.example.org"
+    with (tiny / "content/site.yaml").open("a", encoding="utf-8") as site:
+        site.write("cname: new.example.org\n")
+    git(tiny, "commit", "--quiet", "-am", "our own domain")
+    result = run_cli(tiny, "deploy", "--message", "ours")
+    assert result.code == 0, result.err
+    assert git(remote, "show", "gh-pages:CNAME") == "new.example.org"
