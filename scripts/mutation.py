@@ -257,6 +257,9 @@ EQUIVALENT = {
         "no remote: line gives None instead of '': both falsy, the reason alone",
     "microsite.deploy.x__last_line__mutmut_4":
         "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
+    "microsite.deploy.x__kept_cname__mutmut_8": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__kept_cname__mutmut_17":
+        "git show's output read even when it failed: it printed nothing on stdout, so None either way",
     "microsite.deploy.x__push_reason__mutmut_34":
         "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }

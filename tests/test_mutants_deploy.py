@@ -1,6 +1,7 @@
 """Tests that kill deploy.py's surviving mutants (README, "Mutation testing"), on real repositories with a real
 bare remote like tests/test_deploy_safety.py; each was seen to fail with its mutant applied."""
 
+import pytest
 
 import test_deploy_safety
 from conftest import run_cli, write
@@ -120,15 +121,32 @@ def test_the_commit_message_names_the_source_commit_and_the_generator(project):
     assert git(remote, "log", "-1", "--format=%B", "gh-pages") == f"Deploy {source[:7]} with microsite {__version__}"
 
 
-def test_a_long_list_of_uncommitted_files_is_cut_after_twenty(project):
+@pytest.mark.parametrize("count", [20, 21])
+def test_a_long_list_of_uncommitted_files_is_cut_after_twenty(project, count):
     tiny, remote = project
-    for number in range(22):
+    for number in range(count):
         write(tiny / f"static/new-{number:02}.txt", "not committed\n")
     result = run_cli(tiny, "deploy", "--allow-dirty", "--message", "many")
     assert result.code == 0, result.err
     listed = "\n".join(f"static/new-{number:02}.txt" for number in range(20))
     assert git(remote, "log", "-1", "--format=%B", "gh-pages") == (
-        f"many (with uncommitted changes)\n\nUncommitted input files:\n{listed}\n… and 2 more")
+        f"many (with uncommitted changes)\n\nUncommitted input files:\n{listed}"
+        + ("\n… and 1 more" if count == 21 else ""))
+
+
+def test_a_project_without_a_commit_deploys_as_an_uncommitted_tree(tiny, tmp_path):
+    from microsite import __version__
+
+    write(tiny / "content/pages/notes.fr.md", "---\ntitle: Notes\n---\nCette page est traduite.\n")
+    assert run_cli(tiny, "translations", "--confirm", "notes").code == 0
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    git(tiny, "init", "--quiet", "-b", "main")
+    git(tiny, "remote", "add", "origin", str(remote))
+    result = run_cli(tiny, "deploy", "--allow-dirty")
+    assert result.code == 0, result.err
+    assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
+        f"Deploy an uncommitted tree with microsite {__version__} (with uncommitted changes)")
 
 
 def test_a_site_with_its_own_custom_domain_replaces_the_branchs(project):
