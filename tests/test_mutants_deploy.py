@@ -167,3 +167,16 @@ def test_a_site_with_its_own_custom_domain_replaces_the_branchs(project):
     result = run_cli(tiny, "deploy", "--message", "ours")
     assert result.code == 0, result.err
     assert git(remote, "show", "gh-pages:CNAME") == "new.example.org"
+
+
+def test_a_fast_forward_is_recorded_in_the_branchs_reflog(project):
+    """git reflog gh-pages says why the branch moved to the remote's tip."""
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    clone = tiny.parent / "clone"
+    git(tiny.parent, "clone", "--quiet", "--branch", "gh-pages", str(remote), str(clone))
+    git(clone, "commit", "--quiet", "--allow-empty", "-m", "someone else's deploy")
+    git(clone, "push", "--quiet", "origin", "gh-pages")
+    assert run_cli(tiny, "deploy").code == 0
+    reflog = git(tiny, "log", "-g", "--format=%gs", "refs/heads/gh-pages").splitlines()
+    assert "deploy: fast-forward to the remote" in reflog
