@@ -319,6 +319,12 @@ class MarkdownConverter:
     fast=False turns off the two shortcuts (inline patterns, heading ids), which tests compare against."""
 
     def __init__(self, fast: bool = True):
+        self._fast = fast
+        self._start()
+
+    def _start(self) -> None:
+        """Make the Markdown instance, again after a conversion was stopped half-way."""
+        fast = self._fast
         self._links = _LinkExtension()
         toc = _FastTocExtension if fast else TocExtension
         self._md = markdown.Markdown(extensions=[
@@ -341,11 +347,13 @@ class MarkdownConverter:
             with deadline(limit):
                 html = self._md.reset().convert(page.body)
         except TooSlow:
+            self._start()   # stopped half-way, Markdown keeps its state (e.g. inside a list) for the next page
             raise ContentError(page.path, page.body_line, None,
                                f"converting the Markdown took more than {limit:.1f} s, so it was stopped",
                                "look for a long run of one markup character ([ < > * _ `) or very deep nesting, "
                                "and delete it or escape each character with \\") from None
         except RecursionError:
+            self._start()
             raise ContentError(page.path, page.body_line, None, "the Markdown is nested too deeply to convert",
                                "use fewer levels of lists, quotes or brackets inside each other") from None
         finally:

@@ -51,7 +51,7 @@ TARGETS = {
                    "tests/test_mutants.py", "tests/test_mutants_markup.py"]),
     "output.py": (["microsite.output.*"],
                   ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"]),
-    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants.py"]),
+    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"]),
 }
 RESULTS = ROOT / "mutants" / "results-by-module.json"
 
@@ -116,7 +116,7 @@ EQUIVALENT = {
         "_state() given None for the translation's own file: _state never reads that argument",
     "microsite.model.x__pair_pages__mutmut_83":
         "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
-    # markup.py (not yet run in full: survivors of the functions run so far)
+    # markup.py
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_10":
         "index <= 0 instead of < 0: \"(href\" found at 0 puts href at 1, which find(href) gives too",
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_11": "index < 1: as _10",
@@ -128,6 +128,89 @@ EQUIVALENT = {
     "microsite.markup.x__resolved_tag__mutmut_36": "\\sREL: as _35 (and an uppercase REL= is kept as first either way)",
     "microsite.markup.xǁLinkContextǁresolve__mutmut_3":
         "an empty path goes on: resolved from the page itself, which exists, so the href is returned unchanged",
+    "microsite.markup.xǁLinkContextǁresolve__mutmut_50":
+        "X stripped too from a resolved path: it starts with a language code, static/ or a root file, never X",
+    "microsite.markup.xǁLinkContextǁ_page_by_file__mutmut_35":
+        "get_close_matches with its default n=3 instead of 1: only the first, best match is shown",
+    "microsite.markup.xǁLinkContextǁ_page_by_file__mutmut_36": "n=2: as _35",
+    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_14":
+        "get(None) for elements that are no link or image: None, so they are skipped as before",
+    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_16":
+        "`and`: every <a> and <img> Markdown builds has its href or src (raw HTML is not in the tree)",
+    "microsite.markup.xǁ_RawHtmlLinksǁrun__mutmut_18":
+        "None appended instead of the index: only the list's length is read",
+    "microsite.markup.x__resolved_tag__mutmut_39":
+        "rstrip(None) keeps the / of <a ... /> before the added rel: the sanitiser's HTML parser drops it",
+    "microsite.markup.x__resolved_tag__mutmut_40": "lstrip: nothing stripped (a tag starts with <): as _39",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_2":
+        "the link processor registered as None: no other processor has that name; names only replace or remove",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_11": "another name: as _2",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_12": "another name: as _2",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_15": "the raw-HTML processor named None: as _2",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_24": "another name: as _2",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_25": "another name: as _2",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_7":
+        "_LinkProcessor(None, ...): a treeprocessor's md is never read by ours",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_13":
+        "priority 2 instead of 1: no treeprocessor sits between (unescape is 0, toc 5), the order is the same",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_26":
+        "priority 36 instead of 35: no postprocessor sits between (raw_html is 30), the order is the same",
+    # The two shortcuts exist for speed and give the same HTML as Markdown itself (test_mutants_markup.py compares
+    # them on every kind of inline pattern and heading): a mutant that only turns one off changes only the time.
+    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_3":
+        "the gate never skips (AtomicStrings never reach it): Markdown's own loop, same HTML, only slower",
+    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_9":
+        "patterns retried from the first on a match's inner text: those before it find nothing more there (the same "
+        "HTML on nested emphasis, links, code), only slower",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_9":
+        "every element taken for a heading: the page's root has children, so never plain: the extension's own ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_12":
+        "`or` in the [TOC] test: the root's text is always set, so every page goes through the extension: same ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_13": "`or`: the marker is always set: as _12",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_14": "`not in`: the root's text never holds [TOC]: as _12",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_16": "plain = None: never plain, the extension's own ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_24": "`in`: no plain heading has the label: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_33": "base_level == 0: always true here: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_34": "base_level != 1: always true here: as _16",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_22":
+        "a data-toc-label heading taken as plain: the label names it only in a table of contents no template shows "
+        "(the id comes from its words either way) and the sanitiser drops the attribute",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_23": "as _22",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_28": "'XXXX' for a heading with no text: no entity either way",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_29":
+        "`and` between use_anchors and use_permalinks: both false in our toc configuration",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_30": "`and` before use_anchors: as _29 (base_level is 0)",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_41":
+        "the id set as ID: the sanitiser's HTML parser lowercases attribute names, the page says id=",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_49":
+        "slugify's separator left to its default, '-', which is ours",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_4":
+        "Markdown's own toc extension for the heading ids: the same ids, only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_5":
+        "fast=False also gets the fast heading ids: only the tests' reference converter uses fast=False",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_10":
+        "Markdown's default output format (XHTML, <br />): the sanitiser rewrites it as HTML, byte for byte the same",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_21": "output_format 'HTML': as _10",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_36":
+        "`or`: fast_inline is never true without a gate, so the condition is the same",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_37":
+        "the gated inline processor never registered: Markdown's own, same HTML, only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_39":
+        "the gated processor under another name, beside Markdown's own: the second finds the text processed "
+        "and changes nothing; only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_48": "another name: as _39",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_49": "another name: as _39",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_50":
+        "priority 21 instead of 20: no treeprocessor sits between (prettify is 10), the order is the same",
+    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_7":
+        "the time limit over 100 001 instead of 100 000 characters: microseconds, the same to the tenth shown",
+    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_38":
+        "the context left '' instead of None after a conversion: the next one sets it before anything reads it",
+    "microsite.markup.x_refuse_runaway_brackets__mutmut_6":
+        "worst starts at (1, 0): a page refused has a scan far longer than 1, which replaces it",
+    "microsite.markup.x_refuse_runaway_brackets__mutmut_7": "worst starts at (0, 1): as _6",
+    "microsite.markup.x_refuse_runaway_brackets__mutmut_36": "count() from None instead of 0: the same start",
+    "microsite.markup.x_refuse_runaway_brackets__mutmut_46": "rfind() from None instead of 0: the same start",
     "microsite.output.x_check_output__mutmut_26":
         "replace() without its count 1: the refusal's message holds \"write the site there\" once",
     "microsite.output.x_check_output__mutmut_29": "replace() with count 2: as _26",
@@ -155,6 +238,34 @@ EQUIVALENT = {
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
     "microsite.output.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
     "microsite.output.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
+    # deploy.py (run in part: see the README)
+    "microsite.deploy.x__unread__mutmut_5":
+        "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
+    "microsite.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_17":
+        "check=None instead of False: both leave the exit code to be read",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_70":
+        "`or`: with no remote tip a local branch is refused above, and with neither, local != tip is false",
+    "microsite.deploy.x__bring_local_branch_up__mutmut_86":
+        "update-ref without the old value: differs only if another git moved the branch meanwhile",
+    "microsite.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__push__mutmut_13":
+        "no -- before the remote: a remote that starts with - is refused before (_check_names)",
+    "microsite.deploy.x__restore__mutmut_1":
+        "`or`: the branch's new commit is None only if someone deleted the branch between the commit and the push",
+    "microsite.deploy.x__restore__mutmut_14": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__restore__mutmut_17":
+        "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
+    "microsite.deploy.x__restore__mutmut_18": "check=True: as _17",
+    "microsite.deploy.x__push_reason__mutmut_3":
+        "no remote: line gives None instead of '': both falsy, the reason alone",
+    "microsite.deploy.x__last_line__mutmut_4":
+        "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
+    "microsite.deploy.x__kept_cname__mutmut_8": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.deploy.x__kept_cname__mutmut_17":
+        "git show's output read even when it failed: it printed nothing on stdout, so None either way",
+    "microsite.deploy.x__push_reason__mutmut_34":
+        "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
