@@ -23,35 +23,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = [sys.executable, "-m", "mutmut"]
 
-# What is mutated (mutmut name patterns: whole modules, in model.py only the translation-state functions) and
+# What is mutated (mutmut name patterns: whole modules, in model.py only the translations' pairing) and
 # the tests run against it. No browser tests; the 20 KB hostile pages measure time, not output.
 SKIP = "not browser and not lighthouse and not actionlint and not hostile_page_of_20_kb"
 TARGETS = {
     "text.py": (["microsite.text.*"],
                 ["tests/test_text.py", "tests/test_what_visitors_see.py", "tests/test_generated_text.py",
-                 "tests/test_mutants.py"]),
+                 "tests/test_languages.py", "tests/test_mutants.py"]),
     "urls.py": (["microsite.urls.*"],
                 ["tests/test_urls.py", "tests/test_publish.py", "tests/test_what_visitors_see.py",
                  "tests/test_golden.py", "tests/test_mutants.py"]),
-    "publish.py": (["microsite.publish.*"],
-                   ["tests/test_publish.py", "tests/test_generated_text.py", "tests/test_what_visitors_see.py",
-                    "tests/test_golden.py", "tests/test_mutants.py"]),
-    "translations.py": (["microsite.translations.*"],
-                        ["tests/test_translations.py", "tests/test_what_visitors_see.py",
-                         "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
-    "model.py (state)": (["microsite.model.x_stale_reason__*", "microsite.model.x__state__*",
-                          "microsite.model.x__pair_pages__*", "microsite.model.xǁPageǁis_fallback__*",
-                          "microsite.model.xǁSiteǁcounterparts__*", "microsite.model.xǁSiteǁalternates__*"],
-                         ["tests/test_translations.py", "tests/test_what_visitors_see.py",
-                          "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "feeds.py": (["microsite.feeds.*"],
+                 ["tests/test_publish.py", "tests/test_generated_text.py", "tests/test_what_visitors_see.py",
+                  "tests/test_event_data.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "commands/translations.py": (["microsite.commands.translations.*"],
+                                 ["tests/test_translations.py", "tests/test_translation_blocks.py",
+                                  "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "translation_state.py": (["microsite.translation_state.*"],
+                             ["tests/test_translations.py", "tests/test_translation_blocks.py",
+                              "tests/test_what_visitors_see.py", "tests/test_catalog_safety.py",
+                              "tests/test_languages.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "model.py (pairing)": (["microsite.model.x__pair_pages__*", "microsite.model.xǁPageǁis_fallback__*",
+                            "microsite.model.xǁSiteǁcounterparts__*", "microsite.model.xǁSiteǁalternates__*"],
+                           ["tests/test_translations.py", "tests/test_what_visitors_see.py", "tests/test_new.py",
+                            "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
     # markup.py: not test_allow_scripts.py (mutmut cannot select its escaped test ids; test_mutants_markup.py runs
     # its checks under plain ids), nor the slow test_inputs_safety.py and test_fast_paths.py.
     "markup.py": (["microsite.markup.*"],
                   ["tests/test_content.py", "tests/test_golden.py",
                    "tests/test_mutants.py", "tests/test_mutants_markup.py"]),
-    "output.py": (["microsite.output.*"],
+    "writer.py": (["microsite.writer.*"],
                   ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"]),
-    "deploy.py": (["microsite.deploy.*"], ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"]),
+    "commands/deploy.py": (["microsite.commands.deploy.*"],
+                           ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"]),
 }
 RESULTS = ROOT / "mutants" / "results-by-module.json"
 
@@ -72,42 +76,40 @@ EQUIVALENT = {
         "'XX' added to quote()'s safe characters: letters are never quoted anyway",
     "microsite.urls.xǁUrlsǁhome__mutmut_7":
         "page_url_path(lang, None) instead of (lang, ''): both slugs are falsy, both give LANG/",
-    "microsite.publish.x_escape__mutmut_2":
+    "microsite.feeds.x_escape__mutmut_2":
         "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
-    "microsite.publish.x_escape__mutmut_4": "quote=True by default: as _2",
-    "microsite.publish.x_escape__mutmut_5": "quote=True: as _2",
-    "microsite.publish.x__ics_fold__mutmut_11":
-        "folded lines one octet shorter: still within RFC 5545's 75 octets, and unfolding gives the same text",
-    "microsite.publish.x_event_json_ld__mutmut_105":
+    "microsite.feeds.x_escape__mutmut_4": "quote=True by default: as _2",
+    "microsite.feeds.x_escape__mutmut_5": "quote=True: as _2",
+    "microsite.feeds.x_event_json_ld__mutmut_105":
         "ensure_ascii=None: non-ASCII letters written as \\u escapes, which a JSON reader decodes to the same text",
-    "microsite.publish.x_event_json_ld__mutmut_106":
+    "microsite.feeds.x_event_json_ld__mutmut_106":
         "indent=None: the same JSON data on one line",
-    "microsite.publish.x_event_json_ld__mutmut_107":
+    "microsite.feeds.x_event_json_ld__mutmut_107":
         "sort_keys=None: false like the default, byte-identical output",
-    "microsite.publish.x_event_json_ld__mutmut_109":
+    "microsite.feeds.x_event_json_ld__mutmut_109":
         "ensure_ascii left to its default (True): as _105",
-    "microsite.publish.x_event_json_ld__mutmut_110":
+    "microsite.feeds.x_event_json_ld__mutmut_110":
         "indent left to its default: as _106",
-    "microsite.publish.x_event_json_ld__mutmut_111":
+    "microsite.feeds.x_event_json_ld__mutmut_111":
         "sort_keys left to its default (False): byte-identical output",
-    "microsite.publish.x_event_json_ld__mutmut_112":
+    "microsite.feeds.x_event_json_ld__mutmut_112":
         "ensure_ascii=True: as _105",
-    "microsite.publish.x_event_json_ld__mutmut_113":
+    "microsite.feeds.x_event_json_ld__mutmut_113":
         "indent=3: the same JSON data, indented otherwise",
-    "microsite.publish.x_event_json_ld__mutmut_114":
+    "microsite.feeds.x_event_json_ld__mutmut_114":
         "sort_keys=True: the same JSON object, its keys in another order",
-    "microsite.publish.x_event_json_ld__mutmut_129":
+    "microsite.feeds.x_event_json_ld__mutmut_129":
         "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
-    "microsite.publish.x_event_json_ld__mutmut_132":
+    "microsite.feeds.x_event_json_ld__mutmut_132":
         "\\u003E instead of \\u003e: as _129, for >",
-    "microsite.translations.x_strict_problems__mutmut_23":
+    "microsite.commands.translations.x_strict_problems__mutmut_23":
         "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
-    "microsite.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
-    "microsite.translations.x_report__mutmut_4":
+    "microsite.commands.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
+    "microsite.commands.translations.x_report__mutmut_4":
         "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
-    "microsite.translations.x_template_messages__mutmut_37":
+    "microsite.commands.translations.x_template_messages__mutmut_37":
         "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
-    "microsite.translations.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
+    "microsite.commands.translations.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
     "microsite.model.x__pair_pages__mutmut_25":
         "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
     "microsite.model.x__pair_pages__mutmut_26":
@@ -211,60 +213,60 @@ EQUIVALENT = {
     "microsite.markup.x_refuse_runaway_brackets__mutmut_7": "worst starts at (0, 1): as _6",
     "microsite.markup.x_refuse_runaway_brackets__mutmut_36": "count() from None instead of 0: the same start",
     "microsite.markup.x_refuse_runaway_brackets__mutmut_46": "rfind() from None instead of 0: the same start",
-    "microsite.output.x_check_output__mutmut_26":
+    "microsite.writer.x_check_output__mutmut_26":
         "replace() without its count 1: the refusal's message holds \"write the site there\" once",
-    "microsite.output.x_check_output__mutmut_29": "replace() with count 2: as _26",
-    "microsite.output.x__tracked__mutmut_8": "timeout left out: as _4",
-    "microsite.output.x__tracked__mutmut_23":
+    "microsite.writer.x_check_output__mutmut_29": "replace() with count 2: as _26",
+    "microsite.writer.x__tracked__mutmut_8": "timeout left out: as _4",
+    "microsite.writer.x__tracked__mutmut_23":
         "check=True: a failing git raises CalledProcessError, caught as a SubprocessError: False either way",
-    "microsite.output.x__find_git__mutmut_8": "followlinks left to its default, False",
-    "microsite.output.x__tracked__mutmut_5": "check=None instead of False: both leave the exit code to be read",
-    "microsite.output.x__tracked__mutmut_19":
+    "microsite.writer.x__find_git__mutmut_8": "followlinks left to its default, False",
+    "microsite.writer.x__tracked__mutmut_5": "check=None instead of False: both leave the exit code to be read",
+    "microsite.writer.x__tracked__mutmut_19":
         "XX--XX instead of --: one more path that matches nothing; the folder's absolute path never reads as an option",
-    "microsite.output.x__tracked__mutmut_4": "no timeout on git ls-files: differs only for a git hung a minute",
-    "microsite.output.x__tracked__mutmut_17":
+    "microsite.writer.x__tracked__mutmut_4": "no timeout on git ls-files: differs only for a git hung a minute",
+    "microsite.writer.x__tracked__mutmut_17":
         "ls-files without -z (XX-zXX is taken as one more path, matching nothing): only whether it prints counts",
-    "microsite.output.x__tracked__mutmut_22": "timeout 61 instead of 60 seconds: as _4",
-    "microsite.output.x__make_world_readable__mutmut_3":
+    "microsite.writer.x__tracked__mutmut_22": "timeout 61 instead of 60 seconds: as _4",
+    "microsite.writer.x__make_world_readable__mutmut_3":
         "umask(1) instead of umask(0) to read the mask: it is set back at once, before any file is made",
-    "microsite.output.x__replaceable__mutmut_2":
+    "microsite.writer.x__replaceable__mutmut_2":
         "True for an output that is no folder: never reached, a file as output is refused as no folder before",
-    "microsite.output.x__delete__mutmut_4": "is_dir(follow_symlinks=None): None is false like False",
-    "microsite.output.x_recover__mutmut_13": "rsplit('-') without a count: the last part is the same",
-    "microsite.output.x_recover__mutmut_16": "rsplit('-', 2): the last part is the same",
-    "microsite.output.x_recover__mutmut_17": "[+1] instead of [-1] of a split in two: the same part",
-    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_3":
+    "microsite.writer.x__delete__mutmut_4": "is_dir(follow_symlinks=None): None is false like False",
+    "microsite.writer.x_recover__mutmut_13": "rsplit('-') without a count: the last part is the same",
+    "microsite.writer.x_recover__mutmut_16": "rsplit('-', 2): the last part is the same",
+    "microsite.writer.x_recover__mutmut_17": "[+1] instead of [-1] of a split in two: the same part",
+    "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_3":
         "newline=None: on POSIX \\n is written as \\n either way (os.linesep)",
-    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
-    "microsite.output.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
-    "microsite.output.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
+    "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
+    "microsite.writer.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
+    "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
     # deploy.py (run in part: see the README)
-    "microsite.deploy.x__unread__mutmut_5":
+    "microsite.commands.deploy.x__unread__mutmut_5":
         "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
-    "microsite.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
-    "microsite.deploy.x__bring_local_branch_up__mutmut_17":
+    "microsite.commands.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_17":
         "check=None instead of False: both leave the exit code to be read",
-    "microsite.deploy.x__bring_local_branch_up__mutmut_70":
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_70":
         "`or`: with no remote tip a local branch is refused above, and with neither, local != tip is false",
-    "microsite.deploy.x__bring_local_branch_up__mutmut_86":
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_86":
         "update-ref without the old value: differs only if another git moved the branch meanwhile",
-    "microsite.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.deploy.x__push__mutmut_13":
+    "microsite.commands.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.commands.deploy.x__push__mutmut_13":
         "no -- before the remote: a remote that starts with - is refused before (_check_names)",
-    "microsite.deploy.x__restore__mutmut_1":
+    "microsite.commands.deploy.x__restore__mutmut_1":
         "`or`: the branch's new commit is None only if someone deleted the branch between the commit and the push",
-    "microsite.deploy.x__restore__mutmut_14": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.deploy.x__restore__mutmut_17":
+    "microsite.commands.deploy.x__restore__mutmut_14": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.commands.deploy.x__restore__mutmut_17":
         "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
-    "microsite.deploy.x__restore__mutmut_18": "check=True: as _17",
-    "microsite.deploy.x__push_reason__mutmut_3":
+    "microsite.commands.deploy.x__restore__mutmut_18": "check=True: as _17",
+    "microsite.commands.deploy.x__push_reason__mutmut_3":
         "no remote: line gives None instead of '': both falsy, the reason alone",
-    "microsite.deploy.x__last_line__mutmut_4":
+    "microsite.commands.deploy.x__last_line__mutmut_4":
         "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
-    "microsite.deploy.x__kept_cname__mutmut_8": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.deploy.x__kept_cname__mutmut_17":
+    "microsite.commands.deploy.x__kept_cname__mutmut_8": "check=None: as x__bring_local_branch_up__mutmut_17",
+    "microsite.commands.deploy.x__kept_cname__mutmut_17":
         "git show's output read even when it failed: it printed nothing on stdout, so None either way",
-    "microsite.deploy.x__push_reason__mutmut_34":
+    "microsite.commands.deploy.x__push_reason__mutmut_34":
         "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }
 
