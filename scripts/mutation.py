@@ -102,14 +102,16 @@ EQUIVALENT = {
         "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
     "microsite.feeds.x_event_json_ld__mutmut_132":
         "\\u003E instead of \\u003e: as _129, for >",
-    "microsite.commands.translations.x_strict_problems__mutmut_23":
+    "microsite.translation_state.x_strict_problems__mutmut_23":
         "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
-    "microsite.commands.translations.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
-    "microsite.commands.translations.x_report__mutmut_4":
+    "microsite.translation_state.x_strict_problems__mutmut_24":
+        "the empty-detail branch again: never taken, as _23",
+    "microsite.translation_state.x_report__mutmut_4":
         "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
-    "microsite.commands.translations.x_template_messages__mutmut_37":
+    "microsite.translation_state.x_template_messages__mutmut_37":
         "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
-    "microsite.commands.translations.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
+    "microsite.translation_state.x_template_messages__mutmut_38":
+        "no context sorted as 'XXXX' instead of '': as _37",
     "microsite.model.x__pair_pages__mutmut_25":
         "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
     "microsite.model.x__pair_pages__mutmut_26":
