@@ -136,12 +136,12 @@ def _convert(body: str, fast: bool = True, name: str | None = None, converter=No
     from microsite.config import load_config
     from microsite.markup import LinkContext, MarkdownConverter
     from microsite.model import load_site
-    from microsite.output import fingerprinted_assets
     from microsite.render import SiteRenderer
     from microsite.urls import Urls
+    from microsite.writer import hashed_names
 
     site = load_site(load_config(TINY))
-    renderer = SiteRenderer(site, Urls(site.config.base_url, fingerprinted_assets(site.config.static_dir)))
+    renderer = SiteRenderer(site, Urls(site.config.base_url, hashed_names(site.config.static_dir)))
     page = next(p for p in site.pages if name is None or (p.name, p.lang) == name)
     context = LinkContext(dataclasses.replace(page, body=body), site, renderer.urls, renderer.known_paths)
     html = (converter or MarkdownConverter(fast=fast)).convert(context)
@@ -405,12 +405,12 @@ def test_a_page_that_allows_scripts_keeps_them_and_one_that_does_not_loses_them(
     from microsite.config import load_config
     from microsite.markup import LinkContext, MarkdownConverter
     from microsite.model import load_site
-    from microsite.output import fingerprinted_assets
     from microsite.render import SiteRenderer
     from microsite.urls import Urls
+    from microsite.writer import hashed_names
 
     site = load_site(load_config(TINY))
-    renderer = SiteRenderer(site, Urls(site.config.base_url, fingerprinted_assets(site.config.static_dir)))
+    renderer = SiteRenderer(site, Urls(site.config.base_url, hashed_names(site.config.static_dir)))
     body = '<script src="https://map.example/embed.js"></script>\n\n<p onclick="go()">x</p>'
     converted = {}
     for allowed in (True, False):
