@@ -47,10 +47,17 @@ FR = [
     "L'économie numérique ouvre des perspectives aux petites entreprises de Nevers et du Havre.",
     "La formation des agents est une condition préalable à toute transformation réussie.",
 ]
-HEADINGS = {"vi": ["Bối cảnh", "Mục tiêu", "Giải pháp", "Kết quả", "Đánh giá"],
-            "fr": ["Contexte", "Objectifs", "Solutions", "Résultats", "Bilan"]}
-CITIES = [("Đà Nẵng", "Da Nang", "VN"), ("Hải Phòng", "Hai Phong", "VN"), ("Hà Nội", "Hanoï", "VN"),
-          ("Nevers", "Nevers", "FR"), ("Le Havre", "Le Havre", "FR")]
+HEADINGS = {
+    "vi": ["Bối cảnh", "Mục tiêu", "Giải pháp", "Kết quả", "Đánh giá"],
+    "fr": ["Contexte", "Objectifs", "Solutions", "Résultats", "Bilan"],
+}
+CITIES = [
+    ("Đà Nẵng", "Da Nang", "VN"),
+    ("Hải Phòng", "Hai Phong", "VN"),
+    ("Hà Nội", "Hanoï", "VN"),
+    ("Nevers", "Nevers", "FR"),
+    ("Le Havre", "Le Havre", "FR"),
+]
 
 
 def page_name(i: int) -> str:
@@ -69,11 +76,15 @@ def body(rng: random.Random, lang: str, i: int, n: int) -> str:
     items = [rng.choice(sentences) for _ in range(4)]
     parts.append("\n".join(f"- {item}" for item in items) + "\n")
     city = rng.choice(CITIES)
-    parts.append(f"| {'Thành phố' if lang == 'vi' else 'Ville'} | {'Năm' if lang == 'vi' else 'Année'} |\n"
-                 f"| --- | --- |\n| {city[0] if lang == 'vi' else city[1]} | {2020 + i % 6} |\n")
+    parts.append(
+        f"| {'Thành phố' if lang == 'vi' else 'Ville'} | {'Năm' if lang == 'vi' else 'Année'} |\n"
+        f"| --- | --- |\n| {city[0] if lang == 'vi' else city[1]} | {2020 + i % 6} |\n"
+    )
     depth = "../" * page_name(i).count("/")
-    links = [f"[{'trang' if lang == 'vi' else 'page'} {j}]({depth}{page_name(j)}.md)"
-             for j in (rng.randrange(n) for _ in range(3))]
+    links = [
+        f"[{'trang' if lang == 'vi' else 'page'} {j}]({depth}{page_name(j)}.md)"
+        for j in (rng.randrange(n) for _ in range(3))
+    ]
     parts.append(" · ".join(links) + f" · [{'Chương trình' if lang == 'vi' else 'Programme'}]({depth}program.md)\n")
     return "\n".join(parts)
 
@@ -90,43 +101,60 @@ def write_corpus(out: Path, pages: int, seed: int = 2023) -> Path:
     content = out / "content"
     (content / "site.yaml").write_text(
         "languages: [vi, fr]\nbase_url: https://example.github.io/bench/\n"
-        "title: {vi: Kho thử nghiệm, fr: Corpus d'essai}\nmenu: [index, program]\n", encoding="utf-8")
+        "title: {vi: Kho thử nghiệm, fr: Corpus d'essai}\nmenu: [index, program]\n",
+        encoding="utf-8",
+    )
     speakers = []
     for k in range(max(5, pages // 20)):
         vi_city, fr_city, country = CITIES[k % len(CITIES)]
-        speakers.append(f"- id: speaker-{k}\n  name: Diễn giả {k}\n"
-                        f"  role: {{vi: Đại biểu số {k}, fr: délégué n° {k}}}\n"
-                        f"  city: {{vi: {vi_city}, fr: {fr_city}}}\n  country: {country}\n")
+        speakers.append(
+            f"- id: speaker-{k}\n  name: Diễn giả {k}\n"
+            f"  role: {{vi: Đại biểu số {k}, fr: délégué n° {k}}}\n"
+            f"  city: {{vi: {vi_city}, fr: {fr_city}}}\n  country: {country}\n"
+        )
     (content / "speakers.yaml").write_text("".join(speakers), encoding="utf-8")
     (content / "event.yaml").write_text(
         "title: {vi: Phiên thử nghiệm, fr: Séance d'essai}\nconference: {vi: Hội nghị thử nghiệm, "
         "fr: Conférence d'essai}\ndate: 2023-04-14\ncity: {vi: Hà Nội, fr: Hanoï}\ncountry: VN\n"
         "timezone: Asia/Ho_Chi_Minh\nroles: [{title: {vi: Chủ trì, fr: Présidence}, people: [speaker-0]}]\n"
         "source: {title: Nguồn, url: 'https://example.org/', author: Tác giả, lang: vi}\n",
-        encoding="utf-8")
-    program = [f"- speaker: speaker-{k % len(speakers)}\n  page: {page_name(k)}\n"
-               f"  title: {{vi: Tham luận {k}, fr: Intervention {k}}}\n" for k in range(min(pages, 50))]
+        encoding="utf-8",
+    )
+    program = [
+        f"- speaker: speaker-{k % len(speakers)}\n  page: {page_name(k)}\n"
+        f"  title: {{vi: Tham luận {k}, fr: Intervention {k}}}\n"
+        for k in range(min(pages, 50))
+    ]
     (content / "program.yaml").write_text("".join(program), encoding="utf-8")
     records = {}
     specials = [("index", "Trang chủ", "Accueil"), ("program", "Chương trình", "Programme")]
     for name, vi_title, fr_title in specials:
         _write_pair(content, name, vi_title, fr_title, "Giới thiệu.\n", "Présentation.\n", records)
     for i in range(pages):
-        _write_pair(content, page_name(i), f"Trang {i}: thành phố thông minh", f"Page {i} : ville intelligente",
-                    body(rng, "vi", i, pages), body(rng, "fr", i, pages), records)
+        _write_pair(
+            content,
+            page_name(i),
+            f"Trang {i}: thành phố thông minh",
+            f"Page {i} : ville intelligente",
+            body(rng, "vi", i, pages),
+            body(rng, "fr", i, pages),
+            records,
+        )
     translation_state.save_records(content, records)
     return out
 
 
-def _write_pair(content: Path, name: str, vi_title: str, fr_title: str, vi_body: str, fr_body: str,
-                records: dict) -> None:
+def _write_pair(
+    content: Path, name: str, vi_title: str, fr_title: str, vi_body: str, fr_body: str, records: dict
+) -> None:
     """Write a page in both languages and record the French as confirmed."""
     path = content / "pages" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    vi_text = f"---\ntitle: \"{vi_title}\"\nsummary: Tóm tắt trang.\n---\n{vi_body}"
+    vi_text = f'---\ntitle: "{vi_title}"\nsummary: Tóm tắt trang.\n---\n{vi_body}'
     Path(f"{path}.vi.md").write_text(vi_text, encoding="utf-8")
-    Path(f"{path}.fr.md").write_text(f"---\ntitle: \"{fr_title}\"\nsummary: Résumé de la page.\n---\n{fr_body}",
-                                     encoding="utf-8")
+    Path(f"{path}.fr.md").write_text(
+        f'---\ntitle: "{fr_title}"\nsummary: Résumé de la page.\n---\n{fr_body}', encoding="utf-8"
+    )
     records[name] = {"fr": translation_state.fingerprint(vi_text)}
 
 

@@ -41,11 +41,19 @@ from corpus import page_name, write_corpus  # noqa: E402
 from run import hugo as hugo_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 IDLE_SECONDS = 15
 EDIT_TIMEOUT = 30
-PAUSE_MS = 150   # between two edits: a person does not save twice within it, and the preview is idle again
+PAUSE_MS = 150  # between two edits: a person does not save twice within it, and the preview is idle again
 # When a reloaded tab first painted the new page (the page's clock, ms since the epoch).
 FIRST_PAINT = """() => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0];
@@ -61,24 +69,28 @@ class Kind:
 
     name: str
     path: Path
-    url: str                      # below the server's base URL
-    change: Callable[[str, int, str], str]   # (original text, i, marker) -> new text
-    shows: Callable[[int, str], str]         # (i, marker) -> JavaScript, true once the tab shows edit i
+    url: str  # below the server's base URL
+    change: Callable[[str, int, str], str]  # (original text, i, marker) -> new text
+    shows: Callable[[int, str], str]  # (i, marker) -> JavaScript, true once the tab shows edit i
 
 
 def insert_after(anchor: str, what: Callable[[str], str]) -> Callable[[str, int, str], str]:
     """An edit that puts `what(marker)` after the first `anchor` of the original text."""
+
     def change(text: str, i: int, marker: str) -> str:
         assert anchor in text, f"{anchor!r} is not in the file any more"
         return text.replace(anchor, anchor + what(marker), 1)
+
     return change
 
 
 def replace(old: str, new: Callable[[str], str]) -> Callable[[str, int, str], str]:
     """An edit that replaces the first `old` of the original text by `new(marker)`."""
+
     def change(text: str, i: int, marker: str) -> str:
         assert old in text, f"{old!r} is not in the file any more"
         return text.replace(old, new(marker), 1)
+
     return change
 
 
@@ -99,21 +111,43 @@ def shows_text(i: int, marker: str) -> str:
 
 def shows_colour(i: int, marker: str) -> str:
     """True once the header has edit i's colour."""
-    return ("document.querySelector('.site-header') && "
-            f"getComputedStyle(document.querySelector('.site-header')).backgroundColor === '{colour(i)}'")
+    return (
+        "document.querySelector('.site-header') && "
+        f"getComputedStyle(document.querySelector('.site-header')).backgroundColor === '{colour(i)}'"
+    )
 
 
 def our_kinds(project: Path, page: str, url: str, template: str, event_title: str) -> list[Kind]:
     """The five kinds of edit on one of our projects, shown on the page `url` made from `page`."""
     return [
-        Kind("Markdown page", project / "content/pages" / page, url,
-             lambda text, i, marker: text + f"\n\n{marker}\n", shows_text),
-        Kind("YAML data", project / "content/event.yaml", url,
-             insert_after(event_title, lambda marker: f"{marker} "), shows_text),
-        Kind("template", project / "templates" / template, url,
-             insert_after("{% block main %}\n", lambda marker: f"<p>{marker}</p>\n"), shows_text),
-        Kind("catalog (.po)", project / "locales/vi/LC_MESSAGES/messages.po", url,
-             replace('msgstr "Chuyển đến nội dung chính"', lambda marker: f'msgstr "{marker}"'), shows_text),
+        Kind(
+            "Markdown page",
+            project / "content/pages" / page,
+            url,
+            lambda text, i, marker: text + f"\n\n{marker}\n",
+            shows_text,
+        ),
+        Kind(
+            "YAML data",
+            project / "content/event.yaml",
+            url,
+            insert_after(event_title, lambda marker: f"{marker} "),
+            shows_text,
+        ),
+        Kind(
+            "template",
+            project / "templates" / template,
+            url,
+            insert_after("{% block main %}\n", lambda marker: f"<p>{marker}</p>\n"),
+            shows_text,
+        ),
+        Kind(
+            "catalog (.po)",
+            project / "locales/vi/LC_MESSAGES/messages.po",
+            url,
+            replace('msgstr "Chuyển đến nội dung chính"', lambda marker: f'msgstr "{marker}"'),
+            shows_text,
+        ),
         Kind("CSS", project / "static/style.css", url, restyle, shows_colour),
     ]
 
@@ -122,14 +156,34 @@ def hugo_kinds(site: Path, page: str) -> list[Kind]:
     """The same five kinds on the Hugo copy of the synthetic corpus."""
     url = f"vi/{page}/"
     return [
-        Kind("Markdown page", site / "content" / f"{page}.vi.md", url,
-             lambda text, i, marker: text + f"\n\n{marker}\n", shows_text),
-        Kind("YAML data", site / "data/event.yaml", url,
-             replace("title: Phiên thử nghiệm", lambda marker: f"title: {marker} Phiên thử nghiệm"), shows_text),
-        Kind("template", site / "layouts/_default/single.html", url,
-             insert_after('<article class="wrap page">', lambda marker: f"<p>{marker}</p>"), shows_text),
-        Kind("catalog (.po)", site / "i18n/vi.yaml", url,
-             replace("skip: Chuyển đến nội dung chính", lambda marker: f"skip: {marker}"), shows_text),
+        Kind(
+            "Markdown page",
+            site / "content" / f"{page}.vi.md",
+            url,
+            lambda text, i, marker: text + f"\n\n{marker}\n",
+            shows_text,
+        ),
+        Kind(
+            "YAML data",
+            site / "data/event.yaml",
+            url,
+            replace("title: Phiên thử nghiệm", lambda marker: f"title: {marker} Phiên thử nghiệm"),
+            shows_text,
+        ),
+        Kind(
+            "template",
+            site / "layouts/_default/single.html",
+            url,
+            insert_after('<article class="wrap page">', lambda marker: f"<p>{marker}</p>"),
+            shows_text,
+        ),
+        Kind(
+            "catalog (.po)",
+            site / "i18n/vi.yaml",
+            url,
+            replace("skip: Chuyển đến nội dung chính", lambda marker: f"skip: {marker}"),
+            shows_text,
+        ),
         Kind("CSS", site / "static/style.css", url, restyle, shows_colour),
     ]
 
@@ -146,9 +200,12 @@ def prepare_hugo(project: Path) -> Path | None:
     (site / "data").mkdir(exist_ok=True)
     (site / "data/event.yaml").write_text("title: Phiên thử nghiệm\n", encoding="utf-8")
     base = site / "layouts/_default/baseof.html"
-    base.write_text(base.read_text(encoding="utf-8").replace(
-        '<footer class="site-footer">', '<footer class="site-footer"><p>{{ site.Data.event.title }}</p>', 1),
-        encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace(
+            '<footer class="site-footer">', '<footer class="site-footer"><p>{{ site.Data.event.title }}</p>', 1
+        ),
+        encoding="utf-8",
+    )
     return site
 
 
@@ -156,10 +213,9 @@ class Server:
     """A preview server in its own process, its output read (and kept) by a thread."""
 
     def __init__(self, command: list[str], cwd: Path, ready: str, rebuilt: str, timeout: float = 600) -> None:
-        self.process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
+        self.process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
-        self.rebuilt = re.compile(rebuilt)   # a line the server prints when a rebuild is over
+        self.rebuilt = re.compile(rebuilt)  # a line the server prints when a rebuild is over
         found = threading.Event()
         self.url = ""
 
@@ -171,6 +227,7 @@ class Server:
                 if match and not found.is_set():
                     self.url = match.group(1).replace("//localhost:", "//127.0.0.1:")
                     found.set()
+
         threading.Thread(target=read, daemon=True).start()
         if not found.wait(timeout):
             self.stop()
@@ -194,7 +251,7 @@ class Server:
 
     def idle_cpu(self, seconds: float = IDLE_SECONDS) -> float:
         """The share of one core the server uses while nothing is edited."""
-        time.sleep(2)   # whatever the last edit started is over
+        time.sleep(2)  # whatever the last edit started is over
         before, started = self.cpu_seconds(), time.monotonic()
         time.sleep(seconds)
         return (self.cpu_seconds() - before) / (time.monotonic() - started)
@@ -210,14 +267,22 @@ class Server:
 
 def ours(project: Path) -> Server:
     """`python build.py serve` on a project."""
-    return Server([sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--port",
-                   str(free_port())], ROOT, r"^Serving (http://\S+)", r" re-rendered in |build failed")
+    return Server(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--port", str(free_port())],
+        ROOT,
+        r"^Serving (http://\S+)",
+        r" re-rendered in |build failed",
+    )
 
 
 def hugo_server(site: Path) -> Server:
     """`hugo server` on a Hugo site."""
-    return Server(["hugo", "server", "--port", str(free_port()), "--bind", "127.0.0.1"], site,
-                  r"Web Server is available at (http://\S+)", r"^Total in |^Syncing ")
+    return Server(
+        ["hugo", "server", "--port", str(free_port()), "--bind", "127.0.0.1"],
+        site,
+        r"Web Server is available at (http://\S+)",
+        r"^Total in |^Syncing ",
+    )
 
 
 @dataclass
@@ -227,13 +292,16 @@ class Times:
     seconds: list[float]
     reloads: int
     failed: list[str]
-    missed: int   # edits the tab had not shown after EDIT_TIMEOUT
+    missed: int  # edits the tab had not shown after EDIT_TIMEOUT
 
     def cells(self) -> list[str]:
         """Median, 90th percentile, and how many edits reloaded the tab (and were never shown)."""
         missed = f", {self.missed} not shown in {EDIT_TIMEOUT} s" if self.missed else ""
-        return [f"{self.median() * 1000:.0f} ms", f"{self.p90() * 1000:.0f} ms",
-                f"{self.reloads} of {len(self.seconds) + self.missed}{missed}"]
+        return [
+            f"{self.median() * 1000:.0f} ms",
+            f"{self.p90() * 1000:.0f} ms",
+            f"{self.reloads} of {len(self.seconds) + self.missed}{missed}",
+        ]
 
     def median(self) -> float:
         """The median time."""
@@ -241,8 +309,11 @@ class Times:
 
     def p90(self) -> float:
         """The 90th percentile."""
-        return statistics.quantiles(self.seconds, n=10, method="inclusive")[-1] if len(self.seconds) > 1 \
+        return (
+            statistics.quantiles(self.seconds, n=10, method="inclusive")[-1]
+            if len(self.seconds) > 1
             else self.seconds[0]
+        )
 
 
 def save_to_visible(browser, server: Server, kinds: list[Kind], runs: int, big: int) -> dict[str, Times]:
@@ -258,7 +329,7 @@ def save_to_visible(browser, server: Server, kinds: list[Kind], runs: int, big: 
         times, reloads, missed = [], 0, 0
         for i in range(runs if kind.name == "Markdown page" else big):
             if missed >= 3:
-                break   # the server does not show this kind of edit: say so rather than wait on
+                break  # the server does not show this kind of edit: say so rather than wait on
             marker = f"Mốc{i}x{time.time_ns() % 10**9}"
             text = kind.change(original, i, marker)
             tab.evaluate("window.__kept = 1")
@@ -269,8 +340,11 @@ def save_to_visible(browser, server: Server, kinds: list[Kind], runs: int, big: 
             try:
                 seen = wait_until(tab, shows, timeout=EDIT_TIMEOUT)
             except TimeoutError:
-                print(f"  {kind.name}, edit {i}: not shown within {EDIT_TIMEOUT} s; server said:\n"
-                      + "".join(server.lines[-6:]), file=sys.stderr)
+                print(
+                    f"  {kind.name}, edit {i}: not shown within {EDIT_TIMEOUT} s; server said:\n"
+                    + "".join(server.lines[-6:]),
+                    file=sys.stderr,
+                )
                 missed += 1
                 server.wait_for_rebuilds(rebuilds + 1)
                 tab.goto(server.url + kind.url)
@@ -278,14 +352,14 @@ def save_to_visible(browser, server: Server, kinds: list[Kind], runs: int, big: 
                 continue
             if tab.evaluate("window.__kept") != 1:
                 reloads += 1
-                seen = tab.evaluate(FIRST_PAINT)   # Playwright looks at a new page late: take the page's own time
+                seen = tab.evaluate(FIRST_PAINT)  # Playwright looks at a new page late: take the page's own time
             times.append(seen / 1000 - started)
             server.wait_for_rebuilds(rebuilds + 1)
             tab.wait_for_function(CONNECTED, timeout=30_000)
             tab.wait_for_timeout(PAUSE_MS)
         rebuilds = server.rebuilds()
         kind.path.write_text(original, encoding="utf-8")
-        server.wait_for_rebuilds(rebuilds + 1)   # the next kind's tab opens on the original page
+        server.wait_for_rebuilds(rebuilds + 1)  # the next kind's tab opens on the original page
         tab.wait_for_timeout(PAUSE_MS)
         tab.close()
         results[kind.name] = Times(times, reloads, failed, missed)
@@ -311,10 +385,11 @@ def wait_until(tab, condition: str, timeout: float) -> float:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            handle = tab.wait_for_function(f"() => ({condition}) ? Date.now() : 0", polling=5,
-                                           timeout=max(1, (deadline - time.monotonic()) * 1000))
+            handle = tab.wait_for_function(
+                f"() => ({condition}) ? Date.now() : 0", polling=5, timeout=max(1, (deadline - time.monotonic()) * 1000)
+            )
             return float(handle.json_value())
-        except Error as exc:   # the tab reloaded under the check: look again in the new page
+        except Error as exc:  # the tab reloaded under the check: look again in the new page
             if "Timeout" in type(exc).__name__ or time.monotonic() > deadline:
                 raise TimeoutError(condition) from exc
 
@@ -342,8 +417,14 @@ def copy_real_site(target: Path) -> Path:
 
 def machine() -> str:
     """The processor and the number of cores the benchmark ran on."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     return f"{model}, {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), Python {platform.python_version()}"
 
 
@@ -352,8 +433,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000, help="synthetic pages per language (default 1000)")
     parser.add_argument("--runs", type=int, default=20, help="edits of each kind (default 20)")
-    parser.add_argument("--big-runs", type=int, help="edits of each kind on the synthetic site (default: --runs);"
-                        " each YAML, template, catalog or CSS edit there re-renders every page")
+    parser.add_argument(
+        "--big-runs",
+        type=int,
+        help="edits of each kind on the synthetic site (default: --runs);"
+        " each YAML, template, catalog or CSS edit there re-renders every page",
+    )
     parser.add_argument("--no-hugo", action="store_true", help="leave hugo server out even when installed")
     args = parser.parse_args()
     try:
@@ -366,10 +451,18 @@ def main() -> None:
     real = copy_real_site(scratch() / "real")
     synthetic = write_corpus(scratch() / "synthetic", args.pages)
     hugo = None if args.no_hugo else prepare_hugo(synthetic)
-    sites = [("real site", real, our_kinds(real, "talks/nevers.vi.md", "vi/phat-bieu/nevers/", "talk.html",
-                                           'title: {vi: "')),
-             (f"{args.pages:,} pages/lang", synthetic,
-              our_kinds(synthetic, f"{page_name(7)}.vi.md", f"vi/{page_name(7)}/", "talk.html", "title: {vi: "))]
+    sites = [
+        (
+            "real site",
+            real,
+            our_kinds(real, "talks/nevers.vi.md", "vi/phat-bieu/nevers/", "talk.html", 'title: {vi: "'),
+        ),
+        (
+            f"{args.pages:,} pages/lang",
+            synthetic,
+            our_kinds(synthetic, f"{page_name(7)}.vi.md", f"vi/{page_name(7)}/", "talk.html", "title: {vi: "),
+        ),
+    ]
     rows, idle = [], {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -393,24 +486,44 @@ def main() -> None:
                     server.stop()
             for name, times in ours_times.items():
                 rows.append((label, name, times, theirs.get(name)))
-            print_table(rows, args, hugo is not None or args.no_hugo, idle, file=sys.stderr)   # so far
+            print_table(rows, args, hugo is not None or args.no_hugo, idle, file=sys.stderr)  # so far
         browser.close()
     print_table(rows, args, hugo is not None or args.no_hugo, idle)
 
 
-def print_table(rows: list[tuple[str, str, Times, Times | None]], args: argparse.Namespace, hugo_ran: bool,
-                idle: dict[str, float], file=sys.stdout) -> None:
+def print_table(
+    rows: list[tuple[str, str, Times, Times | None]],
+    args: argparse.Namespace,
+    hugo_ran: bool,
+    idle: dict[str, float],
+    file=sys.stdout,
+) -> None:
     """The Markdown table of the README's performance section."""
     print = functools.partial(builtins.print, file=file, flush=True)
-    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] \
-        if shutil.which("hugo") else None
+    version = (
+        subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+        if shutil.which("hugo")
+        else None
+    )
     big = args.big_runs or args.runs
-    print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}; {args.runs} edits of each kind"
-          + (f" ({big} of each but Markdown on the synthetic site)" if big != args.runs else "") + "; on tmpfs")
+    print(
+        f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}; {args.runs} edits of each kind"
+        + (f" ({big} of each but Markdown on the synthetic site)" if big != args.runs else "")
+        + "; on tmpfs"
+    )
     if not hugo_ran:
         print("hugo is not installed: the Hugo columns are left empty (apt-get install hugo to fill them)")
-    header = ("site", "edit", "save to visible, median", "90th percentile", "tab reloaded",
-              f"hugo server {version or ''}".strip() + ", median", "hugo p90", "hugo reloaded", "ours / hugo")
+    header = (
+        "site",
+        "edit",
+        "save to visible, median",
+        "90th percentile",
+        "tab reloaded",
+        f"hugo server {version or ''}".strip() + ", median",
+        "hugo p90",
+        "hugo reloaded",
+        "ours / hugo",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(" --- " for _ in header) + "|")
     for label, name, mine, theirs in rows:

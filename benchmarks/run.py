@@ -45,8 +45,13 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Run a command; return (seconds, peak resident KB of its largest process)."""
     report = Path(tempfile.mktemp(prefix="time-"))
     started = time.perf_counter()
-    subprocess.run(["/usr/bin/time", "-o", str(report), "-f", "%M", *command], cwd=cwd, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["/usr/bin/time", "-o", str(report), "-f", "%M", *command],
+        cwd=cwd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - started
     peak = int(report.read_text().split()[-1])
     report.unlink()
@@ -82,9 +87,17 @@ def measure(pages: int) -> dict:
         edited.append(timed(ours(project))[0])
     preview = preview_rebuild(project, page)
     cold = statistics.median(colds)
-    row = {"pages": pages, "total": total, "cold": cold, "unchanged": statistics.median(unchanged),
-           "edited": statistics.median(edited), "preview": preview, "rate": total / cold,
-           "memory": max(peaks) / 1024, "peers": {}}
+    row = {
+        "pages": pages,
+        "total": total,
+        "cold": cold,
+        "unchanged": statistics.median(unchanged),
+        "edited": statistics.median(edited),
+        "preview": preview,
+        "rate": total / cold,
+        "memory": max(peaks) / 1024,
+        "peers": {},
+    }
     for name, times in peer_times.items():
         peers[name].check(pages)
         speedups = (c / t for c, t in zip(colds, times, strict=True))
@@ -120,6 +133,7 @@ class Peer:
 def preview_rebuild(project: Path, page: Path) -> float:
     """Median in-process time of the preview's rebuild after one page is edited."""
     from microsite.commands.preview import Preview
+
     preview = Preview(project, scratch())
     preview.rebuild(set())
     times = []
@@ -151,12 +165,17 @@ def pelican(project: Path) -> Peer | None:
         target = site / "content" / lang / f"{name}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         slug = name.replace("/", "-")
-        target.write_text(f"Title: {title}\nDate: 2023-04-14\nLang: {lang}\nSlug: {slug}\n"
-                          f"Translation: {'false' if lang == 'vi' else 'true'}\n\n{body}", encoding="utf-8")
+        target.write_text(
+            f"Title: {title}\nDate: 2023-04-14\nLang: {lang}\nSlug: {slug}\n"
+            f"Translation: {'false' if lang == 'vi' else 'true'}\n\n{body}",
+            encoding="utf-8",
+        )
     (site / "pelicanconf.py").write_text(
         "SITENAME = 'bench'\nPATH = 'content'\nDEFAULT_LANG = 'vi'\nTIMEZONE = 'Asia/Ho_Chi_Minh'\n"
         "FEED_ALL_ATOM = None\nARTICLE_URL = '{lang}/{slug}/'\nARTICLE_SAVE_AS = '{lang}/{slug}/index.html'\n"
-        "ARTICLE_LANG_URL = '{lang}/{slug}/'\nARTICLE_LANG_SAVE_AS = '{lang}/{slug}/index.html'\n", encoding="utf-8")
+        "ARTICLE_LANG_URL = '{lang}/{slug}/'\nARTICLE_LANG_SAVE_AS = '{lang}/{slug}/index.html'\n",
+        encoding="utf-8",
+    )
     return Peer(["pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"], site, ["output"])
 
 
@@ -182,8 +201,10 @@ languages:
       main: [{name: Accueil, url: /bench/fr/, weight: 1}, {name: Programme, url: /bench/fr/program/, weight: 2}]
 """
 
-HUGO_I18N = {"vi": "skip: Chuyển đến nội dung chính\nlanguage: Ngôn ngữ\nmenu: Menu chính\nsource: Nguồn\n",
-             "fr": "skip: Aller au contenu\nlanguage: Langue\nmenu: Menu principal\nsource: Source\n"}
+HUGO_I18N = {
+    "vi": "skip: Chuyển đến nội dung chính\nlanguage: Ngôn ngữ\nmenu: Menu chính\nsource: Nguồn\n",
+    "fr": "skip: Aller au contenu\nlanguage: Langue\nmenu: Menu principal\nsource: Source\n",
+}
 
 
 def hugo(project: Path, like_ours: bool = True) -> Peer | None:
@@ -207,18 +228,22 @@ def hugo(project: Path, like_ours: bool = True) -> Peer | None:
     else:
         (layouts / "single.html").write_text(
             '<!DOCTYPE html><html lang="{{ .Lang }}"><head><title>{{ .Title }}</title></head>'
-            "<body>{{ .Content }}</body></html>\n", encoding="utf-8")
+            "<body>{{ .Content }}</body></html>\n",
+            encoding="utf-8",
+        )
         (layouts / "list.html").write_text("<html><body>{{ .Title }}</body></html>\n")
         (site / "hugo.yaml").write_text(
             "baseURL: https://example.org/\ndefaultContentLanguage: vi\ndefaultContentLanguageInSubdir: true\n"
             "disableKinds: [taxonomy, term, RSS, sitemap]\nlanguages:\n  vi: {weight: 1}\n  fr: {weight: 2}\n"
-            "markup: {goldmark: {renderer: {unsafe: true}}}\n", encoding="utf-8")
+            "markup: {goldmark: {renderer: {unsafe: true}}}\n",
+            encoding="utf-8",
+        )
     for name, lang, title, body in _bodies(project):
         # Hugo's home page is _index.md: an index.md would make content/ one leaf bundle, and every other
         # page a resource of it, never rendered.
         target = site / "content" / f"{'_index' if name == 'index' else name}.{lang}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"---\ntitle: \"{title}\"\n---\n{body}", encoding="utf-8")
+        target.write_text(f'---\ntitle: "{title}"\n---\n{body}', encoding="utf-8")
     return Peer(["hugo", "--quiet", "-d", "public"], site, ["public", "resources"])
 
 
@@ -230,28 +255,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000], help="pages per language")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"medians of {RUNS} runs; outputs on tmpfs")
-    header = ["pages/lang", "cold build", "no-change rebuild", "1 page edited", "preview, 1 page", "pages/s (cold)",
-              "peak memory"] + [f"{name} cold" for name in PEERS]
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"medians of {RUNS} runs; outputs on tmpfs"
+    )
+    header = [
+        "pages/lang",
+        "cold build",
+        "no-change rebuild",
+        "1 page edited",
+        "preview, 1 page",
+        "pages/s (cold)",
+        "peak memory",
+    ] + [f"{name} cold" for name in PEERS]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(" --- " for _ in header) + "|")
     rows = []
     for pages in args.sizes:
         r = measure(pages)
         rows.append(r)
-        peers = [f"{r['peers'][name][0]:.2f} s ({r['peers'][name][1]:.2f}×)" if name in r["peers"]
-                 else "not installed" for name in PEERS]
-        print(f"| {pages:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s | {r['edited']:.2f} s | "
-              f"{r['preview'] * 1000:.0f} ms | {r['rate']:.0f} | {r['memory']:.0f} MB | " + " | ".join(peers) + " |",
-              flush=True)
-    print("Ratios: our cold build's time over the peer's, the median of runs made side by side (below 1: we are "
-          "faster).")
+        peers = [
+            f"{r['peers'][name][0]:.2f} s ({r['peers'][name][1]:.2f}×)" if name in r["peers"] else "not installed"
+            for name in PEERS
+        ]
+        print(
+            f"| {pages:,} | {r['cold']:.2f} s | {r['unchanged']:.2f} s | {r['edited']:.2f} s | "
+            f"{r['preview'] * 1000:.0f} ms | {r['rate']:.0f} | {r['memory']:.0f} MB | " + " | ".join(peers) + " |",
+            flush=True,
+        )
+    print(
+        "Ratios: our cold build's time over the peer's, the median of runs made side by side (below 1: we are faster)."
+    )
     for r in rows:
         for name, (seconds, _) in r["peers"].items():
             if name.startswith("Hugo"):
-                print(f"{r['pages']:,} pages/lang: one page edited, {r['edited']:.2f} s, against {name}'s whole "
-                      f"build, {seconds:.2f} s: {'faster' if r['edited'] < seconds else 'slower'}.")
+                print(
+                    f"{r['pages']:,} pages/lang: one page edited, {r['edited']:.2f} s, against {name}'s whole "
+                    f"build, {seconds:.2f} s: {'faster' if r['edited'] < seconds else 'slower'}."
+                )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,12 @@ def main() -> None:
     bodies = [body(rng, "vi" if i % 2 else "fr", i, args.pages) for i in range(args.pages)]
     plain = best(converter(False, False), bodies, args.runs)
     print(f"{'converter':<34} {'seconds':>8} {'saved':>7}")
-    for name, ids, inline in [("Markdown alone", False, False), ("heading ids shortcut", True, False),
-                              ("inline patterns shortcut", False, True), ("both (the generator's)", True, True)]:
+    for name, ids, inline in [
+        ("Markdown alone", False, False),
+        ("heading ids shortcut", True, False),
+        ("inline patterns shortcut", False, True),
+        ("both (the generator's)", True, True),
+    ]:
         seconds = plain if not (ids or inline) else best(converter(ids, inline), bodies, args.runs)
         print(f"{name:<34} {seconds:8.3f} {(1 - seconds / plain) * 100:6.1f} %")
 

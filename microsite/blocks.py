@@ -27,9 +27,9 @@ _FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 class Block:
     """One block of a page file: its kind, where it starts, its exact text and a fingerprint of its words."""
 
-    kind: str       # "field:NAME", "heading1".."heading6", "paragraph", "list-item", "table-row", "code"
-    line: int       # 1-based line in the file where the block starts (0 for a block read from a record)
-    text: str       # the block's lines as written, without the trailing newline
+    kind: str  # "field:NAME", "heading1".."heading6", "paragraph", "list-item", "table-row", "code"
+    line: int  # 1-based line in the file where the block starts (0 for a block read from a record)
+    text: str  # the block's lines as written, without the trailing newline
 
     @property
     def fingerprint(self) -> str:
@@ -48,13 +48,13 @@ def split_blocks(text: str) -> list[Block]:
     if not match:
         return split_body(text, 1)
     blocks = _fields(match.group(1) or "", 2)
-    return blocks + split_body(text[match.end():], text.count("\n", 0, match.end()) + 1)
+    return blocks + split_body(text[match.end() :], text.count("\n", 0, match.end()) + 1)
 
 
 def _fields(front: str, first_line: int) -> list[Block]:
     """Each top-level key of the front matter with its value's lines (a folded value keeps its indented lines)."""
     blocks: list[Block] = []
-    start, key, lines = 0, "", list[str]()   # the field being read
+    start, key, lines = 0, "", list[str]()  # the field being read
     for number, line in enumerate(front.split("\n")[:-1], start=first_line):
         field = _FIELD.match(line)
         if field and not line[:1].isspace():
@@ -86,7 +86,7 @@ def split_body(body: str, first_line: int = 1) -> list[Block]:
         current, kind = [], ""
 
     for number, line in enumerate(lines, start=first_line):
-        if fence:   # inside a fenced code block: everything up to the closing fence
+        if fence:  # inside a fenced code block: everything up to the closing fence
             current.append(line)
             if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
                 fence = ""
@@ -106,16 +106,16 @@ def split_body(body: str, first_line: int = 1) -> list[Block]:
             close()
             kind, start, current = "table-row", number, [line]
             close()
-            kind = "table-row"   # a row without a leading pipe may follow
+            kind = "table-row"  # a row without a leading pipe may follow
         elif _LIST_ITEM.match(line) and not (kind == "paragraph" and _SETEXT.match(line)):
             close()
             kind, start, current = "list-item", number, [line]
         elif kind in ("paragraph", "list-item"):
-            current.append(line)   # a continuation line (lazy or indented)
+            current.append(line)  # a continuation line (lazy or indented)
         else:
             close()
             kind, start, current = "paragraph", number, [line]
-    close()   # an unclosed fence runs to the end of the file, as Markdown reads it
+    close()  # an unclosed fence runs to the end of the file, as Markdown reads it
     return blocks
 
 
@@ -130,6 +130,7 @@ def _is_table_row(lines: list[str], index: int, in_table: bool) -> bool:
 
 
 # --- alignment ---------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -151,16 +152,24 @@ def align_translation(source: list[Block], translation: list[Block]) -> list[Pai
     name, then the body's blocks by the sequence of their kinds (difflib on kinds: headings with headings of
     their level, list items with list items, in order); where the structures differ, blocks are paired in order
     while their kinds agree, and the rest have no counterpart."""
-    pairs = [Pair(i, next((j for j, t in enumerate(translation) if t.kind == s.kind), None))
-             for i, s in enumerate(source) if s.kind.startswith("field:")]
+    pairs = [
+        Pair(i, next((j for j, t in enumerate(translation) if t.kind == s.kind), None))
+        for i, s in enumerate(source)
+        if s.kind.startswith("field:")
+    ]
     paired = {p.new for p in pairs}
     pairs += [Pair(None, j) for j, t in enumerate(translation) if t.kind.startswith("field:") and j not in paired]
     body_old = [i for i, b in enumerate(source) if not b.kind.startswith("field:")]
     body_new = [j for j, b in enumerate(translation) if not b.kind.startswith("field:")]
-    inner = _align([source[i] for i in body_old], [translation[j] for j in body_new],
-                   [source[i].kind for i in body_old], [translation[j].kind for j in body_new])
-    return pairs + [Pair(None if p.old is None else body_old[p.old], None if p.new is None else body_new[p.new])
-                    for p in inner]
+    inner = _align(
+        [source[i] for i in body_old],
+        [translation[j] for j in body_new],
+        [source[i].kind for i in body_old],
+        [translation[j].kind for j in body_new],
+    )
+    return pairs + [
+        Pair(None if p.old is None else body_old[p.old], None if p.new is None else body_new[p.new]) for p in inner
+    ]
 
 
 def _align(old: list[Block], new: list[Block], old_keys: list[str], new_keys: list[str]) -> list[Pair]:
@@ -184,7 +193,7 @@ def _pair_by_kind(old: list[Block], new: list[Block], olds: range, news: range) 
             pairs.append(Pair(i, j))
             i, j = i + 1, j + 1
         elif any(old[i].kind == new[k].kind for k in range(j, news.stop)):
-            pairs.append(Pair(None, j))   # new[j] was inserted before old[i]'s counterpart
+            pairs.append(Pair(None, j))  # new[j] was inserted before old[i]'s counterpart
             j += 1
         else:
             pairs.append(Pair(i, None))
@@ -194,6 +203,7 @@ def _pair_by_kind(old: list[Block], new: list[Block], olds: range, news: range) 
 
 
 # --- word diff ---------------------------------------------------------------------------------------------------
+
 
 class Change(str, Enum):
     """What a stretch of words of a word diff is."""

@@ -37,7 +37,7 @@ class PageResult(NamedTuple):
     page: Page
     html: str | None
     problems: list[ContentError]
-    markdown: engine.Conversion | None   # None without a memo
+    markdown: engine.Conversion | None  # None without a memo
 
 
 class Output(NamedTuple):
@@ -61,10 +61,18 @@ def cache_dir(config: Config) -> Path:
     return config.project / ".cache"
 
 
-def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
-          use_cache: bool = True, jobs: int | None = None, progress: bool = False,
-          parallel_threshold: int = 200, inputs: engine.Inputs | None = None,
-          refuse_placeholders: bool = True) -> BuildResult:
+def build(
+    project: Path,
+    out: Path | None = None,
+    base_url: str | None = None,
+    strict: bool = False,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    progress: bool = False,
+    parallel_threshold: int = 200,
+    inputs: engine.Inputs | None = None,
+    refuse_placeholders: bool = True,
+) -> BuildResult:
     """Build the site of `project` into `out` (default site/); raise BuildError listing every problem.
 
     `strict` refuses what is not translated and, unless refuse_placeholders is False (the content gates report
@@ -78,12 +86,12 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         inputs = engine.read_inputs(project, base_url, strict)
     file_hashes = inputs.file_hashes if inputs else {}
     config = load_config(project, base_url)
-    out = refuse_unsafe_output(Path(out) if out else config.project / "site", config)   # before anything is written
+    out = refuse_unsafe_output(Path(out) if out else config.project / "site", config)  # before anything is written
     cache = engine.BuildCache(cache_dir(config), warn=_warn) if use_cache else None
     try:
         sources = engine.MemoReader(store=cache, file_hashes=file_hashes) if cache is not None else PlainReader()
         site = load_site(config, sources)
-        left = placeholders.find(config.content_dir, config.project)   # what `init` wrote for the editors
+        left = placeholders.find(config.content_dir, config.project)  # what `init` wrote for the editors
         if strict:
             problems = strict_problems(site) + (left if refuse_placeholders else [])
             if problems:
@@ -96,8 +104,9 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
         record = functools.partial(_record, project, out, inputs.hash, summary) if use_cache and inputs else None
         if isinstance(sources, engine.MemoReader) and sources.edited:
             record = functools.partial(_forget_record, project)
-        cached, _keys = write_site(site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold,
-                                  record)
+        cached, _keys = write_site(
+            site, config, out, cache, jobs or os.cpu_count() or 1, meter, parallel_threshold, record
+        )
         if cache is not None:
             cache.close(prune=True)
     finally:
@@ -112,8 +121,10 @@ def _record(project: Path, out: Path, inputs: str, summary: dict[str, Any], keys
     try:
         engine.save(project, out, inputs, summary, keys)
     except OSError as exc:
-        _warn(f"warning: .cache/{engine.FILE_NAME}: the build record could not be written ({exc.strerror or exc}); "
-              "the next build will build everything again")
+        _warn(
+            f"warning: .cache/{engine.FILE_NAME}: the build record could not be written ({exc.strerror or exc}); "
+            "the next build will build everything again"
+        )
         engine.forget(project)
 
 
@@ -138,9 +149,16 @@ def _warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache | None = None, jobs: int = 1,
-               progress: Progress | None = None, parallel_threshold: int = 200,
-               record: Callable[[dict[str, str]], None] | None = None) -> tuple[int, dict[str, str]]:
+def write_site(
+    site: Site,
+    config: Config,
+    out: Path,
+    cache: engine.BuildCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    parallel_threshold: int = 200,
+    record: Callable[[dict[str, str]], None] | None = None,
+) -> tuple[int, dict[str, str]]:
     """Render every page and write the whole site atomically, or nothing at all.
 
     Pages stream to disk as they are rendered, so memory does not grow with the site. With a build cache, each
@@ -156,8 +174,9 @@ def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache |
     on_disk: set[str] = set()
     if cache is not None and memo is not None:
         memo.keep_if(engine.url_version(site, urls, renderer.known_paths))
-        keys = engine.output_keys(site, urls, renderer.known_paths, renderer.envs[config.default_language],
-                                  [f.path for f in others], cache)
+        keys = engine.output_keys(
+            site, urls, renderer.known_paths, renderer.envs[config.default_language], [f.path for f in others], cache
+        )
         on_disk = engine.unchanged_outputs(config.project, out, keys)
     errors = ErrorList()
     todo = [p for p in site.pages if p.output_path not in on_disk]
@@ -183,7 +202,7 @@ def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache |
         _keep(memo, made)
         if progress:
             progress.finish()
-        for path in sorted(on_disk - pages):   # the sitemap, feeds... when nothing they show changed
+        for path in sorted(on_disk - pages):  # the sitemap, feeds... when nothing they show changed
             writer.link(out / path, path)
         for rendered in render_site(renderer, errors, pages=[], site_wide=True, skip=on_disk):
             writer.write(rendered.path, rendered.content)
@@ -196,7 +215,7 @@ def write_site(site: Site, config: Config, out: Path, cache: engine.BuildCache |
 def _batches(items: list[T], size: int) -> Iterator[list[T]]:
     """Consecutive slices of a list."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _keep(memo: engine.MarkdownMemo | None, made: list[engine.Conversion]) -> None:
@@ -208,8 +227,9 @@ def _keep(memo: engine.MarkdownMemo | None, made: list[engine.Conversion]) -> No
     made.clear()
 
 
-def render_pages(renderer: SiteRenderer, pages: list[Page], jobs: int = 1, parallel_threshold: int = 200
-                 ) -> Iterator[PageResult]:
+def render_pages(
+    renderer: SiteRenderer, pages: list[Page], jobs: int = 1, parallel_threshold: int = 200
+) -> Iterator[PageResult]:
     """Render each page, in order; in parallel when it pays. Stored Markdown conversions are looked up a batch
     at a time."""
     if jobs > 1 and len(pages) >= max(parallel_threshold, 1) and "fork" in multiprocessing.get_all_start_methods():
@@ -258,7 +278,7 @@ def _start_worker(renderer: SiteRenderer, cache_folder: Path | None) -> None:
 
 def _render_chunk(indices: list[int]) -> list[ChunkResult]:
     """Render some pages in a worker."""
-    assert _WORKER is not None   # set by _start_worker
+    assert _WORKER is not None  # set by _start_worker
     pages = _WORKER.site.pages
     results = _render_batch(_WORKER, [pages[i] for i in indices])
     return [ChunkResult(i, r.html, r.problems, r.markdown) for i, r in zip(indices, results, strict=True)]
@@ -273,12 +293,11 @@ def _render_in_pool(renderer: SiteRenderer, pages: list[Page], jobs: int) -> Ite
     memo = renderer.memo if isinstance(renderer.memo, engine.MarkdownMemo) else None
     cache = memo.store if memo is not None else None
     if cache is not None:
-        cache.release()   # workers read it through their own connections; none may inherit this one
+        cache.release()  # workers read it through their own connections; none may inherit this one
     renderer.load_templates()
     context = multiprocessing.get_context("fork")
     try:
-        pool = context.Pool(jobs, initializer=_start_worker,
-                            initargs=(renderer, cache.path.parent if cache else None))
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(renderer, cache.path.parent if cache else None))
     finally:
         if cache is not None:
             cache.reopen()
@@ -294,8 +313,9 @@ def _render_in_pool(renderer: SiteRenderer, pages: list[Page], jobs: int) -> Ite
         pool.join()
 
 
-def render_site(renderer: SiteRenderer, errors: ErrorList, pages: list[Page], site_wide: bool,
-                skip: Collection[str] = frozenset()) -> Iterator[Output]:
+def render_site(
+    renderer: SiteRenderer, errors: ErrorList, pages: list[Page], site_wide: bool, skip: Collection[str] = frozenset()
+) -> Iterator[Output]:
     """Yield the text files of `pages`, then (when `site_wide`) the files that are not pages except those in
     `skip`, collecting errors."""
     for result in _render_batch(renderer, pages):

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import BuildError, ContentError
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+if TYPE_CHECKING:  # typing costs start-up time, and a no-change build loads this module: types only
     from types import FrameType
     from typing import Any, NoReturn
 
@@ -63,7 +63,7 @@ def _port(value: str) -> int:
     return port
 
 
-WARNINGS_SHOWN = 5   # of each kind: a thousand pages to confirm is one fact, not a thousand lines
+WARNINGS_SHOWN = 5  # of each kind: a thousand pages to confirm is one fact, not a thousand lines
 
 
 def usable_cpus() -> int:
@@ -79,24 +79,38 @@ def _worker_count(jobs: int | None) -> int:
     if jobs is None:
         return cpus
     if jobs > cpus:
-        print(f"warning: --jobs {jobs}: this machine has {cpus} CPU{'s' * (cpus != 1)}; rendering with {cpus} "
-              f"process{'es' * (cpus != 1)}", file=sys.stderr)
+        print(
+            f"warning: --jobs {jobs}: this machine has {cpus} CPU{'s' * (cpus != 1)}; rendering with {cpus} "
+            f"process{'es' * (cpus != 1)}",
+            file=sys.stderr,
+        )
         return cpus
     return jobs
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """Options every command takes; subcommands leave them unset so the top-level value stands."""
-    parser.add_argument("--project", type=Path, default=argparse.SUPPRESS if suppress else Path.cwd(),
-                        help="the site's folder, holding content/, templates/, locales/ (default: here)")
-    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="show Python tracebacks for errors")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=argparse.SUPPRESS if suppress else Path.cwd(),
+        help="the site's folder, holding content/, templates/, locales/ (default: here)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show Python tracebacks for errors",
+    )
 
 
 def _base_url(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """--base-url, for the commands whose output has addresses."""
-    parser.add_argument("--base-url", default=argparse.SUPPRESS if suppress else None,
-                        help="override site.yaml's base_url, e.g. https://user.github.io/repo/")
+    parser.add_argument(
+        "--base-url",
+        default=argparse.SUPPRESS if suppress else None,
+        help="override site.yaml's base_url, e.g. https://user.github.io/repo/",
+    )
 
 
 def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -104,24 +118,40 @@ def _build_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     _base_url(parser, suppress)
     parser.add_argument("--out", type=Path, default=default, help="write the site into this folder instead of site/")
-    parser.add_argument("--strict", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="fail on missing or stale translations, untranslated or fuzzy catalog strings and "
-                             "placeholder text")
-    parser.add_argument("--no-cache", dest="use_cache", action="store_false",
-                        default=argparse.SUPPRESS if suppress else True,
-                        help="neither read nor write the build cache in .cache/")
-    parser.add_argument("--jobs", type=_jobs, default=default, metavar="N",
-                        help="render with N processes, 1 or more, at most one per CPU (default: one per CPU; "
-                             "1 renders in this process)")
-    parser.add_argument("--all-warnings", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help=f"print every warning (by default, at most {WARNINGS_SHOWN} of each kind)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="fail on missing or stale translations, untranslated or fuzzy catalog strings and placeholder text",
+    )
+    parser.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        default=argparse.SUPPRESS if suppress else True,
+        help="neither read nor write the build cache in .cache/",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=default,
+        metavar="N",
+        help="render with N processes, 1 or more, at most one per CPU (default: one per CPU; "
+        "1 renders in this process)",
+    )
+    parser.add_argument(
+        "--all-warnings",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help=f"print every warning (by default, at most {WARNINGS_SHOWN} of each kind)",
+    )
 
 
-def _command(commands: argparse._SubParsersAction[_Parser], name: str, summary: str,
-             description: str = "") -> argparse.ArgumentParser:
+def _command(
+    commands: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str = ""
+) -> argparse.ArgumentParser:
     """A subcommand with its one-line summary (listed by --help) and its description (its own --help)."""
-    parser = commands.add_parser(name, help=summary, description=description or summary[:1].upper() + summary[1:]
-                                 + ".")
+    parser = commands.add_parser(name, help=summary, description=description or summary[:1].upper() + summary[1:] + ".")
     _common(parser, suppress=True)
     return parser
 
@@ -129,9 +159,12 @@ def _command(commands: argparse._SubParsersAction[_Parser], name: str, summary: 
 def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     """The command line's parser: the build's options, then one subcommand per thing to do."""
     # Named as it was run: build.py in the generator's repository, else the `microsite` command.
-    parser = _Parser(prog="build.py" if default_project is not None else "microsite",
-                     description="A static site generator for multilingual event microsites: builds content/ into "
-                                 "site/.", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="build.py" if default_project is not None else "microsite",
+        description="A static site generator for multilingual event microsites: builds content/ into site/.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(parser, suppress=False)
     _build_options(parser, suppress=False)
     if default_project is not None:
@@ -141,47 +174,85 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     build = _command(commands, "build", "build the site into site/ (the default command)")
     _build_options(build, suppress=True)
 
-    serve = _command(commands, "serve", "preview the site with live reload",
-                     "Build the site into a temporary folder, serve it under its base path and rebuild on every "
-                     "save; the open pages reload by themselves, and an error shows in the browser.")
+    serve = _command(
+        commands,
+        "serve",
+        "preview the site with live reload",
+        "Build the site into a temporary folder, serve it under its base path and rebuild on every "
+        "save; the open pages reload by themselves, and an error shows in the browser.",
+    )
     _base_url(serve, suppress=True)
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     serve.add_argument("--port", type=_port, default=8000, help="port, 1–65535 (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
 
-    report = _command(commands, "translations", "report what is missing or out of date in each language",
-                      "List every page and interface catalog in every language with its state (ok, missing, "
-                      "stale, untranslated, fuzzy); exit 1 when any is not ok. --confirm records that a page's "
-                      "translations match its current source text.")
-    report.add_argument("--confirm", nargs="+", metavar="PAGE", default=[],
-                        help="record that these pages' translations match their current source text")
+    report = _command(
+        commands,
+        "translations",
+        "report what is missing or out of date in each language",
+        "List every page and interface catalog in every language with its state (ok, missing, "
+        "stale, untranslated, fuzzy); exit 1 when any is not ok. --confirm records that a page's "
+        "translations match its current source text.",
+    )
+    report.add_argument(
+        "--confirm",
+        nargs="+",
+        metavar="PAGE",
+        default=[],
+        help="record that these pages' translations match their current source text",
+    )
     report.add_argument("--all", action="store_true", help="with no --confirm: confirm every page's translations")
-    report.add_argument("--diff", metavar="PAGE",
-                        help="show what changed in PAGE's source, block by block, since its translations were "
-                             "confirmed, with the translation's blocks")
+    report.add_argument(
+        "--diff",
+        metavar="PAGE",
+        help="show what changed in PAGE's source, block by block, since its translations were "
+        "confirmed, with the translation's blocks",
+    )
     report.add_argument("--lang", metavar="L", help="with --diff: only this translation language")
 
-    new = _command(commands, "new", "create a page in every language",
-                   "Write content/pages/NAME.LANG.md for every language: the source language's page to write, "
-                   "and the translations, which count as missing until they are written.")
+    new = _command(
+        commands,
+        "new",
+        "create a page in every language",
+        "Write content/pages/NAME.LANG.md for every language: the source language's page to write, "
+        "and the translations, which count as missing until they are written.",
+    )
     new.add_argument("name", help="the page name, e.g. talks/lyon (folders allowed)")
-    new.add_argument("--slug", action="append", default=[], metavar="LANG=SLUG",
-                     help="the page's address in one language, e.g. --slug fr=exposes/lyon (repeat per language; "
-                          "default: the page name)")
+    new.add_argument(
+        "--slug",
+        action="append",
+        default=[],
+        metavar="LANG=SLUG",
+        help="the page's address in one language, e.g. --slug fr=exposes/lyon (repeat per language; "
+        "default: the page name)",
+    )
 
-    init = _command(commands, "init", "start a site for another event in a new folder",
-                    "Write a complete starting site into FOLDER: placeholder content in every language, the "
-                    "templates, the interface catalogs, the static files, a .gitignore, the GitHub Pages workflow "
-                    "and a README for its editors. It builds at once.")
+    init = _command(
+        commands,
+        "init",
+        "start a site for another event in a new folder",
+        "Write a complete starting site into FOLDER: placeholder content in every language, the "
+        "templates, the interface catalogs, the static files, a .gitignore, the GitHub Pages workflow "
+        "and a README for its editors. It builds at once.",
+    )
     init.add_argument("folder", type=Path, metavar="FOLDER", help="a new or empty folder")
-    init.add_argument("--languages", required=True, metavar="LANGS",
-                      help="the site's languages, comma-separated, the source language first, e.g. vi,fr,en")
+    init.add_argument(
+        "--languages",
+        required=True,
+        metavar="LANGS",
+        help="the site's languages, comma-separated, the source language first, e.g. vi,fr,en",
+    )
 
-    catalogs = _command(commands, "i18n", "maintain the interface catalogs under locales/",
-                        "extract: collect the templates' interface strings into locales/messages.pot; update: "
-                        "merge it into each language's catalog (a catalog holds each English string, msgid, and "
-                        "its translation, msgstr); compile: write .mo files for tools that want them.")
+    catalogs = _command(
+        commands,
+        "i18n",
+        "maintain the interface catalogs under locales/",
+        "extract: collect the templates' interface strings into locales/messages.pot; update: "
+        "merge it into each language's catalog (a catalog holds each English string, msgid, and "
+        "its translation, msgstr); compile: write .mo files for tools that want them.",
+    )
     catalogs.add_argument("action", choices=["extract", "update", "compile"])
 
     deploy = _command(commands, "deploy", "build strictly and publish site/ to the gh-pages branch")
@@ -189,14 +260,21 @@ def make_parser(default_project: Path | None = None) -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote's name or URL (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch GitHub Pages serves (default: gh-pages)")
     deploy.add_argument("--message", help="the commit message (default: names the source commit)")
-    deploy.add_argument("--allow-dirty", action="store_true",
-                        help="deploy even if content/, templates/, locales/ or static/ has uncommitted changes "
-                             "(the commit message says so)")
+    deploy.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="deploy even if content/, templates/, locales/ or static/ has uncommitted changes "
+        "(the commit message says so)",
+    )
 
-    gates = _command(commands, "check", "the gates before publishing: strict build, links, hreflang, HTML, catalogs",
-                     "Build strictly into a temporary folder (placeholder text is reported, not refused), then check "
-                     "every internal link and anchor, hreflang reciprocity, the HTML (with the Nu HTML Checker "
-                     "when installed) and the catalogs (with GNU msgfmt when installed); exit 1 on any problem.")
+    gates = _command(
+        commands,
+        "check",
+        "the gates before publishing: strict build, links, hreflang, HTML, catalogs",
+        "Build strictly into a temporary folder (placeholder text is reported, not refused), then check "
+        "every internal link and anchor, hreflang reciprocity, the HTML (with the Nu HTML Checker "
+        "when installed) and the catalogs (with GNU msgfmt when installed); exit 1 on any problem.",
+    )
     _base_url(gates, suppress=True)
 
     _command(commands, "clean", "delete the build cache (.cache/) and the output (site/)")
@@ -220,8 +298,10 @@ def main(argv: list[str] | None = None, default_project: Path | None = None) -> 
             traceback.print_exc()
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
-        print(f"Build failed: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}; "
-              "site/ was left as it was.", file=sys.stderr)
+        print(
+            f"Build failed: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}; site/ was left as it was.",
+            file=sys.stderr,
+        )
         return 1
     except (ContentError, ValueError) as exc:
         if args.debug:
@@ -276,14 +356,14 @@ def os_error_line(exc: OSError, project: Path) -> str:
     what = exc.strerror or str(exc)
     paths = [_shown(name, project) for name in (exc.filename, exc.filename2) if name is not None]
     where = " -> ".join(paths) + ": " if paths else ""
-    assert exc.errno is not None   # callers ask is_os_problem() first
+    assert exc.errno is not None  # callers ask is_os_problem() first
     return f"{where}{what[:1].lower()}{what[1:]} — {_OS_HINTS[exc.errno]}"
 
 
 def _shown(name: str | bytes | os.PathLike[str] | os.PathLike[bytes], project: Path) -> str:
     """A path as the user knows it: relative to the project when it lies inside."""
     path = Path(os.fsdecode(name)).absolute()
-    for top in (Path(project).absolute(), Path(project).resolve()):   # the engine works on the resolved path
+    for top in (Path(project).absolute(), Path(project).resolve()):  # the engine works on the resolved path
         if path.is_relative_to(top):
             return path.relative_to(top).as_posix()
     return str(path)
@@ -311,8 +391,16 @@ def run_build(args: argparse.Namespace) -> int:
     if result is None:
         from .builder import build  # Jinja, Markdown and Babel load only when there is something to build
 
-        result = build(args.project, args.out, args.base_url, args.strict, use_cache=args.use_cache,
-                       jobs=_worker_count(args.jobs), progress=True, inputs=inputs)
+        result = build(
+            args.project,
+            args.out,
+            args.base_url,
+            args.strict,
+            use_cache=args.use_cache,
+            jobs=_worker_count(args.jobs),
+            progress=True,
+            inputs=inputs,
+        )
     result = dataclasses.replace(result, seconds=time.perf_counter() - started)
     for line in warning_lines(result.warnings, everything=args.all_warnings):
         print(line, file=sys.stderr)
@@ -358,12 +446,16 @@ def run_translations(args: argparse.Namespace) -> int:
     if args.lang and not args.diff:
         raise ContentError("--lang", None, None, "it only goes with --diff PAGE", "add --diff PAGE, or drop --lang")
     if args.diff and (args.confirm or args.all):
-        raise ContentError("--diff", None, None, "shows changes; --confirm and --all record them",
-                           "run one, then the other")
+        raise ContentError(
+            "--diff", None, None, "shows changes; --confirm and --all record them", "run one, then the other"
+        )
     if args.diff:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        print("\n\n".join(translations.format_diff(b, colour) for b in translations.diff_pages(site, args.diff,
-                                                                                              args.lang)))
+        print(
+            "\n\n".join(
+                translations.format_diff(b, colour) for b in translations.diff_pages(site, args.diff, args.lang)
+            )
+        )
         return 0
     if args.confirm or args.all:
         names = sorted({p.name for p in site.pages}) if args.all else args.confirm
@@ -407,7 +499,7 @@ def run_i18n(args: argparse.Namespace) -> int:
         else:
             for path in catalogs.compile_catalogs(project, languages):
                 print(f"wrote {path.relative_to(project)}")
-    except BuildError as exc:   # every problem of the catalogs, one line each (no site was being built)
+    except BuildError as exc:  # every problem of the catalogs, one line each (no site was being built)
         if args.debug:
             traceback.print_exc()
         for error in exc.errors:
@@ -422,8 +514,10 @@ def run_init(args: argparse.Namespace) -> int:
 
     languages = [code.strip() for code in args.languages.split(",") if code.strip()]
     written = init(args.folder, languages)
-    print(f"wrote {len(written)} files into {args.folder}; next: cd {args.folder}, then `microsite serve` "
-          "(or `python build.py --project FOLDER serve` from the generator's folder), and replace every [TODO: …]")
+    print(
+        f"wrote {len(written)} files into {args.folder}; next: cd {args.folder}, then `microsite serve` "
+        "(or `python build.py --project FOLDER serve` from the generator's folder), and replace every [TODO: …]"
+    )
     return 0
 
 
@@ -452,8 +546,10 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"problem: {problem}")
     for name in report.skipped:
         print(f"skipped: {name} (not installed here; CI installs it)")
-    print(f"{len(report.passed)} checks passed ({', '.join(report.passed)}), {len(report.problems)} problem"
-          f"{'s' * (len(report.problems) != 1)}")
+    print(
+        f"{len(report.passed)} checks passed ({', '.join(report.passed)}), {len(report.problems)} problem"
+        f"{'s' * (len(report.problems) != 1)}"
+    )
     return 1 if report.problems else 0
 
 
@@ -465,7 +561,7 @@ def run_clean(args: argparse.Namespace) -> int:
     project = Path(args.project).resolve()
     site = project / "site"
     if site.is_dir() and not site.is_symlink():
-        check_output(site, project, "delete it")   # the build's guard, before anything goes: a .git inside stays
+        check_output(site, project, "delete it")  # the build's guard, before anything goes: a .git inside stays
     for path in (project / ".cache", site):
         if not os.path.lexists(path):
             continue
@@ -473,8 +569,13 @@ def run_clean(args: argparse.Namespace) -> int:
         try:
             delete(path)
         except OSError as exc:
-            raise ContentError(str(path), None, None, f"cannot delete it ({exc.strerror or exc})",
-                               "check its permissions, or delete it yourself") from None
+            raise ContentError(
+                str(path),
+                None,
+                None,
+                f"cannot delete it ({exc.strerror or exc})",
+                "check its permissions, or delete it yourself",
+            ) from None
         print(f"removed {path.name}{'/' if folder else ''}")
     return 0
 
@@ -487,6 +588,15 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "serve": run_serve, "translations": run_translations, "new": run_new,
-            "init": run_init, "i18n": run_i18n, "deploy": run_deploy, "check": run_check, "clean": run_clean,
-            "schema": run_schema}
+COMMANDS = {
+    "build": run_build,
+    "serve": run_serve,
+    "translations": run_translations,
+    "new": run_new,
+    "init": run_init,
+    "i18n": run_i18n,
+    "deploy": run_deploy,
+    "check": run_check,
+    "clean": run_clean,
+    "schema": run_schema,
+}

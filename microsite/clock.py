@@ -19,5 +19,10 @@ def build_date() -> dt.date:
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     except (ValueError, OverflowError, OSError):
-        raise ContentError("SOURCE_DATE_EPOCH", None, None, f"{epoch!r} is not a Unix time",
-                           "set it to a number of seconds such as 1681430400, or unset it") from None
+        raise ContentError(
+            "SOURCE_DATE_EPOCH",
+            None,
+            None,
+            f"{epoch!r} is not a Unix time",
+            "set it to a number of seconds such as 1681430400, or unset it",
+        ) from None

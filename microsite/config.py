@@ -19,8 +19,8 @@ class Config(schema.SiteSettings):
     """The site's settings (declared in schema.SiteSettings) and the project's folders."""
 
     project: Path
-    menu_line: int | None = None   # where the menu is written in site.yaml, for errors
-    base_url_line: int | None = None   # where base_url is written, for errors
+    menu_line: int | None = None  # where the menu is written in site.yaml, for errors
+    base_url_line: int | None = None  # where base_url is written, for errors
 
     @property
     def default_language(self) -> str:
@@ -91,7 +91,7 @@ def _valid_port(parts: SplitResult) -> bool:
     """True when a URL names no port or a port from 1 to 65535."""
     try:
         return parts.port is None or parts.port >= 1
-    except ValueError:   # urllib's own words: "Port out of range 0-65535", "Port could not be cast..."
+    except ValueError:  # urllib's own words: "Port out of range 0-65535", "Port could not be cast..."
         return False
 
 
@@ -102,8 +102,13 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
     name = relative(path, project)
     raw = load_yaml_file(path, project)
     if not isinstance(raw, dict):
-        raise BuildError([ContentError(name, 1, 1, "site.yaml must be a set of 'key: value' lines",
-                                       "see the README for the keys it takes")])
+        raise BuildError(
+            [
+                ContentError(
+                    name, 1, 1, "site.yaml must be a set of 'key: value' lines", "see the README for the keys it takes"
+                )
+            ]
+        )
     where = schema.Where(name, getattr(raw, "line", 1), 1, ())
     languages, errors = schema.validate(raw.get("languages"), _languages, where.at(raw, "languages"))
     if errors:
@@ -117,10 +122,15 @@ def load_config(project: Path, base_url: str | None = None) -> Config:
         if base_url is not None:
             raise ValueError(f"--base-url: {exc}") from None
         raise BuildError([where.at(raw, "base_url").error(str(exc))]) from None
-    return schema.make(Config, settings, project=project, base_url=final_url,
-                       description=settings.get("description", {lang: "" for lang in languages}),
-                       menu_line=where.at(raw, "menu").line if "menu" in raw else None,
-                       base_url_line=where.at(raw, "base_url").line)
+    return schema.make(
+        Config,
+        settings,
+        project=project,
+        base_url=final_url,
+        description=settings.get("description", {lang: "" for lang in languages}),
+        menu_line=where.at(raw, "menu").line if "menu" in raw else None,
+        base_url_line=where.at(raw, "base_url").line,
+    )
 
 
 def _languages(value: Any, where: schema.Where) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ class _Loader(_BaseLoader):
     """A safe YAML loader whose mappings and lists carry line numbers."""
 
     source_path = "<yaml>"
-    line_offset = 0       # front matter starts on line 2 of its file
+    line_offset = 0  # front matter starts on line 2 of its file
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
@@ -58,11 +58,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise ContentError(loader.source_path, *_position(key_node, loader), "a key must be plain text",
-                               "write the key as a word followed by a colon")
+            raise ContentError(
+                loader.source_path,
+                *_position(key_node, loader),
+                "a key must be plain text",
+                "write the key as a word followed by a colon",
+            )
         if key in result:
-            raise ContentError(loader.source_path, *_position(key_node, loader), f"duplicate key {key!r}",
-                               "keep only one of them")
+            raise ContentError(
+                loader.source_path, *_position(key_node, loader), f"duplicate key {key!r}", "keep only one of them"
+            )
         result[key] = loader.construct_object(value_node, deep=True)
         result.positions[key] = _position(value_node, loader)
     return result
@@ -81,8 +86,12 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
-        raise ContentError(loader.source_path, *_position(node, loader), f"impossible date {node.value!r} ({exc})",
-                           "write a real calendar date as YYYY-MM-DD") from None
+        raise ContentError(
+            loader.source_path,
+            *_position(node, loader),
+            f"impossible date {node.value!r} ({exc})",
+            "write a real calendar date as YYYY-MM-DD",
+        ) from None
 
 
 def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> Any:
@@ -91,9 +100,12 @@ def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         return build(loader, node)
     except ValueError:
-        raise ContentError(loader.source_path, *_position(node, loader),
-                           f"a number of {len(str(node.value))} characters, too long to read",
-                           "shorten it, or put it in quotes to keep it as text") from None
+        raise ContentError(
+            loader.source_path,
+            *_position(node, loader),
+            f"a number of {len(str(node.value))} characters, too long to read",
+            "shorten it, or put it in quotes to keep it as text",
+        ) from None
 
 
 def _construct_string(loader: _Loader, node: yaml.ScalarNode) -> str:
@@ -120,7 +132,7 @@ def relative(path: Path, project: Path) -> str:
 def read_text(path: Path, project: Path) -> str:
     """Read a UTF-8 text file as NFC with \\n line ends, or fail naming the bad byte's line."""
     name = relative(path, project)
-    outside = link_problem(path, project)   # a link to /etc/hostname or .git/config is never read
+    outside = link_problem(path, project)  # a link to /etc/hostname or .git/config is never read
     if outside is not None:
         raise outside
     try:
@@ -134,8 +146,9 @@ def read_text(path: Path, project: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ContentError(name, line, column, "the file is not valid UTF-8",
-                           "save it with the UTF-8 encoding in your editor") from None
+        raise ContentError(
+            name, line, column, "the file is not valid UTF-8", "save it with the UTF-8 encoding in your editor"
+        ) from None
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -151,18 +164,28 @@ def parse_yaml(text: str, name: str, first_line: int = 1) -> Any:
         _refuse_alias_bombs(node, name, first_line - 1)
         return loader.construct_document(node)
     except RecursionError:
-        raise ContentError(name, first_line, None, "the YAML is nested too deeply",
-                           "content files need a few levels of nesting at most") from None
+        raise ContentError(
+            name,
+            first_line,
+            None,
+            "the YAML is nested too deeply",
+            "content files need a few levels of nesting at most",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, name, first_line - 1, text) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
         if _LIBYAML:
-            line = text.encode("utf-8")[:exc.position].count(b"\n") + first_line
+            line = text.encode("utf-8")[: exc.position].count(b"\n") + first_line
         else:
-            line = text[:exc.position].count("\n") + first_line
-        raise ContentError(name, line, None, f"the character U+{exc.character:04X} is not allowed in YAML",
-                           "delete it (it is invisible in most editors)") from None
+            line = text[: exc.position].count("\n") + first_line
+        raise ContentError(
+            name,
+            line,
+            None,
+            f"the character U+{exc.character:04X} is not allowed in YAML",
+            "delete it (it is invisible in most editors)",
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError(name, first_line, None, "invalid YAML: " + " ".join(str(exc).split())) from None
     finally:
@@ -179,7 +202,7 @@ def parse_plain_yaml(text: str, name: str) -> Any:
             return None
         _refuse_alias_bombs(node, name)
         return loader.construct_document(node)
-    except ValueError as exc:   # a number too long for int(): a YAML error, so that parse_yaml says where it is
+    except ValueError as exc:  # a number too long for int(): a YAML error, so that parse_yaml says where it is
         raise yaml.constructor.ConstructorError(None, None, str(exc)) from exc
     finally:
         loader.dispose()
@@ -195,9 +218,13 @@ def _refuse_alias_bombs(root: yaml.Node, name: str, line_offset: int = 0) -> Non
         node = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            raise ContentError(name, node.start_mark.line + 1 + line_offset, None,
-                               "the YAML expands to too many values",
-                               "remove the anchors (&) and aliases (*) that repeat large parts")
+            raise ContentError(
+                name,
+                node.start_mark.line + 1 + line_offset,
+                None,
+                "the YAML expands to too many values",
+                "remove the anchors (&) and aliases (*) that repeat large parts",
+            )
         if isinstance(node.value, list):
             for child in node.value:
                 stack.extend(child if isinstance(child, tuple) else (child,))
@@ -207,7 +234,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, name: str, offset: int, text: str) ->
     """Turn PyYAML's multi-line complaint into one line an editor can act on."""
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark and "end of stream" in (exc.problem or ""):
-        mark = exc.context_mark   # an unclosed quote or bracket: point where it was opened, not at the file's end
+        mark = exc.context_mark  # an unclosed quote or bracket: point where it was opened, not at the file's end
     line = mark.line + 1 + offset if mark else None
     column = mark.column + 1 if mark else None
     problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
@@ -237,15 +264,15 @@ def load_yaml_file(path: Path, project: Path) -> Any:
 class PageFile:
     """One Markdown page file as read: its front matter, its body, where the body starts."""
 
-    name: str          # the page name, e.g. "talks/da-nang"
+    name: str  # the page name, e.g. "talks/da-nang"
     lang: str
-    path: str          # relative to the project, for messages
+    path: str  # relative to the project, for messages
     meta: dict[str, Any]
     body: str
-    body_line: int     # line number of the body's first line in the file
-    fingerprint: str = ""   # the translation fingerprint of the text (kept with the parsed file in the cache)
-    text_hash: str = ""     # a hash of the exact text: what rendered output is keyed by
-    lines: dict[str, int] = field(default_factory=dict)   # front-matter key -> its line, for errors found after parsing
+    body_line: int  # line number of the body's first line in the file
+    fingerprint: str = ""  # the translation fingerprint of the text (kept with the parsed file in the cache)
+    text_hash: str = ""  # a hash of the exact text: what rendered output is keyed by
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> its line, for errors found after parsing
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
@@ -256,17 +283,23 @@ def parse_page(text: str, name: str, lang: str, path: str) -> PageFile:
     """Split a Markdown file into front matter and body."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise ContentError(path, 1, 1, "the page has no front matter",
-                           'start the file with "---", a line "title: ...", and another "---"')
+        raise ContentError(
+            path,
+            1,
+            1,
+            "the page has no front matter",
+            'start the file with "---", a line "title: ...", and another "---"',
+        )
     meta = parse_yaml(match.group(1) or "", path, first_line=2)
     if meta is None:
         meta = LocatedDict()
         meta.line, meta.column, meta.positions = 2, 1, {}
     if not isinstance(meta, dict):
-        raise ContentError(path, 2, 1, "the front matter must be a set of 'key: value' lines",
-                           'write for example "title: My page"')
+        raise ContentError(
+            path, 2, 1, "the front matter must be a set of 'key: value' lines", 'write for example "title: My page"'
+        )
     body_line = text.count("\n", 0, match.end()) + 1
-    return PageFile(name, lang, path, meta, text[match.end():], body_line)
+    return PageFile(name, lang, path, meta, text[match.end() :], body_line)
 
 
 def page_files(pages_dir: Path, project: Path | None = None) -> list[tuple[Path, str, str]]:

@@ -52,7 +52,7 @@ def page_alternates(site: Site, page: Page, urls: Urls) -> list[dict[str, str]]:
 def root_alternates(site: Site, urls: Urls) -> list[dict[str, str]]:
     """hreflang alternates of the multilingual landing page at the root: those of the home pages."""
     home = site.page("index", site.config.default_language)
-    assert home is not None   # every language has a home page, a fallback at worst (model._pair_pages)
+    assert home is not None  # every language has a home page, a fallback at worst (model._pair_pages)
     return page_alternates(site, home, urls)
 
 
@@ -60,15 +60,15 @@ def sitemap(site: Site, urls: Urls, others: list[str]) -> str:
     """sitemap.xml: the files that are not pages but are listed (`others`, by address: "" is the multilingual
     landing, with the home pages' alternates), then every real page with its hreflang alternates (fallbacks are
     not announced)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     entries = [(urls.path(path, absolute=True), root_alternates(site, urls) if path == "" else []) for path in others]
-    entries += [(urls.page(p, absolute=True), page_alternates(site, p, urls))
-                for p in site.pages if not p.is_fallback]
+    entries += [(urls.page(p, absolute=True), page_alternates(site, p, urls)) for p in site.pages if not p.is_fallback]
     for loc, alternates in entries:
         lines.append(f"  <url>\n    <loc>{escape(loc)}</loc>")
-        lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(a["hreflang"])} href={quoteattr(a["href"])}/>'
-                  for a in alternates]
+        lines += [
+            f'    <xhtml:link rel="alternate" hreflang={quoteattr(a["hreflang"])} href={quoteattr(a["href"])}/>'
+            for a in alternates
+        ]
         lines.append("  </url>")
     return "\n".join(lines + ["</urlset>", ""])
 
@@ -85,26 +85,31 @@ def _timestamp(day: dt.date, event: Event) -> str:
 
 def atom_feed(site: Site, urls: Urls, lang: str) -> str:
     """An Atom feed of one language's pages: title, summary, link and updated date of each."""
-    pages = sorted((p for p in site.pages_in(lang) if not p.is_fallback),
-                   key=lambda p: (-p.updated.toordinal(), p.name))
+    pages = sorted(
+        (p for p in site.pages_in(lang) if not p.is_fallback), key=lambda p: (-p.updated.toordinal(), p.name)
+    )
     updated = max((p.updated for p in pages), default=site.event.date)
     feed_url = urls.path(feed_path(lang), absolute=True)
     title = site.config.title[lang]
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="{ATOM_NS}" xml:lang="{lang}">',
-             f"  <title>{escape(title)}</title>",
-             f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
-             f'  <link rel="alternate" type="text/html" hreflang="{lang}" href={quoteattr(urls.home(lang, True))}/>',
-             f"  <id>{escape(feed_url)}</id>",
-             f"  <updated>{_timestamp(updated, site.event)}</updated>",
-             f"  <author><name>{escape(title)}</name></author>"]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang="{lang}">',
+        f"  <title>{escape(title)}</title>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
+        f'  <link rel="alternate" type="text/html" hreflang="{lang}" href={quoteattr(urls.home(lang, True))}/>',
+        f"  <id>{escape(feed_url)}</id>",
+        f"  <updated>{_timestamp(updated, site.event)}</updated>",
+        f"  <author><name>{escape(title)}</name></author>",
+    ]
     for page in pages:
         url = urls.page(page, absolute=True)
-        lines += ["  <entry>",
-                  f"    <title>{escape(page.title)}</title>",
-                  f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
-                  f"    <id>{escape(url)}</id>",
-                  f"    <updated>{_timestamp(page.updated, site.event)}</updated>"]
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(page.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <id>{escape(url)}</id>",
+            f"    <updated>{_timestamp(page.updated, site.event)}</updated>",
+        ]
         if page.summary:
             lines.append(f"    <summary>{escape(page.summary)}</summary>")
         lines.append("  </entry>")
@@ -118,14 +123,19 @@ def calendar(site: Site, urls: Urls, lang: str) -> str:
     host = urlsplit(urls.base_url).netloc
     uid = f"{slugify(event.title[site.config.default_language])}-{event.date:%Y%m%d}@{host}"
     place = f"{event.city[lang]}, {i18n.country_name(event.country, lang)}"
-    when = i18n.format_event_date(event.date, lang, event.part_of_day[lang] if event.part_of_day else None,
-                                  "full", site.config.dates)
+    when = i18n.format_event_date(
+        event.date, lang, event.part_of_day[lang] if event.part_of_day else None, "full", site.config.dates
+    )
     # The conference first: the date phrase may start with a lowercase part of day (chiều, l'après-midi).
     description = f"{event.conference[lang]}\n{when[:1].upper() + when[1:]}\n{urls.home(lang, absolute=True)}"
-    stamp = dt.datetime.combine(event.date, dt.time(), dt.timezone.utc)   # fixed: rebuilding changes nothing
+    stamp = dt.datetime.combine(event.date, dt.time(), dt.timezone.utc)  # fixed: rebuilding changes nothing
     calendar = icalendar.Calendar()
-    for name, value in [("VERSION", "2.0"), ("PRODID", "-//microsite//event microsite//" + lang.upper()),
-                        ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")]:
+    for name, value in [
+        ("VERSION", "2.0"),
+        ("PRODID", "-//microsite//event microsite//" + lang.upper()),
+        ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"),
+    ]:
         calendar.add(name, value)
     entry = icalendar.Event()
     entry.add("UID", uid)
@@ -163,9 +173,11 @@ def event_json_ld(site: Site, urls: Urls, lang: str) -> str:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": lang,
         "url": urls.home(lang, absolute=True),
-        "location": {"@type": "Place", "name": event.city[lang],
-                     "address": {"@type": "PostalAddress", "addressLocality": event.city[lang],
-                                 "addressCountry": event.country}},
+        "location": {
+            "@type": "Place",
+            "name": event.city[lang],
+            "address": {"@type": "PostalAddress", "addressLocality": event.city[lang], "addressCountry": event.country},
+        },
         "superEvent": {"@type": "Event", "name": event.conference[lang]},
         # No "organizer": the report names who chaired the session and who spoke, not who organised it.
         "performer": [person(s) for s in site.speakers],
@@ -180,6 +192,11 @@ def social_card(site: Site, urls: Urls, lang: str) -> Card:
     event = site.event
     when = i18n.format_date(event.date, lang, "long", site.config.dates)
     parts = urlsplit(urls.base_url)
-    return Card(kicker=f"{event.city[lang]} · {when}", title=event.title[lang], subtitle=event.conference[lang],
-                footer=(parts.netloc + parts.path).rstrip("/"), lang=lang,
-                direction="rtl" if i18n.direction(lang) == "rtl" else "ltr")
+    return Card(
+        kicker=f"{event.city[lang]} · {when}",
+        title=event.title[lang],
+        subtitle=event.conference[lang],
+        footer=(parts.netloc + parts.path).rstrip("/"),
+        lang=lang,
+        direction="rtl" if i18n.direction(lang) == "rtl" else "ltr",
+    )

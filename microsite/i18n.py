@@ -36,15 +36,20 @@ def read_catalog(locales_dir: Path, lang: str, project: Path) -> Catalog:
     """Parse one .po file into a Babel catalog, with errors that name the line."""
     path = catalog_path(locales_dir, lang)
     if not path.is_file():
-        raise ContentError(relative(path, project), None, None, f"the {lang} interface catalog is missing",
-                           "run `python build.py i18n update` to create it")
+        raise ContentError(
+            relative(path, project),
+            None,
+            None,
+            f"the {lang} interface catalog is missing",
+            "run `python build.py i18n update` to create it",
+        )
     return read_po_file(path, project, lang)
 
 
 def read_po_file(path: Path, project: Path, lang: str | None = None) -> Catalog:
     """Parse a .po or .pot file, refusing what Babel would garble or fail on later (bad lines, header, charset)."""
     name = relative(path, project)
-    text = read_text(path, project)   # a located error when the file is not UTF-8
+    text = read_text(path, project)  # a located error when the file is not UTF-8
     _check_po_syntax(text, name)
     try:
         catalog = read_po(io.StringIO(text), locale=babel_name(lang) if lang else None, abort_invalid=True)
@@ -52,24 +57,34 @@ def read_po_file(path: Path, project: Path, lang: str | None = None) -> Catalog:
     except PoFileError as exc:
         raise _po_file_error(exc, text, name) from None
     except (ValueError, SyntaxError) as exc:
-        raise ContentError(name, None, None, f"invalid catalog header: {exc}",
-                           'check the "Plural-Forms" line near the top of the file') from None
+        raise ContentError(
+            name, None, None, f"invalid catalog header: {exc}", 'check the "Plural-Forms" line near the top of the file'
+        ) from None
     _check_charset(catalog.charset, text, name)
     return catalog
 
 
 def _po_file_error(exc: PoFileError, text: str, name: str) -> ContentError:
     """Babel's complaint about a catalog, at the line it concerns (Babel counts lines from 0)."""
-    if "num_plurals" in str(exc):   # a msgstr[N] beyond the forms the header's Plural-Forms allows
+    if "num_plurals" in str(exc):  # a msgstr[N] beyond the forms the header's Plural-Forms allows
         count = exc.catalog.num_plurals
         for number, line in enumerate(text.split("\n"), start=1):
             index = re.match(r"\s*msgstr\[(\d+)\]", line)
             if number > exc.lineno and index and int(index.group(1)) >= count:
-                return ContentError(name, number, None,
-                                    f"msgstr[{index.group(1)}] is beyond the {count} plural forms of the catalog",
-                                    'delete it, or correct nplurals in the "Plural-Forms" line at the top of the file')
-    return ContentError(name, exc.lineno + 1, None, f"invalid catalog: {str(exc).rsplit(' on ', 1)[0]}",
-                        "check the quotes of this msgid/msgstr")
+                return ContentError(
+                    name,
+                    number,
+                    None,
+                    f"msgstr[{index.group(1)}] is beyond the {count} plural forms of the catalog",
+                    'delete it, or correct nplurals in the "Plural-Forms" line at the top of the file',
+                )
+    return ContentError(
+        name,
+        exc.lineno + 1,
+        None,
+        f"invalid catalog: {str(exc).rsplit(' on ', 1)[0]}",
+        "check the quotes of this msgid/msgstr",
+    )
 
 
 def _check_charset(charset: str, text: str, name: str) -> None:
@@ -80,9 +95,13 @@ def _check_charset(charset: str, text: str, name: str) -> None:
     except LookupError:
         utf8 = False
     if not utf8:
-        raise ContentError(name, line_of(text, '"Content-Type:'), None,
-                           f"the header names the charset {charset!r}, but catalogs are UTF-8",
-                           'write "Content-Type: text/plain; charset=utf-8\\n" in the header')
+        raise ContentError(
+            name,
+            line_of(text, '"Content-Type:'),
+            None,
+            f"the header names the charset {charset!r}, but catalogs are UTF-8",
+            'write "Content-Type: text/plain; charset=utf-8\\n" in the header',
+        )
 
 
 def line_of(text: str, needle: str, containing: str = "") -> int | None:
@@ -101,8 +120,13 @@ def _check_po_syntax(text: str, name: str) -> None:
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
-            raise ContentError(name, number, None, f"invalid catalog line: {stripped[:60]}",
-                               'each line is msgid "...", msgstr "..." or a "..." continuation, quotes closed')
+            raise ContentError(
+                name,
+                number,
+                None,
+                f"invalid catalog line: {stripped[:60]}",
+                'each line is msgid "...", msgstr "..." or a "..." continuation, quotes closed',
+            )
 
 
 def load_translations(locales_dir: Path, lang: str, project: Path) -> NullTranslations:
@@ -121,16 +145,24 @@ def load_translations(locales_dir: Path, lang: str, project: Path) -> NullTransl
         buffer.seek(0)
         return Translations(buffer, domain=DOMAIN)
     except (ValueError, SyntaxError, TypeError) as exc:
-        raise ContentError(relative(catalog_path(locales_dir, lang), project), None, None,
-                           f"the catalog cannot be compiled: {exc}",
-                           'check the "Plural-Forms" line near the top of the file') from None
+        raise ContentError(
+            relative(catalog_path(locales_dir, lang), project),
+            None,
+            None,
+            f"the catalog cannot be compiled: {exc}",
+            'check the "Plural-Forms" line near the top of the file',
+        ) from None
 
 
 def missing_catalogs(locales_dir: Path, languages: tuple[str, ...], project: Path) -> list[str]:
     """A warning for each language that has no catalog: its pages show the interface's source strings."""
-    return [f"{relative(catalog_path(locales_dir, lang), project)}: the {lang} interface catalog is missing — its "
-            "pages show the interface in the templates' own words; run `python build.py i18n update` to create "
-            "it, then translate it" for lang in languages if not catalog_path(locales_dir, lang).is_file()]
+    return [
+        f"{relative(catalog_path(locales_dir, lang), project)}: the {lang} interface catalog is missing — its "
+        "pages show the interface in the templates' own words; run `python build.py i18n update` to create "
+        "it, then translate it"
+        for lang in languages
+        if not catalog_path(locales_dir, lang).is_file()
+    ]
 
 
 # --- placeholders: Jinja's newstyle gettext formats every msgstr with `%`, so each one must be well formed ---
@@ -139,7 +171,7 @@ def missing_catalogs(locales_dir: Path, languages: tuple[str, ...], project: Pat
 # flag: in "%(number) sur" the space is a typo, and Python would format it as "3ur"). "%%" is a literal %.
 _PLACEHOLDER = re.compile(r"%(?:%|\(([A-Za-z_]\w*)\)[#0+-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])")
 
-_MALFORMED = re.compile(r"%(?:\([^)]*\))?.{0,2}", re.DOTALL)   # what to quote of a broken one: "%(number) s"
+_MALFORMED = re.compile(r"%(?:\([^)]*\))?.{0,2}", re.DOTALL)  # what to quote of a broken one: "%(number) s"
 
 
 class Placeholders(NamedTuple):
@@ -158,7 +190,7 @@ def placeholders(text: str) -> Placeholders:
             found.add(match.group(0))
         elif not match:
             bad = _MALFORMED.match(text, position)
-            assert bad is not None   # it matches at any %
+            assert bad is not None  # it matches at any %
             malformed.append(bad.group(0))
         position = text.find("%", match.end() if match else position + 1)
     return Placeholders(frozenset(found), tuple(malformed))
@@ -166,9 +198,9 @@ def placeholders(text: str) -> Placeholders:
 
 def placeholder_errors(catalog: Catalog, path: Path, project: Path) -> list[ContentError]:
     """Every published msgstr whose placeholders differ from its msgid's or are malformed, located in the .po."""
-    found = []   # (msgid line, plural form or None, msgid, problems)
+    found = []  # (msgid line, plural form or None, msgid, problems)
     for message in catalog:
-        if not message.id or message.fuzzy:   # the header, and entries never published
+        if not message.id or message.fuzzy:  # the header, and entries never published
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
         strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
@@ -181,10 +213,16 @@ def placeholder_errors(catalog: Catalog, path: Path, project: Path) -> list[Cont
     if not found:
         return []
     name, lines = relative(path, project), read_text(path, project).split("\n")
-    return [ContentError(name, _msgstr_line(lines, lineno, index), None,
-                         f"the translation of {msgid!r} " + "; ".join(problems),
-                         "keep every %(name)s of the msgid exactly as it is, and write a literal % as %%")
-            for lineno, index, msgid, problems in found]
+    return [
+        ContentError(
+            name,
+            _msgstr_line(lines, lineno, index),
+            None,
+            f"the translation of {msgid!r} " + "; ".join(problems),
+            "keep every %(name)s of the msgid exactly as it is, and write a literal % as %%",
+        )
+        for lineno, index, msgid, problems in found
+    ]
 
 
 def _placeholder_problems(found: Placeholders, allowed: frozenset[str], required: frozenset[str]) -> list[str]:
@@ -222,7 +260,7 @@ class DatePatterns(NamedTuple):
 
     long: str
     full: str
-    part_of_day: str   # "{part} {date}": where the part of day ("chiều", "l'après-midi") stands
+    part_of_day: str  # "{part} {date}": where the part of day ("chiều", "l'après-midi") stands
 
 
 # Natural forms where CLDR's read as machine output: Vietnamese writes the words ngày, tháng, năm and no comma
@@ -247,8 +285,9 @@ def date_patterns(lang: str, settings: dict[str, dict[str, str]] | None = None) 
     return base._replace(**(settings or {}).get(lang, {}))
 
 
-def format_date(value: dt.date, lang: str, format: str = "long",
-                settings: dict[str, dict[str, str]] | None = None) -> str:
+def format_date(
+    value: dt.date, lang: str, format: str = "long", settings: dict[str, dict[str, str]] | None = None
+) -> str:
     """A date in a page's language: format is long (no weekday), full (with it) or a Babel pattern; `settings`
     are site.yaml's date patterns. Vietnamese: ngày 14 tháng 4 năm 2023 / thứ Sáu, ngày 14 tháng 4 năm 2023."""
     patterns = date_patterns(lang, settings)
@@ -262,8 +301,9 @@ def format_date(value: dt.date, lang: str, format: str = "long",
     return _format_date(value, format=pattern, locale=locale(lang))
 
 
-def format_event_date(value: dt.date, lang: str, part: str | None, format: str = "full",
-                      settings: dict[str, dict[str, str]] | None = None) -> str:
+def format_event_date(
+    value: dt.date, lang: str, part: str | None, format: str = "full", settings: dict[str, dict[str, str]] | None = None
+) -> str:
     """A date with its part of day when one is known, as the language joins them: chiều thứ Sáu, ngày 14 tháng
     4 năm 2023 / l'après-midi du vendredi 14 avril 2023. In lower case: capitalise it where a sentence starts.
     A part of day that lacks this language (a FallbackText) is left out: another language inside the date's

@@ -19,8 +19,11 @@ INPUTS = ("content", "templates", "locales", "static")
 
 def is_editor_junk(name: str) -> bool:
     """Files editors and systems leave beside real ones: swap, backup and lock files, .DS_Store, .git."""
-    return (name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
-            or name in (".DS_Store", "Thumbs.db", ".git"))
+    return (
+        name.startswith((".#", "#"))
+        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp"))
+        or name in (".DS_Store", "Thumbs.db", ".git")
+    )
 
 
 def file_stats(top: Path, skip_junk: bool) -> dict[str, tuple[int, int]]:
@@ -51,7 +54,7 @@ def input_files(top: Path, project: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-MAX_FILES = 500_000   # links between folders could multiply the files without end; no real project comes near
+MAX_FILES = 500_000  # links between folders could multiply the files without end; no real project comes near
 
 
 @dataclass
@@ -70,8 +73,9 @@ class _TooMany(Exception):
     """Stops a walk that lists more files than any project holds."""
 
 
-def _walk(folder: str, prefix: str, skip_junk: bool, found: dict[str, tuple[int, int]],
-          links: _Walk | None = None) -> None:
+def _walk(
+    folder: str, prefix: str, skip_junk: bool, found: dict[str, tuple[int, int]], links: _Walk | None = None
+) -> None:
     """Collect the files below one folder; with `links`, follow the links that stay inside the project."""
     follow = links is not None
     if links is not None:
@@ -97,8 +101,15 @@ def _count(walk: _Walk, shown: str) -> None:
     """Count one more file, stopping the walk when there are more than any project holds."""
     walk.count += 1
     if walk.count > MAX_FILES:
-        walk.problems.append(ContentError(shown, None, None, f"more than {MAX_FILES} files below this folder",
-                                          "look for links that lead into the same folders again and again"))
+        walk.problems.append(
+            ContentError(
+                shown,
+                None,
+                None,
+                f"more than {MAX_FILES} files below this folder",
+                "look for links that lead into the same folders again and again",
+            )
+        )
         raise _TooMany
 
 
@@ -112,10 +123,18 @@ def _readable(entry: os.DirEntry[str], shown: str, walk: _Walk) -> bool:
     if problem is None and entry.is_symlink():
         problem = _link_target_problem(entry.path, shown, walk.project)
         target = os.path.realpath(entry.path)
-        if problem is None and entry.is_dir() and any(
-                folder == target or folder.startswith(target + os.sep) for folder in walk.walking):
-            problem = ContentError(shown, None, None, f"a link to {_target_name(target, walk.project)}, a folder "
-                                   "that holds the link itself (a loop)", "remove the link")
+        if (
+            problem is None
+            and entry.is_dir()
+            and any(folder == target or folder.startswith(target + os.sep) for folder in walk.walking)
+        ):
+            problem = ContentError(
+                shown,
+                None,
+                None,
+                f"a link to {_target_name(target, walk.project)}, a folder that holds the link itself (a loop)",
+                "remove the link",
+            )
     if problem is not None:
         walk.problems.append(problem)
     return problem is None
@@ -124,8 +143,13 @@ def _readable(entry: os.DirEntry[str], shown: str, walk: _Walk) -> bool:
 def bad_name_error(shown: str) -> ContentError:
     """The error for a file whose name is not UTF-8, its bad bytes shown escaped (caf\\xe9.md)."""
     escaped = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return ContentError(escaped, None, None, "the file name is not valid UTF-8",
-                        "rename the file, typing its name again (file names are used in addresses and messages)")
+    return ContentError(
+        escaped,
+        None,
+        None,
+        "the file name is not valid UTF-8",
+        "rename the file, typing its name again (file names are used in addresses and messages)",
+    )
 
 
 def link_problem(path: Path, project: Path) -> ContentError | None:
@@ -134,12 +158,12 @@ def link_problem(path: Path, project: Path) -> ContentError | None:
     try:
         parts = Path(path).relative_to(project).parts
     except ValueError:
-        return None   # not a path of the project: nothing to check it against
+        return None  # not a path of the project: nothing to check it against
     real_project, current = os.path.realpath(project), str(project)
     for depth, part in enumerate(parts):
         current = os.path.join(current, part)
         if os.path.islink(current):
-            problem = _link_target_problem(current, "/".join(parts[:depth + 1]), real_project)
+            problem = _link_target_problem(current, "/".join(parts[: depth + 1]), real_project)
             if problem is not None:
                 return problem
     return None
@@ -152,13 +176,23 @@ def _link_target_problem(link: str, shown: str, real_project: str) -> ContentErr
     if not os.path.exists(target):
         return ContentError(shown, None, None, f"a link to {name}, which does not exist", "fix the link or remove it")
     if not _inside(target, real_project):
-        return ContentError(shown, None, None, f"a link to {name}, outside the project",
-                            "copy it into the project instead: only the project's own files are read")
+        return ContentError(
+            shown,
+            None,
+            None,
+            f"a link to {name}, outside the project",
+            "copy it into the project instead: only the project's own files are read",
+        )
     parts = name.split("/")
     hidden = next((part for i, part in enumerate(parts) if part == ".git" or (i == 0 and part.startswith("."))), None)
     if hidden:
-        return ContentError(shown, None, None, f"a link to {name}, inside {hidden}/, which is never read or published",
-                            "copy what should be published into the project's folders instead, or remove the link")
+        return ContentError(
+            shown,
+            None,
+            None,
+            f"a link to {name}, inside {hidden}/, which is never read or published",
+            "copy what should be published into the project's folders instead, or remove the link",
+        )
     return None
 
 

@@ -33,8 +33,21 @@ if TYPE_CHECKING:
     from .model import Page, Site
 
 # What editors may embed in raw HTML: figures, video, maps; never scripts or event handlers.
-_TAGS = set(nh3.ALLOWED_TAGS) | {"figure", "figcaption", "iframe", "video", "audio", "source", "track",
-                                 "picture", "details", "summary", "mark", "time", "section"}
+_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "figure",
+    "figcaption",
+    "iframe",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "picture",
+    "details",
+    "summary",
+    "mark",
+    "time",
+    "section",
+}
 _ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "hreflang", "rel", "target"},
@@ -54,8 +67,12 @@ _ATTRIBUTES = {
 
 # What `allow_scripts: true` adds, and nothing more: <script> elements with their text, and event handlers.
 _SCRIPT_ATTRIBUTES = {"src", "type", "async", "defer", "nomodule", "crossorigin", "integrity", "referrerpolicy"}
-_RULES: dict[str, Any] = {"link_rel": None, "strip_comments": True, "url_schemes": {"http", "https", "mailto", "tel"},
-          "filter_style_properties": {"text-align"}}
+_RULES: dict[str, Any] = {
+    "link_rel": None,
+    "strip_comments": True,
+    "url_schemes": {"http", "https", "mailto", "tel"},
+    "filter_style_properties": {"text-align"},
+}
 
 
 def sanitize(html: str, allow_scripts: bool = False) -> str:
@@ -65,14 +82,20 @@ def sanitize(html: str, allow_scripts: bool = False) -> str:
     <form>, <object>, <embed>, <style>, srcdoc or javascript: URLs, in srcset too)."""
     if allow_scripts:
         # Allowing <script> also keeps its text; <style> must still go with its content, as it does by default.
-        return nh3.clean(html, tags=_TAGS | {"script"}, clean_content_tags={"style"},
-                         attributes={**_ATTRIBUTES, "script": _SCRIPT_ATTRIBUTES},
-                         generic_attribute_prefixes={"on"}, attribute_filter=_filter_srcset, **_RULES)
+        return nh3.clean(
+            html,
+            tags=_TAGS | {"script"},
+            clean_content_tags={"style"},
+            attributes={**_ATTRIBUTES, "script": _SCRIPT_ATTRIBUTES},
+            generic_attribute_prefixes={"on"},
+            attribute_filter=_filter_srcset,
+            **_RULES,
+        )
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, attribute_filter=_filter_srcset, **_RULES)
 
 
 # nh3 checks the scheme of src and href but not of the URLs listed in srcset: we do, over every word of it.
-_SRCSET_WORDS = re.compile(r"[\t\n\f\r ,]+")       # candidates are split by commas, URL and size by spaces
+_SRCSET_WORDS = re.compile(r"[\t\n\f\r ,]+")  # candidates are split by commas, URL and size by spaces
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _SRCSET_SCHEMES = {"http", "https"}
 
@@ -110,8 +133,8 @@ class LinkContext:
         """Return the URL a Markdown link should have, or record why it is broken."""
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:
-            return href          # external, mailto:, or a #fragment on the same page
-        parts = parts._replace(path=unquote(parts.path))   # chuong%2Dtrinh/ names the page chuong-trinh/
+            return href  # external, mailto:, or a #fragment on the same page
+        parts = parts._replace(path=unquote(parts.path))  # chuong%2Dtrinh/ names the page chuong-trinh/
         suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
         if parts.path.endswith(".md"):
             target = self._page_by_file(parts.path)
@@ -122,17 +145,23 @@ class LinkContext:
             here = page_url_path(self.page.lang, self.page.slug)
             site_path = resolve_relative("/" + here, parts.path).lstrip("/")
         if site_path.startswith("static/") and site_path in self.known_paths:
-            return self.urls.asset(site_path[len("static/"):]) + suffix
+            return self.urls.asset(site_path[len("static/") :]) + suffix
         if not self._exists(site_path):
-            self._broken(href, f"link to {href!r}, which is not a page or file of the site",
-                         "link to a page by its file, e.g. [Program](program.md), or fix the address")
+            self._broken(
+                href,
+                f"link to {href!r}, which is not a page or file of the site",
+                "link to a page by its file, e.g. [Program](program.md), or fix the address",
+            )
             return href
         return self.urls.path(parts.path) + suffix if parts.path.startswith("/") else href
 
     def _exists(self, site_path: str) -> bool:
         """True when a root-relative path names a page or a static file."""
-        candidates = {site_path, site_path.rstrip("/") + "/", posixpath.dirname(site_path) + "/"
-                      if site_path.endswith("index.html") else site_path}
+        candidates = {
+            site_path,
+            site_path.rstrip("/") + "/",
+            posixpath.dirname(site_path) + "/" if site_path.endswith("index.html") else site_path,
+        }
         return bool(candidates & self.known_paths) or site_path in ("", ".")
 
     def _page_by_file(self, path: str) -> Page | None:
@@ -146,8 +175,11 @@ class LinkContext:
         if target is None:
             names = sorted({p.name for p in self.site.pages})
             close = difflib.get_close_matches(name, names, n=1)
-            hint = f"did you mean {_link_from(self.page.name, close[0])}?" if close \
+            hint = (
+                f"did you mean {_link_from(self.page.name, close[0])}?"
+                if close
                 else "check the page's file name under content/pages/"
+            )
             self._broken(path, f"link to {path!r}: there is no page {name!r}", hint)
         return target
 
@@ -208,7 +240,7 @@ class _RawHtmlLinks(_WithContext, Postprocessor):
         # The toc extension runs the postprocessors again for each heading: resolve each block once only.
         for i in range(len(context.raw_blocks_done), len(stash)):
             block = stash[i]
-            if isinstance(block, str):   # elements are stashed only by extensions (md_in_html) we do not load
+            if isinstance(block, str):  # elements are stashed only by extensions (md_in_html) we do not load
                 stash[i] = _RAW_TAG.sub(lambda m: _resolved_tag(m, context), block)
             context.raw_blocks_done.append(i)
         return text
@@ -246,10 +278,28 @@ class _LinkExtension(Extension):
 # characters can match no pattern, so it skips the pattern loop, which is most of the cost of converting
 # ordinary prose. A pattern not listed here turns the shortcut off.
 _INLINE_TRIGGERS = {
-    "backtick": "`\\", "escape": "\\", "footnote": "[", "reference": "[", "link": "[", "image_link": "[",
-    "image_reference": "[", "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<",
-    "linebreak": "  \n", "html": "<", "entity": "&", "em_strong": "*_", "em_strong2": "_", "not_strong": "*_",
-    "strong": "*_", "emphasis": "*_", "emphasis2": "_", "strong_em": "*_", "em_strong_": "_",
+    "backtick": "`\\",
+    "escape": "\\",
+    "footnote": "[",
+    "reference": "[",
+    "link": "[",
+    "image_link": "[",
+    "image_reference": "[",
+    "short_reference": "[",
+    "short_image_ref": "[",
+    "autolink": "<",
+    "automail": "<",
+    "linebreak": "  \n",
+    "html": "<",
+    "entity": "&",
+    "em_strong": "*_",
+    "em_strong2": "_",
+    "not_strong": "*_",
+    "strong": "*_",
+    "emphasis": "*_",
+    "emphasis2": "_",
+    "strong_em": "*_",
+    "em_strong_": "_",
 }
 
 
@@ -277,7 +327,7 @@ class _GatedInlineProcessor(InlineProcessor):
         return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc, no-any-return]
 
 
-_UNPLAIN = re.compile(r"[\x02&<>\\]")   # a stashed node, an entity, markup, an escape
+_UNPLAIN = re.compile(r"[\x02&<>\\]")  # a stashed node, an entity, markup, an escape
 
 
 class _FastHeadingIds(TocTreeprocessor):
@@ -297,8 +347,9 @@ class _FastHeadingIds(TocTreeprocessor):
                 headings.append(element)
             elif self.marker and element.text and self.marker in element.text:
                 return super().run(doc)
-        plain = all(len(h) == 0 and "data-toc-label" not in h.attrib and not _UNPLAIN.search(h.text or "")
-                    for h in headings)
+        plain = all(
+            len(h) == 0 and "data-toc-label" not in h.attrib and not _UNPLAIN.search(h.text or "") for h in headings
+        )
         if not plain or self.base_level != 0 or self.use_anchors or self.use_permalinks:
             return super().run(doc)
         for heading in headings:
@@ -327,10 +378,17 @@ class MarkdownConverter:
         fast = self._fast
         self._links = _LinkExtension()
         toc = _FastTocExtension if fast else TocExtension
-        self._md = markdown.Markdown(extensions=[
-            toc(slugify=slugify), "tables", "attr_list", "sane_lists",
-            "footnotes", self._links,
-        ], output_format="html")
+        self._md = markdown.Markdown(
+            extensions=[
+                toc(slugify=slugify),
+                "tables",
+                "attr_list",
+                "sane_lists",
+                "footnotes",
+                self._links,
+            ],
+            output_format="html",
+        )
         gate = inline_gate(self._md) if fast else None
         self.fast_inline = gate is not None and hasattr(InlineProcessor, "_InlineProcessor__handleInline")
         if gate is not None and self.fast_inline:
@@ -347,15 +405,24 @@ class MarkdownConverter:
             with deadline(limit):
                 html = self._md.reset().convert(page.body)
         except TooSlow:
-            self._start()   # stopped half-way, Markdown keeps its state (e.g. inside a list) for the next page
-            raise ContentError(page.path, page.body_line, None,
-                               f"converting the Markdown took more than {limit:.1f} s, so it was stopped",
-                               "look for a long run of one markup character ([ < > * _ `) or very deep nesting, "
-                               "and delete it or escape each character with \\") from None
+            self._start()  # stopped half-way, Markdown keeps its state (e.g. inside a list) for the next page
+            raise ContentError(
+                page.path,
+                page.body_line,
+                None,
+                f"converting the Markdown took more than {limit:.1f} s, so it was stopped",
+                "look for a long run of one markup character ([ < > * _ `) or very deep nesting, "
+                "and delete it or escape each character with \\",
+            ) from None
         except RecursionError:
             self._start()
-            raise ContentError(page.path, page.body_line, None, "the Markdown is nested too deeply to convert",
-                               "use fewer levels of lists, quotes or brackets inside each other") from None
+            raise ContentError(
+                page.path,
+                page.body_line,
+                None,
+                "the Markdown is nested too deeply to convert",
+                "use fewer levels of lists, quotes or brackets inside each other",
+            ) from None
         finally:
             self._links.context = None
         return sanitize(html, allow_scripts=page.allow_scripts)
@@ -364,8 +431,8 @@ class MarkdownConverter:
 # Python-Markdown is quadratic on some inputs (its link patterns on unclosed [, the standard library's HTML
 # parser on unclosed tags, heading ids on thousands of equal headings): a page of 20 KB may take minutes. Runs of
 # [ are refused by a linear check that says where they start; the deadline stops any other such page.
-MAX_SECONDS = 1.5          # a page of 20 KB converts in about 30 ms; a page of 1 MB gets 11.5 s
-MAX_LINK_SCAN = 500_000    # characters the link patterns may scan in one page (about 0.3 s)
+MAX_SECONDS = 1.5  # a page of 20 KB converts in about 30 ms; a page of 1 MB gets 11.5 s
+MAX_LINK_SCAN = 500_000  # characters the link patterns may scan in one page (about 0.3 s)
 _BRACKETS = re.compile(r"\\.|[][()]", re.DOTALL)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -417,9 +484,13 @@ def refuse_runaway_brackets(page: Page) -> None:
         position = -worst[1]
         line = page.body_line + body.count("\n", 0, position)
         column = position - body.rfind("\n", 0, position)
-        raise ContentError(page.path, line, column, "too many brackets [ or ( left open or nested in each other "
-                           "from here (converting them would take minutes)",
-                           "close each [ with ] and each ( with ), or write \\[ for a bracket that is only text")
+        raise ContentError(
+            page.path,
+            line,
+            column,
+            "too many brackets [ or ( left open or nested in each other from here (converting them would take minutes)",
+            "close each [ with ] and each ( with ), or write \\[ for a bracket that is only text",
+        )
 
 
 def _bracket_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:

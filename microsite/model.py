@@ -41,15 +41,28 @@ class Page:
     template: str
     allow_scripts: bool
     state: State = State.OK
-    updated: dt.date = dt.date.min   # always given: the front matter's date, else the event's
-    text_hash: str = ""           # a hash of the exact text of the file the page comes from
-    slug_line: int = 1           # where its slug is written, or the file's first line (for errors only)
-    fingerprint: str = ""        # the translation fingerprint of its file's text (what --confirm records)
+    updated: dt.date = dt.date.min  # always given: the front matter's date, else the event's
+    text_hash: str = ""  # a hash of the exact text of the file the page comes from
+    slug_line: int = 1  # where its slug is written, or the file's first line (for errors only)
+    fingerprint: str = ""  # the translation fingerprint of its file's text (what --confirm records)
 
     def identity(self) -> tuple[object, ...]:
         """Every field, with the body stood for by a hash of its file's text: cheap to hash, just as unique."""
-        return (self.name, self.lang, self.content_lang, self.path, self.title, self.slug, self.summary,
-                self.text_hash, self.body_line, self.template, self.allow_scripts, self.state, self.updated)
+        return (
+            self.name,
+            self.lang,
+            self.content_lang,
+            self.path,
+            self.title,
+            self.slug,
+            self.summary,
+            self.text_hash,
+            self.body_line,
+            self.template,
+            self.allow_scripts,
+            self.state,
+            self.updated,
+        )
 
     @property
     def is_fallback(self) -> bool:
@@ -77,7 +90,7 @@ class Site:
     program: tuple[Contribution, ...]
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
-    records: Records = field(default_factory=dict, compare=False, repr=False)   # content/translations.yaml
+    records: Records = field(default_factory=dict, compare=False, repr=False)  # content/translations.yaml
     _index: dict[tuple[str, str], Page] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -108,8 +121,9 @@ class Site:
         return _fallback_texts(self.config, self.event, self.speakers, self.program)
 
 
-def _fallback_texts(config: Config, event: Event, speakers: Iterable[Speaker], program: Iterable[Contribution]
-                    ) -> list[FallbackText]:
+def _fallback_texts(
+    config: Config, event: Event, speakers: Iterable[Speaker], program: Iterable[Contribution]
+) -> list[FallbackText]:
     """The data texts shown in the source language because they lack a language (warned; --strict refuses)."""
     return schema.fallback_texts([config.title, config.description, event, tuple(speakers), tuple(program)])
 
@@ -122,7 +136,7 @@ def load_site(config: Config, cache: Reader | None = None) -> Site:
     errors = ErrorList()
     cache = cache if cache is not None else PlainReader()
     data = {}
-    for name, spec in schema.DATA_FILES[1:]:   # site.yaml is the Config, already loaded
+    for name, spec in schema.DATA_FILES[1:]:  # site.yaml is the Config, already loaded
         load = functools.partial(_load_data, config, name, spec)
         data[name], problems = cache.remember(config.content_dir / name, load, config.languages)
         errors.extend(problems)
@@ -134,18 +148,20 @@ def load_site(config: Config, cache: Reader | None = None) -> Site:
     errors.extend(problems)
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
-    assert event is not None   # a missing or invalid event.yaml was reported just above
+    assert event is not None  # a missing or invalid event.yaml was reported just above
     pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
     _check_unique_urls(pages, errors)
     errors.raise_if_any()
-    warnings = [str(schema.fallback_problem(text)) for text in _fallback_texts(config, event, speakers.values(),
-                                                                                program)] + warnings
+    warnings = [
+        str(schema.fallback_problem(text)) for text in _fallback_texts(config, event, speakers.values(), program)
+    ] + warnings
     warnings += i18n.missing_catalogs(config.locales_dir, config.languages, config.project)
     return Site(config, event, tuple(speakers.values()), tuple(program), tuple(pages), tuple(warnings), records)
 
 
-def _load_data(config: Config, name: str, spec: schema.Mapping | schema.ListOf
-               ) -> tuple[tuple[Any, Any] | None, list[ContentError]]:
+def _load_data(
+    config: Config, name: str, spec: schema.Mapping | schema.ListOf
+) -> tuple[tuple[Any, Any] | None, list[ContentError]]:
     """Load and validate one YAML data file: ((raw, cleaned) or None, errors)."""
     path = config.content_dir / name
     rel = relative(path, config.project)
@@ -181,8 +197,9 @@ def _speakers(config: Config, loaded: tuple[Any, Any] | None, errors: ErrorList)
     return speakers
 
 
-def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker],
-           errors: ErrorList) -> Event | None:
+def _event(
+    config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], errors: ErrorList
+) -> Event | None:
     """Build the event, checking that everyone holding a role is a known speaker."""
     if loaded is None:
         return None
@@ -195,15 +212,23 @@ def _event(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, S
             if speaker_id in speakers:
                 people.append(speakers[speaker_id])
             elif speakers:
-                errors.add(schema.locate(raw["roles"][i]["people"], j, rel).error(
-                    f"unknown speaker id {speaker_id!r} in roles", _known("speaker ids", speakers)))
+                errors.add(
+                    schema.locate(raw["roles"][i]["people"], j, rel).error(
+                        f"unknown speaker id {speaker_id!r} in roles", _known("speaker ids", speakers)
+                    )
+                )
         roles.append(schema.make(Role, role, people=tuple(people), label=role.get("label") or role["title"]))
     source = schema.make(Credit, e["source"]) if "source" in e else None
     return schema.make(Event, e, roles=tuple(roles), source=source)
 
 
-def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str, Speaker], page_names: set[str],
-             errors: ErrorList) -> list[Contribution]:
+def _program(
+    config: Config,
+    loaded: tuple[Any, Any] | None,
+    speakers: dict[str, Speaker],
+    page_names: set[str],
+    errors: ErrorList,
+) -> list[Contribution]:
     """Build the program, checking its speaker ids and page names."""
     if loaded is None:
         return []
@@ -214,17 +239,26 @@ def _program(config: Config, loaded: tuple[Any, Any] | None, speakers: dict[str,
     for i, item in enumerate(items):
         if item["speaker"] not in speakers:
             if speakers:
-                errors.add(schema.locate(raw[i], "speaker", rel).error(
-                    f"unknown speaker id {item['speaker']!r}", _known("speaker ids", speakers)))
+                errors.add(
+                    schema.locate(raw[i], "speaker", rel).error(
+                        f"unknown speaker id {item['speaker']!r}", _known("speaker ids", speakers)
+                    )
+                )
             continue
         if item["page"] not in page_names:
-            errors.add(schema.locate(raw[i], "page", rel).error(
-                f"page {item['page']!r} does not exist",
-                f"create content/pages/{item['page']}.{config.default_language}.md or fix the name"))
+            errors.add(
+                schema.locate(raw[i], "page", rel).error(
+                    f"page {item['page']!r} does not exist",
+                    f"create content/pages/{item['page']}.{config.default_language}.md or fix the name",
+                )
+            )
             continue
         if item["page"] in seen_pages:
-            errors.add(schema.locate(raw[i], "page", rel).error(
-                f"page {item['page']!r} already covers another contribution", "give each contribution its own page"))
+            errors.add(
+                schema.locate(raw[i], "page", rel).error(
+                    f"page {item['page']!r} already covers another contribution", "give each contribution its own page"
+                )
+            )
             continue
         seen_pages.add(item["page"])
         program.append(schema.make(Contribution, item, number=len(program) + 1, speaker=speakers[item["speaker"]]))
@@ -235,9 +269,15 @@ def _check_menu(config: Config, page_names: set[str], errors: ErrorList) -> None
     """Every menu entry in site.yaml must name an existing page."""
     for name in config.menu:
         if name not in page_names:
-            errors.add(ContentError("content/site.yaml", config.menu_line, None,
-                                    f"menu names the page {name!r}, which does not exist",
-                                    _known("pages", page_names)))
+            errors.add(
+                ContentError(
+                    "content/site.yaml",
+                    config.menu_line,
+                    None,
+                    f"menu names the page {name!r}, which does not exist",
+                    _known("pages", page_names),
+                )
+            )
 
 
 def _known(what: str, names: Iterable[str]) -> str:
@@ -249,8 +289,8 @@ class Reader(Protocol):
     """How load_site reads files: PlainReader reads them each time; the incremental engine's MemoReader
     remembers them between builds and preview rebuilds."""
 
-    listing: list[tuple[Path, str, str]] | None   # every page file: (path, page name, language)
-    entries: dict[Path, tuple[PageFile | None, list[ContentError]]]   # each read page file: read_page's answer
+    listing: list[tuple[Path, str, str]] | None  # every page file: (path, page name, language)
+    entries: dict[Path, tuple[PageFile | None, list[ContentError]]]  # each read page file: read_page's answer
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Give every listed page file an entry."""
@@ -282,8 +322,15 @@ def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[
     names: set[str] = set()
     pages_dir = config.content_dir / "pages"
     if not pages_dir.is_dir():
-        errors.add(ContentError(relative(pages_dir, config.project), None, None, "the pages folder is missing",
-                                "create content/pages/ with index.<lang>.md for each language"))
+        errors.add(
+            ContentError(
+                relative(pages_dir, config.project),
+                None,
+                None,
+                "the pages folder is missing",
+                "create content/pages/ with index.<lang>.md for each language",
+            )
+        )
         return sources, names
     if cache.listing is None:
         cache.listing = page_files(pages_dir, config.project)
@@ -304,11 +351,25 @@ def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[PageFil
         rel.encode("utf-8")
     except UnicodeEncodeError:
         shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        return None, [ContentError(shown, None, None, "the file name is not valid UTF-8",
-                                   "rename the file with your editor or file manager")]
+        return None, [
+            ContentError(
+                shown,
+                None,
+                None,
+                "the file name is not valid UTF-8",
+                "rename the file with your editor or file manager",
+            )
+        ]
     if lang not in config.languages:
-        return None, [ContentError(rel, None, None, "the file name does not end with a site language",
-                                   f"name it <page>.{'.md or <page>.'.join(config.languages)}.md")]
+        return None, [
+            ContentError(
+                rel,
+                None,
+                None,
+                "the file name does not end with a site language",
+                f"name it <page>.{'.md or <page>.'.join(config.languages)}.md",
+            )
+        ]
     try:
         text = read_text(path, config.project)
         source = parse_page(text, name, lang, rel)
@@ -319,14 +380,16 @@ def read_page(config: Config, path: Path, name: str, lang: str) -> tuple[PageFil
         return None, problems
     template = meta.get("template")
     if template and template not in config.template_names:
-        return None, [schema.locate(source.meta, "template", rel).error(
-            f"template {template!r} does not exist", "name a file in templates/, e.g. page.html")]
+        return None, [
+            schema.locate(source.meta, "template", rel).error(
+                f"template {template!r} does not exist", "name a file in templates/, e.g. page.html"
+            )
+        ]
     too_long = _slug_length_error(meta, source.meta, name, rel)
     if too_long:
         return None, [too_long]
     lines = {key: line for key, (line, _) in getattr(source.meta, "positions", {}).items()}
-    return PageFile(name, lang, rel, meta, source.body, source.body_line, fingerprint(text),
-                      hash_text(text), lines), []
+    return PageFile(name, lang, rel, meta, source.body, source.body_line, fingerprint(text), hash_text(text), lines), []
 
 
 def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> ContentError | None:
@@ -337,25 +400,46 @@ def _slug_length_error(meta: dict[str, Any], raw: Any, name: str, rel: str) -> C
     what = f"the slug is {len(slug)} characters long; the limit is {MAX_SLUG_LENGTH}"
     if "slug" in meta:
         return schema.locate(raw, "slug", rel).error(what, "write a shorter slug")
-    return ContentError(rel, None, None, f"{what} (it comes from the file name)",
-                        "rename the file, or give the page a shorter 'slug:' in its front matter")
+    return ContentError(
+        rel,
+        None,
+        None,
+        f"{what} (it comes from the file name)",
+        "rename the file, or give the page a shorter 'slug:' in its front matter",
+    )
 
 
-def _pair_pages(config: Config, sources: list[PageFile], contribution_pages: set[str],
-                records: Records, errors: ErrorList, default_date: dt.date) -> tuple[list[Page], list[str]]:
+def _pair_pages(
+    config: Config,
+    sources: list[PageFile],
+    contribution_pages: set[str],
+    records: Records,
+    errors: ErrorList,
+    default_date: dt.date,
+) -> tuple[list[Page], list[str]]:
     """Pair each page with its translations; fill a missing language with a marked fallback."""
     by_name: dict[str, dict[str, PageFile]] = {}
     for s in sources:
         by_name.setdefault(s.name, {})[s.lang] = s
     if "index" not in by_name:
-        errors.add(ContentError("content/pages", None, None, "the home page is missing",
-                                f"create content/pages/index.{config.default_language}.md"))
+        errors.add(
+            ContentError(
+                "content/pages",
+                None,
+                None,
+                "the home page is missing",
+                f"create content/pages/index.{config.default_language}.md",
+            )
+        )
     pages, warnings = [], []
     templates = {name for name in config.template_names if "/" not in name and name.endswith(".html")}
     for name in sorted(by_name):
         # A translation marked untranslated (as `new` writes it) counts as not written.
-        marked = {lang: f for lang, f in by_name[name].items() if f.meta.get("untranslated")
-                  and lang != config.default_language}
+        marked = {
+            lang: f
+            for lang, f in by_name[name].items()
+            if f.meta.get("untranslated") and lang != config.default_language
+        }
         files = {lang: f for lang, f in by_name[name].items() if lang not in marked}
         original = next(files[lang] for lang in config.languages if lang in files)
         source_lang = files.get(config.default_language)
@@ -365,26 +449,39 @@ def _pair_pages(config: Config, sources: list[PageFile], contribution_pages: set
                 pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
                 if state == State.STALE:
                     why = stale_reason(records, name, lang)
-                    warnings.append(f"{files[lang].path}: translation is stale — {why}; see what changed with "
-                                    f"`python build.py translations --diff {name}`, revise it, then run "
-                                    f"`python build.py translations --confirm {name}`")
+                    warnings.append(
+                        f"{files[lang].path}: translation is stale — {why}; see what changed with "
+                        f"`python build.py translations --diff {name}`, revise it, then run "
+                        f"`python build.py translations --confirm {name}`"
+                    )
             else:
                 fallback = _page(original, lang, name, templates, contribution_pages, State.MISSING, default_date)
-                if lang in marked and marked[lang].meta.get("slug"):   # the address the translation will have
+                if lang in marked and marked[lang].meta.get("slug"):  # the address the translation will have
                     fallback = replace(fallback, slug=_slug(name, marked[lang].meta["slug"]))
                 pages.append(fallback)
                 if lang in marked:
-                    warnings.append(f"{marked[lang].path}: no {lang} translation — it is marked untranslated, and "
-                                    f"a fallback page shows the {original.lang} text; translate it, then remove "
-                                    "'untranslated: true'")
+                    warnings.append(
+                        f"{marked[lang].path}: no {lang} translation — it is marked untranslated, and "
+                        f"a fallback page shows the {original.lang} text; translate it, then remove "
+                        "'untranslated: true'"
+                    )
                 else:
-                    warnings.append(f"{original.path}: no {lang} translation — a fallback page shows the "
-                                    f"{original.lang} text; create content/pages/{name}.{lang}.md")
+                    warnings.append(
+                        f"{original.path}: no {lang} translation — a fallback page shows the "
+                        f"{original.lang} text; create content/pages/{name}.{lang}.md"
+                    )
     return pages, warnings
 
 
-def _page(source: PageFile, lang: str, name: str, templates: set[str], contribution_pages: set[str],
-          state: State, default_date: dt.date) -> Page:
+def _page(
+    source: PageFile,
+    lang: str,
+    name: str,
+    templates: set[str],
+    contribution_pages: set[str],
+    state: State,
+    default_date: dt.date,
+) -> Page:
     """Make the Page for one language from one source file."""
     front = schema.make(FrontMatter, source.meta)
     named = name.replace("/", "-") + ".html"
@@ -392,15 +489,27 @@ def _page(source: PageFile, lang: str, name: str, templates: set[str], contribut
         template = front.template
     elif name in contribution_pages:
         template = "talk.html"
-    else:   # the template named after the page (index.html for the home, program.html...), else page.html
+    else:  # the template named after the page (index.html for the home, program.html...), else page.html
         template = named if named in templates else "page.html"
     # Titles and summaries reach attributes, feeds and JSON-LD, which the HTML typography pass never sees.
-    return Page(name=name, lang=lang, content_lang=source.lang, path=source.path,
-                title=typeset(front.title, source.lang), slug=_slug(name, front.slug),
-                summary=typeset(front.summary, source.lang), body=source.body, body_line=source.body_line,
-                template=template, allow_scripts=front.allow_scripts, state=state,
-                updated=front.updated or default_date, text_hash=source.text_hash,
-                slug_line=source.lines.get("slug", 1), fingerprint=source.fingerprint)
+    return Page(
+        name=name,
+        lang=lang,
+        content_lang=source.lang,
+        path=source.path,
+        title=typeset(front.title, source.lang),
+        slug=_slug(name, front.slug),
+        summary=typeset(front.summary, source.lang),
+        body=source.body,
+        body_line=source.body_line,
+        template=template,
+        allow_scripts=front.allow_scripts,
+        state=state,
+        updated=front.updated or default_date,
+        text_hash=source.text_hash,
+        slug_line=source.lines.get("slug", 1),
+        fingerprint=source.fingerprint,
+    )
 
 
 def _slug(name: str, slug: str | None) -> str:
@@ -413,11 +522,24 @@ def _check_unique_urls(pages: list[Page], errors: ErrorList) -> None:
     seen: dict[str, Page] = {}
     for page in pages:
         if page.slug == "" and page.name != "index":
-            errors.add(ContentError(page.path, page.slug_line, None,
-                                    "the slug is empty after transliteration", "write a slug with letters or digits"))
+            errors.add(
+                ContentError(
+                    page.path,
+                    page.slug_line,
+                    None,
+                    "the slug is empty after transliteration",
+                    "write a slug with letters or digits",
+                )
+            )
             continue
         other = seen.setdefault(page.output_path, page)
         if other is not page:
-            errors.add(ContentError(page.path, page.slug_line, None,
-                                    f"the URL /{page_url_path(page.lang, page.slug)} is also used by {other.path}",
-                                    "give one of the two pages another slug"))
+            errors.add(
+                ContentError(
+                    page.path,
+                    page.slug_line,
+                    None,
+                    f"the URL /{page_url_path(page.lang, page.slug)} is also used by {other.path}",
+                    "give one of the two pages another slug",
+                )
+            )

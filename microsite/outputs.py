@@ -13,7 +13,7 @@ from . import card, feeds
 from .model import Site
 from .urls import calendar_path, card_path, feed_path
 
-if TYPE_CHECKING:   # the renderer reads this list to know what pages may link to; it hands itself to `make`
+if TYPE_CHECKING:  # the renderer reads this list to know what pages may link to; it hands itself to `make`
     from .render import SiteRenderer
 
 
@@ -21,10 +21,10 @@ if TYPE_CHECKING:   # the renderer reads this list to know what pages may link t
 class SiteFile:
     """One file of the site that is not a page."""
 
-    path: str                                  # where it goes under site/
-    make: Callable[[SiteRenderer], str | bytes]   # its text (or an image's bytes), made with the build's renderer
+    path: str  # where it goes under site/
+    make: Callable[[SiteRenderer], str | bytes]  # its text (or an image's bytes), made with the build's renderer
     in_sitemap: bool = False
-    linkable: bool = True                      # a page may link to it
+    linkable: bool = True  # a page may link to it
 
     @property
     def url_path(self) -> str:
@@ -34,10 +34,12 @@ class SiteFile:
 
 def site_files(site: Site) -> list[SiteFile]:
     """Every file of the site that is not a page, in the order they are written."""
-    files = [SiteFile("index.html", lambda r: r.render_landing(), in_sitemap=True),
-             SiteFile("404.html", lambda r: r.render_not_found()),
-             SiteFile("sitemap.xml", _sitemap),
-             SiteFile("robots.txt", lambda r: feeds.robots(r.urls))]
+    files = [
+        SiteFile("index.html", lambda r: r.render_landing(), in_sitemap=True),
+        SiteFile("404.html", lambda r: r.render_not_found()),
+        SiteFile("sitemap.xml", _sitemap),
+        SiteFile("robots.txt", lambda r: feeds.robots(r.urls)),
+    ]
     for lang in site.config.languages:
         files.append(SiteFile(feed_path(lang), functools.partial(_feed, lang)))
         files.append(SiteFile(calendar_path(lang), functools.partial(_calendar, lang)))

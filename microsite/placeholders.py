@@ -34,13 +34,19 @@ def find(content_dir: Path, project: Path) -> list[ContentError]:
         except ContentError:
             continue
         if _UNTRANSLATED.search(text):
-            continue   # a translation not written yet is reported as missing, placeholders and all
+            continue  # a translation not written yet is reported as missing, placeholders and all
         for number, line in enumerate(text.splitlines(), 1):
             column = line.find(MARK)
             if column >= 0:
                 end = line.find("]", column)
-                shown = line[column:end + 1] if end > 0 else line[column:]
-                found.append(ContentError(relative(path, project), number, column + 1,
-                                          f"placeholder text left to replace: {shown}",
-                                          "write the real text in its place"))
+                shown = line[column : end + 1] if end > 0 else line[column:]
+                found.append(
+                    ContentError(
+                        relative(path, project),
+                        number,
+                        column + 1,
+                        f"placeholder text left to replace: {shown}",
+                        "write the real text in its place",
+                    )
+                )
     return found

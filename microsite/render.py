@@ -26,8 +26,9 @@ from .translation_state import State
 from .urls import Urls, calendar_path, card_path, feed_path, page_url_path
 
 
-def make_environment(templates_dir: Path, translations: NullTranslations, lang: str,
-                     dates: dict[str, dict[str, str]] | None = None) -> jinja2.Environment:
+def make_environment(
+    templates_dir: Path, translations: NullTranslations, lang: str, dates: dict[str, dict[str, str]] | None = None
+) -> jinja2.Environment:
     """A Jinja environment for one language: autoescaping, its gettext catalog, its locale's filters (dates in
     the patterns `dates` gives, from site.yaml, else the language's defaults)."""
     env = jinja2.Environment(
@@ -39,17 +40,19 @@ def make_environment(templates_dir: Path, translations: NullTranslations, lang: 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,   # a changed template means a new environment (the preview makes one)
+        auto_reload=False,  # a changed template means a new environment (the preview makes one)
         # No bytecode cache: compiled templates loaded from .cache/ would run as code, and .cache/ may come from
         # elsewhere (CI restores it).
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-        **escaped_gettext(translations), newstyle=True)
+        **escaped_gettext(translations), newstyle=True
+    )
     env.filters.update(
         date=lambda value, format="long": i18n.format_date(value, lang, format, dates),
         # The event's day with its part of day: {{ event|event_date("full")|capfirst }}.
         event_date=lambda event, format="full": i18n.format_event_date(
-            event.date, lang, event.part_of_day[lang] if event.part_of_day else None, format, dates),
+            event.date, lang, event.part_of_day[lang] if event.part_of_day else None, format, dates
+        ),
         number=lambda value: i18n.format_number(value, lang),
         country=lambda code: i18n.country_name(code, lang),
         # A data text in the page's language, as text; partials/fallback.html marks one that lacks it.
@@ -90,11 +93,13 @@ class SiteRenderer:
         config = site.config
         check_templates(config)
         self.site, self.urls = site, urls
-        self.translations = {lang: i18n.load_translations(config.locales_dir, lang, config.project)
-                             for lang in config.languages}
-        self.envs = {lang: make_environment(config.templates_dir, self.translations[lang], lang,
-                                            config.dates)
-                     for lang in config.languages}
+        self.translations = {
+            lang: i18n.load_translations(config.locales_dir, lang, config.project) for lang in config.languages
+        }
+        self.envs = {
+            lang: make_environment(config.templates_dir, self.translations[lang], lang, config.dates)
+            for lang in config.languages
+        }
         self.today = build_date()
         self.converter = MarkdownConverter()
         self.known_paths = frozenset(known_site_paths(site, urls.assets))
@@ -125,8 +130,9 @@ class SiteRenderer:
     def render_page(self, page: Page) -> str:
         """Render one page's HTML; broken links and template errors raise ContentError."""
         content = self.convert(page)
-        html = self._template(page.lang, page.template, page_context(self.site, page, self.urls, Markup(content),
-                                                                           self.today))
+        html = self._template(
+            page.lang, page.template, page_context(self.site, page, self.urls, Markup(content), self.today)
+        )
         return finish(html, page.lang)
 
     def render_landing(self) -> str:
@@ -146,8 +152,9 @@ class SiteRenderer:
         """Render one partial per language, each with its own catalog, for a page that speaks them all."""
         sections = []
         for lang in self.site.config.languages:
-            html = finish(self._template(lang, partial, common_context(self.site, self.urls, lang, None, self.today)),
-                          lang)
+            html = finish(
+                self._template(lang, partial, common_context(self.site, self.urls, lang, None, self.today)), lang
+            )
             sections.append({"lang": lang, "html": Markup(html)})
         context = common_context(self.site, self.urls, self.site.config.default_language, None, self.today)
         context["sections"] = sections
@@ -160,21 +167,37 @@ class SiteRenderer:
             return env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             path = relative(Path(exc.filename), self.site.config.project) if exc.filename else f"templates/{name}"
-            raise ContentError(path, exc.lineno, None, f"template syntax error: {exc.message}",
-                               "fix the tag on this line") from None
+            raise ContentError(
+                path, exc.lineno, None, f"template syntax error: {exc.message}", "fix the tag on this line"
+            ) from None
         except jinja2.TemplateNotFound as exc:
-            raise ContentError(f"templates/{name}", None, None, f"template {exc.name!r} not found",
-                               "create it in templates/ or fix the name") from None
+            raise ContentError(
+                f"templates/{name}",
+                None,
+                None,
+                f"template {exc.name!r} not found",
+                "create it in templates/ or fix the name",
+            ) from None
         except jinja2.UndefinedError as exc:
-            raise ContentError(*_template_location(exc, self.site.config.project, name),
-                               f"template error: {exc.message}", "check the variable's name") from None
+            raise ContentError(
+                *_template_location(exc, self.site.config.project, name),
+                f"template error: {exc.message}",
+                "check the variable's name",
+            ) from None
         except RecursionError:
-            raise ContentError(f"templates/{name}", None, None, "template error: templates include each other "
-                               "without end", "remove the include that loops back") from None
-        except Exception as exc:   # any other runtime error in a template: name the template and line
-            raise ContentError(*_template_location(exc, self.site.config.project, name),
-                               f"template error: {type(exc).__name__}: {exc}",
-                               "fix the expression on this line") from None
+            raise ContentError(
+                f"templates/{name}",
+                None,
+                None,
+                "template error: templates include each other without end",
+                "remove the include that loops back",
+            ) from None
+        except Exception as exc:  # any other runtime error in a template: name the template and line
+            raise ContentError(
+                *_template_location(exc, self.site.config.project, name),
+                f"template error: {type(exc).__name__}: {exc}",
+                "fix the expression on this line",
+            ) from None
 
 
 class Memo(Protocol):
@@ -224,8 +247,9 @@ def known_site_paths(site: Site, assets: dict[str, str]) -> set[str]:
     return paths | {"static/" + name for name in assets}
 
 
-def common_context(site: Site, urls: Urls, lang: str, page: Page | None,
-                   today: dt.date | None = None) -> dict[str, Any]:
+def common_context(
+    site: Site, urls: Urls, lang: str, page: Page | None, today: dt.date | None = None
+) -> dict[str, Any]:
     """What every template can use; `today` (default: the build date) tells whether the event is over."""
     return {
         "event_is_past": is_past(site.event, today or build_date()),
@@ -268,9 +292,16 @@ def page_context(site: Site, page: Page, urls: Urls, content: Markup, today: dt.
 
 def switcher(site: Site, page: Page, urls: Urls) -> list[dict[str, Any]]:
     """One entry per language, leading to this same page in that language."""
-    return [{"lang": other.lang, "name": i18n.language_name(other.lang), "url": urls.page(other),
-             "current": other.lang == page.lang, "fallback": other.is_fallback}
-            for other in site.counterparts(page)]
+    return [
+        {
+            "lang": other.lang,
+            "name": i18n.language_name(other.lang),
+            "url": urls.page(other),
+            "current": other.lang == page.lang,
+            "fallback": other.is_fallback,
+        }
+        for other in site.counterparts(page)
+    ]
 
 
 def open_graph(site: Site, page: Page, urls: Urls) -> dict[str, Any]:
@@ -291,7 +322,7 @@ def canonical(site: Site, page: Page, urls: Urls) -> str:
     """The page's own absolute URL; a fallback points at the text it shows."""
     if page.is_fallback:
         shown = site.page(page.name, page.content_lang)
-        assert shown is not None   # a fallback is made from that page
+        assert shown is not None  # a fallback is made from that page
         return urls.page(shown, absolute=True)
     return urls.page(page, absolute=True)
 

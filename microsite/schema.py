@@ -49,6 +49,7 @@ def locate(container: Any, key: Any, path: str) -> Where:
 
 # --- checks: value, where -> cleaned value ----------------------------------------------
 
+
 def text(value: object, where: Where) -> str:
     """Non-empty text."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -66,7 +67,7 @@ def localized(value: Any, where: Where) -> dict[str, str]:
         same = text(value, where)
         return {lang: typeset(same, lang) for lang in where.languages}
     result, errors = {}, []
-    source = where.languages[0] if where.languages else None   # first: the others may need its text
+    source = where.languages[0] if where.languages else None  # first: the others may need its text
     for lang in where.languages:
         if lang in value:
             try:
@@ -74,14 +75,20 @@ def localized(value: Any, where: Where) -> dict[str, str]:
             except ContentError as exc:
                 errors.append(exc)
         elif lang == source:
-            errors.append(where.error(f"the {lang} text, in the source language, is missing",
-                                      f"add a line '{lang}: ...' to this mapping"))
+            errors.append(
+                where.error(
+                    f"the {lang} text, in the source language, is missing", f"add a line '{lang}: ...' to this mapping"
+                )
+            )
         elif source in result:
             result[lang] = FallbackText(result[source], source, lang, (where.path, where.line, where.column))
     for key in value:
         if key not in where.languages:
-            errors.append(where.at(value, key).error(
-                f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"))
+            errors.append(
+                where.at(value, key).error(
+                    f"unknown language {key!r}", f"the site's languages are {', '.join(where.languages)}"
+                )
+            )
     raise_all(errors)
     return result
 
@@ -106,8 +113,11 @@ def fallback_texts(values: Iterable[Any]) -> list[FallbackText]:
 
 def fallback_problem(shown: FallbackText) -> ContentError:
     """What the build says of a text that lacks a language: a warning, or under --strict an error."""
-    return ContentError(*shown.where, f"no {shown.missing} text; the {shown.lang} text is shown in its place",
-                        f"add a line '{shown.missing}: ...' to this mapping")
+    return ContentError(
+        *shown.where,
+        f"no {shown.missing} text; the {shown.lang} text is shown in its place",
+        f"add a line '{shown.missing}: ...' to this mapping",
+    )
 
 
 def date(value: Any, where: Where) -> dt.date:
@@ -118,8 +128,9 @@ def date(value: Any, where: Where) -> dt.date:
         if not 1000 <= value.year <= 9000:
             raise where.error(f"the date {value.isoformat()} is out of range", "write a year between 1000 and 9000")
         return value
-    raise where.error(f"expected a date, found {_kind(value)} {value!r}",
-                      "write the date as YYYY-MM-DD, e.g. 2023-04-14")
+    raise where.error(
+        f"expected a date, found {_kind(value)} {value!r}", "write the date as YYYY-MM-DD, e.g. 2023-04-14"
+    )
 
 
 def url(value: object, where: Where) -> str:
@@ -150,9 +161,10 @@ def identifiers(value: Any, where: Where) -> tuple[str, ...]:
 def language_code(value: Any, where: Where) -> str:
     """A language tag that Babel knows, such as vi, fr or fr-CA (BCP 47, as `lang` attributes write it)."""
     code = text(value, where)
-    if "_" in code:   # gettext's spelling; a lang attribute, hreflang and the URLs need the hyphen
-        raise where.error(f"the language code {code!r} is written with an underscore",
-                          f"write it as {code.replace('_', '-')}")
+    if "_" in code:  # gettext's spelling; a lang attribute, hreflang and the URLs need the hyphen
+        raise where.error(
+            f"the language code {code!r} is written with an underscore", f"write it as {code.replace('_', '-')}"
+        )
     try:
         Locale.parse(code, sep="-")
     except (ValueError, UnknownLocaleError):
@@ -197,7 +209,7 @@ def time_zone(value: Any, where: Where) -> str:
     name = text(value, where)
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a folder such as Asia
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as Asia
         close = difflib.get_close_matches(name, zoneinfo.available_timezones(), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "write an IANA name such as Asia/Ho_Chi_Minh or Europe/Paris"
         raise where.error(f"unknown time zone {name!r}", hint) from None
@@ -226,23 +238,29 @@ def localized_list(value: Any, where: Where) -> tuple[dict[str, str], ...]:
     return tuple(localized(item, where.at(value, i)) for i, item in enumerate(value))
 
 
-_DATE_FIELDS = set("GyYuUQqMLwWdDFgEec")   # CLDR's date fields; time fields make no sense for a day
+_DATE_FIELDS = set("GyYuUQqMLwWdDFgEec")  # CLDR's date fields; time fields make no sense for a day
 
 
 def date_pattern(value: object, where: Where) -> str:
     """A Babel (CLDR) date pattern, e.g. "EEEE d MMMM y"; literal words in single quotes."""
     value = text(value, where)
     if value.replace("''", "").count("'") % 2:
-        raise where.error(f"the date pattern {value!r} leaves a quote open",
-                          "close every literal word with a quote, e.g. \"'ngày' d 'tháng' M 'năm' y\"")
+        raise where.error(
+            f"the date pattern {value!r} leaves a quote open",
+            "close every literal word with a quote, e.g. \"'ngày' d 'tháng' M 'năm' y\"",
+        )
     fields = re.sub(r"'[^']*'", "", value)
     strange = sorted({c for c in fields if c.isascii() and c.isalpha()} - _DATE_FIELDS)
     if strange:
-        raise where.error(f"the date pattern {value!r} uses {', '.join(strange)}, which are not date fields",
-                          "put literal words in single quotes, e.g. \"'ngày' d\"; fields are d, M, MMMM, y, EEEE")
+        raise where.error(
+            f"the date pattern {value!r} uses {', '.join(strange)}, which are not date fields",
+            "put literal words in single quotes, e.g. \"'ngày' d\"; fields are d, M, MMMM, y, EEEE",
+        )
     if not {"d", "y"} & set(fields):
-        raise where.error(f"the date pattern {value!r} shows neither day nor year",
-                          "use d for the day, M or MMMM for the month, y for the year")
+        raise where.error(
+            f"the date pattern {value!r} shows neither day nor year",
+            "use d for the day, M or MMMM for the month, y for the year",
+        )
     return value
 
 
@@ -253,22 +271,26 @@ def with_part_of_day(value: object, where: Where) -> str:
     if missing:
         raise where.error(f"{value!r} lacks {' and '.join(missing)}", 'write e.g. "{part} {date}" or "{date}, {part}"')
     if re.search(r"\{(?!part\}|date\})", value):
-        raise where.error(f"{value!r} holds a brace that is neither {{part}} nor {{date}}",
-                          "only {part} and {date} may stand between braces")
+        raise where.error(
+            f"{value!r} holds a brace that is neither {{part}} nor {{date}}",
+            "only {part} and {date} may stand between braces",
+        )
     return value
 
 
 def date_settings(value: Any, where: Where) -> dict[str, dict[str, str]]:
     """Date patterns per language: {vi: {long: ..., full: ..., part_of_day: ...}, fr: {...}}."""
     if not isinstance(value, dict):
-        raise where.error(f"expected a mapping of languages, found {_kind(value)}",
-                          "write e.g. dates: {fr: {long: \"d MMMM y\"}}")
+        raise where.error(
+            f"expected a mapping of languages, found {_kind(value)}", 'write e.g. dates: {fr: {long: "d MMMM y"}}'
+        )
     result, errors = {}, []
     for lang, patterns in value.items():
         here = where.at(value, lang)
         if lang not in where.languages:
-            errors.append(here.error(f"unknown language {lang!r}",
-                                     f"the site's languages are {', '.join(where.languages)}"))
+            errors.append(
+                here.error(f"unknown language {lang!r}", f"the site's languages are {', '.join(where.languages)}")
+            )
             continue
         checked, found = validate(patterns, DATE_PATTERNS, here)
         errors.extend(found)
@@ -279,6 +301,7 @@ def date_settings(value: Any, where: Where) -> dict[str, dict[str, str]]:
 
 
 # --- structure ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Field:
@@ -350,8 +373,6 @@ class ListOf:
         return result
 
 
-
-
 def key(check: Callable[[Any, Where], Any], doc: str, **default: Any) -> Any:
     """Declare a record's field as a key of its file: the check that cleans it and what it means; a default
     makes it optional."""
@@ -369,8 +390,9 @@ def raise_all(errors: list[ContentError]) -> None:
         raise errors[0] if len(errors) == 1 else BuildError(errors)
 
 
-def validate(value: Any, schema: Mapping | ListOf | Callable[[Any, Where], Any],
-             where: Where) -> tuple[Any, list[ContentError]]:
+def validate(
+    value: Any, schema: Mapping | ListOf | Callable[[Any, Where], Any], where: Where
+) -> tuple[Any, list[ContentError]]:
     """Check a loaded YAML value against its schema: (cleaned value or None, errors)."""
     try:
         return schema(value, where), []
@@ -399,14 +421,29 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-DATE_PATTERNS = Mapping((
-    Field("long", date_pattern, "a date without weekday; vi default 'ngày' d 'tháng' M 'năm' y, fr d MMMM y",
-          required=False),
-    Field("full", date_pattern, "a date with its weekday; vi default EEEE, 'ngày' d 'tháng' M 'năm' y, "
-          "fr EEEE d MMMM y", required=False),
-    Field("part_of_day", with_part_of_day, "how a part of day joins a date; vi default {part} {date}, "
-          "fr {part} du {date}", required=False),
-), doc="one language's date patterns")
+DATE_PATTERNS = Mapping(
+    (
+        Field(
+            "long",
+            date_pattern,
+            "a date without weekday; vi default 'ngày' d 'tháng' M 'năm' y, fr d MMMM y",
+            required=False,
+        ),
+        Field(
+            "full",
+            date_pattern,
+            "a date with its weekday; vi default EEEE, 'ngày' d 'tháng' M 'năm' y, fr EEEE d MMMM y",
+            required=False,
+        ),
+        Field(
+            "part_of_day",
+            with_part_of_day,
+            "how a part of day joins a date; vi default {part} {date}, fr {part} du {date}",
+            required=False,
+        ),
+    ),
+    doc="one language's date patterns",
+)
 
 
 # --- the content types, each declared once -------------------------------------------------------
@@ -414,20 +451,25 @@ DATE_PATTERNS = Mapping((
 # editors' reference (`build.py schema`, the README), and a field with a default is optional. Fields without
 # key() are made by the model; a key that names other records (speaker ids) is resolved by the model too.
 
+
 @dataclass(frozen=True, kw_only=True)
 class SiteSettings:
     """What content/site.yaml says (config.Config adds where the project lives)."""
 
-    languages: tuple[str, ...] = key(language_codes,
-                                     "the site's languages; the first is the default and source language")
-    base_url: str = key(url, "where the site is published, e.g. https://user.github.io/repo/")   # ends with "/"
+    languages: tuple[str, ...] = key(
+        language_codes, "the site's languages; the first is the default and source language"
+    )
+    base_url: str = key(url, "where the site is published, e.g. https://user.github.io/repo/")  # ends with "/"
     title: dict[str, str] = key(localized, "the site's title, per language")
     description: dict[str, str] = key(localized, "one sentence about the site, per language", default_factory=dict)
     menu: tuple[str, ...] = key(page_names, "the pages of the main menu, by name, in order", default=("index",))
     cname: str | None = key(domain, "a custom domain for GitHub Pages, written to CNAME", default=None)
     dates: dict[str, dict[str, str]] = key(
-        date_settings, "Babel date patterns per language (long, full, part_of_day), e.g. fr: {long: \"d MMMM y\"}; "
-        "vi and fr have natural defaults, other languages Babel's", default_factory=dict)
+        date_settings,
+        'Babel date patterns per language (long, full, part_of_day), e.g. fr: {long: "d MMMM y"}; '
+        "vi and fr have natural defaults, other languages Babel's",
+        default_factory=dict,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -457,8 +499,12 @@ class Role:
     """A part some speakers played in the session (co-chairs, moderator...), named by the content."""
 
     title: dict[str, str] = key(localized, "the role as a heading over its people, per language, e.g. Co-chairs")
-    label: dict[str, str] = key(localized, "the role beside one person's name, per language, when it differs "
-                                "from the title, e.g. Co-chair; default: the title", default_factory=dict)
+    label: dict[str, str] = key(
+        localized,
+        "the role beside one person's name, per language, when it differs "
+        "from the title, e.g. Co-chair; default: the title",
+        default_factory=dict,
+    )
     people: tuple[Speaker, ...] = key(identifiers, "the speaker ids of those who hold it, from speakers.yaml")
 
 
@@ -471,19 +517,28 @@ class Event:
     conference: dict[str, str] = key(localized, "the conference the session belongs to, per language")
     date: dt.date = key(date, "the session's date, YYYY-MM-DD")
     part_of_day: dict[str, str] | None = key(
-        localized, "the part of day as it stands with the date, per language, when known: chiều, l'après-midi",
-        default=None)
+        localized,
+        "the part of day as it stands with the date, per language, when known: chiều, l'après-midi",
+        default=None,
+    )
     city: dict[str, str] = key(localized, "the host city, per language")
     country: str = key(country, "the host country's ISO code, e.g. VN")
-    timezone: str = key(time_zone, "the IANA time zone where the event takes place, e.g. Asia/Ho_Chi_Minh or "
-                        "Europe/Paris: the feeds' times are given in it")
-    roles: tuple[Role, ...] = key(ListOf(Mapping.of(Role, "one role")), "the roles speakers held in the session, "
-                                  "in order; none: []", default=())
-    key_ideas: tuple[dict[str, str], ...] = key(localized_list, "the session's key ideas, each per language",
-                                                default=())
-    source: Credit | None = key(Mapping.of(Credit, "the news report credited as the source"),
-                                "the report the site is written from, when there is one, credited in every "
-                                "footer", default=None)
+    timezone: str = key(
+        time_zone,
+        "the IANA time zone where the event takes place, e.g. Asia/Ho_Chi_Minh or "
+        "Europe/Paris: the feeds' times are given in it",
+    )
+    roles: tuple[Role, ...] = key(
+        ListOf(Mapping.of(Role, "one role")), "the roles speakers held in the session, in order; none: []", default=()
+    )
+    key_ideas: tuple[dict[str, str], ...] = key(
+        localized_list, "the session's key ideas, each per language", default=()
+    )
+    source: Credit | None = key(
+        Mapping.of(Credit, "the news report credited as the source"),
+        "the report the site is written from, when there is one, credited in every footer",
+        default=None,
+    )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -495,12 +550,15 @@ class Event:
 class Contribution:
     """One contribution of the program, in order."""
 
-    number: int   # its place in the program, from 1
+    number: int  # its place in the program, from 1
     speaker: Speaker = key(identifier, "the speaker's id, from speakers.yaml")
     title: dict[str, str] = key(localized, "the contribution's title, per language")
     page: str = key(text, "the name of the page that covers it, e.g. talks/da-nang")
-    editorial: bool = key(boolean, "true when the site's editors wrote the title (the source gives none); "
-                          "the title is then marked as such", default=False)
+    editorial: bool = key(
+        boolean,
+        "true when the site's editors wrote the title (the source gives none); the title is then marked as such",
+        default=False,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -508,18 +566,28 @@ class FrontMatter:
     """What a page file says above its text (model.Page is the page made from it)."""
 
     title: str = key(text, "the page's title")
-    slug: str | None = key(text, "the URL of the page in this language; transliterated, e.g. 'chương trình' -> "
-                           f"chuong-trinh; at most {MAX_SLUG_LENGTH} characters", default=None)
+    slug: str | None = key(
+        text,
+        "the URL of the page in this language; transliterated, e.g. 'chương trình' -> "
+        f"chuong-trinh; at most {MAX_SLUG_LENGTH} characters",
+        default=None,
+    )
     summary: str = key(text, "one or two sentences for cards, feeds and search engines", default="")
     updated: dt.date | None = key(
-        date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date", default=None)
+        date, "when the page last changed in substance, YYYY-MM-DD (feeds); default: the event date", default=None
+    )
     template: str | None = key(text, "a template from templates/, e.g. program.html", default=None)
     allow_scripts: bool = key(
-        boolean, "true lets <script> elements and on* event handlers through, nothing else; off by default",
-        default=False)
+        boolean,
+        "true lets <script> elements and on* event handlers through, nothing else; off by default",
+        default=False,
+    )
     untranslated: bool = key(
-        boolean, "true in a translation not written yet (`new` writes it): the page counts as missing, and a "
-        "fallback shows the source text; remove it once the page is translated", default=False)
+        boolean,
+        "true in a translation not written yet (`new` writes it): the page counts as missing, and a "
+        "fallback shows the source text; remove it once the page is translated",
+        default=False,
+    )
 
 
 SITE = Mapping.of(SiteSettings, "content/site.yaml: the site's settings")
@@ -547,11 +615,13 @@ def reference() -> str:
         for f in mapping.fields:
             need = "required" if f.required else "optional"
             lines.append(f"  {f.name:<14} {need:<9} {f.doc}")
-            if f.check is date_settings:   # the keys each language's patterns take
+            if f.check is date_settings:  # the keys each language's patterns take
                 lines += [f"    <lang>.{p.name:<12} {p.doc}" for p in DATE_PATTERNS.fields]
-            elif isinstance(f.check, (Mapping, ListOf)):   # the keys of a nested mapping, or of each item
+            elif isinstance(f.check, (Mapping, ListOf)):  # the keys of a nested mapping, or of each item
                 inner, prefix = (f.check.item, "- ") if isinstance(f.check, ListOf) else (f.check, "")
-                lines += [f"    {prefix + p.name:<12} {'required' if p.required else 'optional':<9} {p.doc}"
-                          for p in inner.fields]
+                lines += [
+                    f"    {prefix + p.name:<12} {'required' if p.required else 'optional':<9} {p.doc}"
+                    for p in inner.fields
+                ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

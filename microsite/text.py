@@ -8,10 +8,21 @@ import unicodedata
 from functools import lru_cache
 
 # Letters that Unicode does not decompose into a base letter plus marks.
-_TRANSLITERATIONS = str.maketrans({
-    "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE",
-    "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-})
+_TRANSLITERATIONS = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
 
 # The longest slug a page may have, in characters (ASCII once transliterated, so also bytes): a URL people can
 # still read, and far inside the 255 bytes a file system allows one folder name (the slug becomes folders).
@@ -101,12 +112,11 @@ class FallbackText(str):
     """A data text that lacks the page's language, shown in the source language instead: the page marks it with
     its own `lang` and a notice, the build warns (`where` says where the mapping is), --strict refuses it."""
 
-    lang: str      # the language the text is written in (the source language)
-    missing: str   # the language it stands in for
-    where: tuple[str, int | None, int | None]   # the mapping's file, line and column
+    lang: str  # the language the text is written in (the source language)
+    missing: str  # the language it stands in for
+    where: tuple[str, int | None, int | None]  # the mapping's file, line and column
 
-    def __new__(cls, text: str, lang: str, missing: str, where: tuple[str, int | None, int | None]
-                ) -> FallbackText:
+    def __new__(cls, text: str, lang: str, missing: str, where: tuple[str, int | None, int | None]) -> FallbackText:
         made = super().__new__(cls, text)
         made.lang, made.missing, made.where = lang, missing, where
         return made
@@ -135,7 +145,7 @@ def french_spacing_html(html: str) -> str:
     """Apply French spacing to the text of an HTML document, never to tags, attributes or code, nor to an element
     marked as another language (a fallback's Vietnamese text, a switcher's language names); ordinals such as
     12e get their letters raised (12<sup>e</sup>) except where an element's text cannot hold markup."""
-    parts = _TOKENS.split(html)   # text, tag, text, tag, ..., text
+    parts = _TOKENS.split(html)  # text, tag, text, tag, ..., text
     raw_depth = plain_depth = 0
     # The element in another language the text is inside (its name, and how deep that name is nested), if any.
     foreign, foreign_depth = "", 0

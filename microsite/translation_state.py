@@ -29,21 +29,21 @@ from .errors import ContentError
 from .hashing import hash_text
 from .schema import fallback_problem
 
-if TYPE_CHECKING:   # the model imports this module: the report only reads a built Site
+if TYPE_CHECKING:  # the model imports this module: the report only reads a built Site
     from .model import Site
 
-Records = dict[str, dict[str, str]]   # content/translations.yaml: page name -> language -> fingerprint
+Records = dict[str, dict[str, str]]  # content/translations.yaml: page name -> language -> fingerprint
 
 
 class State(str, Enum):
     """The translation state of a page or a catalog in one language."""
 
     OK = "ok"
-    MISSING = "missing"             # no translation: a fallback shows the source text
-    STALE = "stale"                 # the source changed since the translation was confirmed, or it never was
-    UNTRANSLATED = "untranslated"   # a catalog lacks strings the templates use
-    FUZZY = "fuzzy"                 # a catalog holds entries marked fuzzy
-    INVALID = "invalid"             # a catalog cannot be read, or breaks a placeholder
+    MISSING = "missing"  # no translation: a fallback shows the source text
+    STALE = "stale"  # the source changed since the translation was confirmed, or it never was
+    UNTRANSLATED = "untranslated"  # a catalog lacks strings the templates use
+    FUZZY = "fuzzy"  # a catalog holds entries marked fuzzy
+    INVALID = "invalid"  # a catalog cannot be read, or breaks a placeholder
 
     def __str__(self) -> str:
         return self.value
@@ -64,29 +64,37 @@ def fingerprint(source_text: str) -> str:
 def load_records(content_dir: Path, project: Path) -> Records:
     """Read the recorded fingerprints: {page name: {language: fingerprint}}."""
     path = content_dir / FILE_NAME
-    if not (path.exists() or path.is_symlink()):   # a broken link is an error, said by read_text
+    if not (path.exists() or path.is_symlink()):  # a broken link is an error, said by read_text
         return {}
-    text = read_text(path, project)   # a located error if the file is not UTF-8
-    try:   # a plain, fast parse: this file is written by a command, so its lines need no error positions
+    text = read_text(path, project)  # a located error if the file is not UTF-8
+    try:  # a plain, fast parse: this file is written by a command, so its lines need no error positions
         data = parse_plain_yaml(text, relative(path, project)) or {}
     except (yaml.YAMLError, RecursionError):
-        data = load_yaml_file(path, project)   # the located loader says where the damage is
+        data = load_yaml_file(path, project)  # the located loader says where the damage is
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ContentError(f"content/{FILE_NAME}", 1, 1, "expected 'page: {language: fingerprint}' lines",
-                           "delete the file and confirm the translations again")
+        raise ContentError(
+            f"content/{FILE_NAME}",
+            1,
+            1,
+            "expected 'page: {language: fingerprint}' lines",
+            "delete the file and confirm the translations again",
+        )
     return {str(name): {str(k): str(v) for k, v in langs.items()} for name, langs in data.items()}
 
 
 def save_records(content_dir: Path, records: Records) -> None:
     """Write the fingerprints in a stable order, so version control shows only real changes."""
     ordered = {name: dict(sorted(records[name].items())) for name in sorted(records)}
-    header = ("# The source text each translation was last confirmed against.\n"
-              "# Written by `python build.py translations --confirm PAGE`; do not edit by hand.\n")
+    header = (
+        "# The source text each translation was last confirmed against.\n"
+        "# Written by `python build.py translations --confirm PAGE`; do not edit by hand.\n"
+    )
     text = header + yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
     path = content_dir / FILE_NAME
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
 
 def stale_reason(records: Records, name: str, lang: str) -> str:
     """Why a translation is stale: its source changed since it was confirmed, or it never was."""
@@ -107,13 +115,13 @@ def page_state(records: Records, name: str, lang: str, source_fingerprint: str |
 class Row:
     """One line of the report: a page or a catalog in one language."""
 
-    kind: str          # "page", "text" (of a data file) or "catalog"
+    kind: str  # "page", "text" (of a data file) or "catalog"
     name: str
     lang: str
     state: State
     path: str
     detail: str = ""
-    errors: tuple[ContentError, ...] = ()   # the located problems behind an invalid catalog
+    errors: tuple[ContentError, ...] = ()  # the located problems behind an invalid catalog
 
 
 def report(site: Site) -> list[Row]:
@@ -122,14 +130,24 @@ def report(site: Site) -> list[Row]:
     rows = []
     for page in site.pages:
         path = page.path if not page.is_fallback else f"content/pages/{page.name}.{page.lang}.md"
-        detail = {State.MISSING: f"shows the {page.content_lang} text",
-                  State.STALE: stale_detail(site, page.name, page.lang) if page.state == State.STALE else ""
-                  }.get(page.state, "")
+        detail = {
+            State.MISSING: f"shows the {page.content_lang} text",
+            State.STALE: stale_detail(site, page.name, page.lang) if page.state == State.STALE else "",
+        }.get(page.state, "")
         rows.append(Row("page", page.name, page.lang, page.state, path, detail))
-    for text in site.fallback_texts():   # a data text that lacks a language: warned, refused by --strict
+    for text in site.fallback_texts():  # a data text that lacks a language: warned, refused by --strict
         path, line, _column = text.where
-        rows.append(Row("text", f"{path.removeprefix('content/')}:{line}", text.missing, State.MISSING, path,
-                        f"shows the {text.lang} text", (fallback_problem(text),)))
+        rows.append(
+            Row(
+                "text",
+                f"{path.removeprefix('content/')}:{line}",
+                text.missing,
+                State.MISSING,
+                path,
+                f"shows the {text.lang} text",
+                (fallback_problem(text),),
+            )
+        )
     used = template_messages(config)
     for lang in config.languages:
         rows.append(_catalog_row(site, lang, used))
@@ -149,21 +167,40 @@ def _catalog_row(site: Site, lang: str, used: list[tuple[str | None, str]]) -> R
         return Row("catalog", "messages", lang, State.INVALID, path, exc.message, (exc,))
     broken = i18n.placeholder_errors(catalog, i18n.catalog_path(config.locales_dir, lang), config.project)
     if broken:
-        return Row("catalog", "messages", lang, State.INVALID, path,
-                   f"{len(broken)} broken placeholder{'s' if len(broken) != 1 else ''}: "
-                   f"line {broken[0].line}: {broken[0].message}", tuple(broken))
+        return Row(
+            "catalog",
+            "messages",
+            lang,
+            State.INVALID,
+            path,
+            f"{len(broken)} broken placeholder{'s' if len(broken) != 1 else ''}: "
+            f"line {broken[0].line}: {broken[0].message}",
+            tuple(broken),
+        )
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     if fuzzy:
         return Row("catalog", "messages", lang, State.FUZZY, path, f"{len(fuzzy)} fuzzy: {_first(fuzzy)}")
     # A string the templates use but the catalog lacks shows in the source's words, like an empty msgstr.
     absent = [msgid for context, msgid in used if catalog.get(msgid, context=context) is None]
     if absent:
-        return Row("catalog", "messages", lang, State.UNTRANSLATED, path,
-                   f"{len(absent)} used by the templates but not in the catalog: {_first(absent)}")
+        return Row(
+            "catalog",
+            "messages",
+            lang,
+            State.UNTRANSLATED,
+            path,
+            f"{len(absent)} used by the templates but not in the catalog: {_first(absent)}",
+        )
     untranslated = [m.id for m in catalog if m.id and not m.fuzzy and not _translated(m)]
     if untranslated:
-        return Row("catalog", "messages", lang, State.UNTRANSLATED, path,
-                   f"{len(untranslated)} untranslated: {_first(untranslated)}")
+        return Row(
+            "catalog",
+            "messages",
+            lang,
+            State.UNTRANSLATED,
+            path,
+            f"{len(untranslated)} untranslated: {_first(untranslated)}",
+        )
     return Row("catalog", "messages", lang, State.OK, path, f"{sum(1 for m in catalog if m.id)} strings")
 
 
@@ -202,14 +239,14 @@ def strict_problems(site: Site) -> list[ContentError]:
     """What --strict refuses: each row that is not ok, as an error naming its file (and line, when known)."""
     by_kind = {
         ("catalog", State.MISSING): "run `python build.py i18n update`, which creates it from locales/messages.pot, "
-                                    "then translate it",
+        "then translate it",
         ("text", State.MISSING): "add the text in this language to the mapping, at this line",
     }
     hints = {
         State.MISSING: "create this file: copy the source-language page to this name and translate it",
         State.STALE: "update the translation, then run `python build.py translations --confirm {name}`",
         State.UNTRANSLATED: "translate the empty msgstr entries (`python build.py i18n extract`, then `i18n update`, "
-                        "adds the strings the templates use but the catalog lacks)",
+        "adds the strings the templates use but the catalog lacks)",
         State.FUZZY: "check the fuzzy entries and remove their '#, fuzzy' flag",
     }
     problems: list[ContentError] = []
@@ -225,19 +262,19 @@ def strict_problems(site: Site) -> list[ContentError]:
 
 # --- block by block: what changed in the source since a translation was confirmed ------------------------------
 
-BLOCKS_DIR = "translations"   # content/translations/PAGE.yaml: the source's blocks as confirmed
+BLOCKS_DIR = "translations"  # content/translations/PAGE.yaml: the source's blocks as confirmed
 _NO_RECORD = "no block record: confirm again to get block-level detail"
 
 
 class BlockState(str, Enum):
     """How one block of a page stands since its translation was confirmed."""
 
-    OK = "ok"                   # the source block is as confirmed
-    CHANGED = "changed"         # the source block's words changed
-    ADDED = "added"             # the source block is new
-    REMOVED = "removed"         # the source block was deleted
-    EXTRA = "extra"             # a block of the translation with no counterpart in the confirmed source
-    UNRECORDED = "unrecorded"   # no block record to compare with (never confirmed, or confirmed before records)
+    OK = "ok"  # the source block is as confirmed
+    CHANGED = "changed"  # the source block's words changed
+    ADDED = "added"  # the source block is new
+    REMOVED = "removed"  # the source block was deleted
+    EXTRA = "extra"  # a block of the translation with no counterpart in the confirmed source
+    UNRECORDED = "unrecorded"  # no block record to compare with (never confirmed, or confirmed before records)
 
     def __str__(self) -> str:
         return self.value
@@ -262,10 +299,10 @@ class PageBlocks:
     name: str
     lang: str
     state: State
-    source_path: str                # the source page's file, relative to the project
-    translation_path: str | None    # the translation's file, None when there is none
-    recorded: bool                  # whether the confirmed source's blocks are known
-    ever_confirmed: bool            # whether this translation was ever confirmed
+    source_path: str  # the source page's file, relative to the project
+    translation_path: str | None  # the translation's file, None when there is none
+    recorded: bool  # whether the confirmed source's blocks are known
+    ever_confirmed: bool  # whether this translation was ever confirmed
     rows: tuple[BlockRow, ...]
 
     def count(self, state: BlockState) -> int:
@@ -283,8 +320,11 @@ class PageBlocks:
         if self.state == State.MISSING:
             return "no translation yet"
         if not self.recorded:
-            return _NO_RECORD if self.ever_confirmed else ("never confirmed: check the whole translation against the "
-                                                           "source, then confirm it")
+            return (
+                _NO_RECORD
+                if self.ever_confirmed
+                else ("never confirmed: check the whole translation against the source, then confirm it")
+            )
         counts = [(self.count(s), s.value) for s in (BlockState.CHANGED, BlockState.ADDED, BlockState.REMOVED)]
         counts = [(n, what) for n, what in counts if n]
         if not counts:
@@ -304,9 +344,13 @@ def page_blocks(site: Site, name: str, lang: str) -> PageBlocks:
     config = site.config
     source_page, page = site.page(name, config.default_language), site.page(name, lang)
     if source_page is None or page is None or source_page.is_fallback:
-        raise ContentError(f"content/pages/{name}.{config.default_language}.md", None, None,
-                           "the source page is missing, so there is nothing to compare with",
-                           "write the source page first")
+        raise ContentError(
+            f"content/pages/{name}.{config.default_language}.md",
+            None,
+            None,
+            "the source page is missing, so there is nothing to compare with",
+            "write the source page first",
+        )
     source = split_blocks(read_text(config.project / source_page.path, config.project))
     has_translation = not page.is_fallback and lang != config.default_language
     translation = split_blocks(read_text(config.project / page.path, config.project)) if has_translation else []
@@ -316,12 +360,21 @@ def page_blocks(site: Site, name: str, lang: str) -> PageBlocks:
     elif lang in site.records.get(name, {}):
         confirmed = load_blocks(config, name).get(site.records[name][lang])
     rows = _rows(source, confirmed, translation, page.state == State.STALE)
-    return PageBlocks(name, lang, page.state, source_page.path, page.path if has_translation else None,
-                      confirmed is not None, lang in site.records.get(name, {}), rows)
+    return PageBlocks(
+        name,
+        lang,
+        page.state,
+        source_page.path,
+        page.path if has_translation else None,
+        confirmed is not None,
+        lang in site.records.get(name, {}),
+        rows,
+    )
 
 
-def _rows(source: list[Block], confirmed: list[Block] | None, translation: list[Block],
-          stale: bool) -> tuple[BlockRow, ...]:
+def _rows(
+    source: list[Block], confirmed: list[Block] | None, translation: list[Block], stale: bool
+) -> tuple[BlockRow, ...]:
     """The rows of page_blocks: the confirmed source's blocks aligned with today's, and the translation's
     aligned with the confirmed ones (with today's when nothing was recorded)."""
     base = confirmed if confirmed is not None else source
@@ -338,8 +391,9 @@ def _rows(source: list[Block], confirmed: list[Block] | None, translation: list[
             rows.append((BlockRow(state, new, None, shown), index))
         elif old is None or new is None:
             state = BlockState.ADDED if old is None else BlockState.REMOVED
-            rows.append((BlockRow(state, new, old, shown, word_diff(old.text if old else "", new.text if new else "")),
-                         index))
+            rows.append(
+                (BlockRow(state, new, old, shown, word_diff(old.text if old else "", new.text if new else "")), index)
+            )
         elif old.fingerprint != new.fingerprint:
             rows.append((BlockRow(BlockState.CHANGED, new, old, shown, word_diff(old.text, new.text)), index))
         else:
@@ -366,7 +420,7 @@ def stale_detail(site: Site, name: str, lang: str) -> str:
         return reason
     try:
         blocks = page_blocks(site, name, lang)
-    except ContentError as exc:   # a damaged block record: the page is stale all the same, and the file is named
+    except ContentError as exc:  # a damaged block record: the page is stale all the same, and the file is named
         return f"{reason} ({exc.path}: {exc.message})"
     if not blocks.recorded or not blocks.changes:
         return f"{reason}; {blocks.summary}"
@@ -385,8 +439,9 @@ def load_blocks(config: Config, name: str) -> dict[str, list[Block]]:
         return {}
     rel = relative(path, config.project)
     data = load_yaml_file(path, config.project)
-    hint = "delete the file and confirm the page's translations again (`python build.py translations --confirm " \
-           f"{name}`)"
+    hint = (
+        f"delete the file and confirm the page's translations again (`python build.py translations --confirm {name}`)"
+    )
     if not isinstance(data, dict):
         raise ContentError(rel, 1, 1, "expected 'fingerprint: [blocks]'", hint)
     recorded: dict[str, list[Block]] = {}
@@ -394,11 +449,17 @@ def load_blocks(config: Config, name: str) -> dict[str, list[Block]]:
         blocks = []
         for item in items if isinstance(items, list) else [None]:
             if not (isinstance(item, dict) and {"kind", "fingerprint", "text"} <= set(item)):
-                raise ContentError(rel, getattr(items, "line", 1), None,
-                                   "each block needs kind, fingerprint and text", hint)
+                raise ContentError(
+                    rel, getattr(items, "line", 1), None, "each block needs kind, fingerprint and text", hint
+                )
             if block_fingerprint(str(item["kind"]), str(item["text"])) != str(item["fingerprint"]):
-                raise ContentError(rel, getattr(item, "line", None), None,
-                                   "a block's text does not match its fingerprint (edited by hand?)", hint)
+                raise ContentError(
+                    rel,
+                    getattr(item, "line", None),
+                    None,
+                    "a block's text does not match its fingerprint (edited by hand?)",
+                    hint,
+                )
             blocks.append(Block(str(item["kind"]), 0, str(item["text"])))
         recorded[str(version)] = blocks
     return recorded
@@ -410,25 +471,37 @@ def save_blocks(config: Config, name: str, records: Records, source_text: str) -
     current = fingerprint(source_text)
     try:
         recorded = load_blocks(config, name)
-    except ContentError:   # a damaged record is replaced, which is what its error message advises
+    except ContentError:  # a damaged record is replaced, which is what its error message advises
         recorded = {}
-    kept = {version: blocks for version, blocks in recorded.items()
-            if version in records.get(name, {}).values() and version != current}
+    kept = {
+        version: blocks
+        for version, blocks in recorded.items()
+        if version in records.get(name, {}).values() and version != current
+    }
     kept[current] = split_blocks(source_text)
-    data = {version: [{"kind": b.kind, "fingerprint": b.fingerprint, "text": b.text} for b in kept[version]]
-            for version in sorted(kept)}
-    header = (f"# The blocks of the source page {name!r} as its translations were last confirmed, by source\n"
-              "# fingerprint (see translations.yaml): what `python build.py translations --diff` compares with.\n"
-              "# Written by `python build.py translations --confirm`; do not edit by hand.\n")
+    data = {
+        version: [{"kind": b.kind, "fingerprint": b.fingerprint, "text": b.text} for b in kept[version]]
+        for version in sorted(kept)
+    }
+    header = (
+        f"# The blocks of the source page {name!r} as its translations were last confirmed, by source\n"
+        "# fingerprint (see translations.yaml): what `python build.py translations --diff` compares with.\n"
+        "# Written by `python build.py translations --confirm`; do not edit by hand.\n"
+    )
     path = blocks_path(config, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(header + yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False,
-                                      default_flow_style=False, width=_NO_FOLDING), encoding="utf-8")
+    tmp.write_text(
+        header
+        + yaml.dump(
+            data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=_NO_FOLDING
+        ),
+        encoding="utf-8",
+    )
     tmp.replace(path)
 
 
-_NO_FOLDING = 1 << 30   # a paragraph stays on its lines, as in the page, so a diff of the record is the page's
+_NO_FOLDING = 1 << 30  # a paragraph stays on its lines, as in the page, so a diff of the record is the page's
 
 
 class _BlockDumper(yaml.SafeDumper):

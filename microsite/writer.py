@@ -22,12 +22,14 @@ from .inputs import INPUTS, input_files
 
 try:
     import fcntl
-except ImportError:   # Windows: builds racing on one output are not serialised there
+except ImportError:  # Windows: builds racing on one output are not serialised there
     fcntl = None  # type: ignore[assignment]
 
 MARKER = ".microsite-output"
-MARKER_TEXT = ("This folder was written by the microsite generator (python build.py), which replaces it whole on "
-               "every build.\nDelete this file to keep the generator from ever replacing the folder.\n")
+MARKER_TEXT = (
+    "This folder was written by the microsite generator (python build.py), which replaces it whole on "
+    "every build.\nDelete this file to keep the generator from ever replacing the folder.\n"
+)
 
 
 def hashed_names(static_dir: Path, project: Path | None = None) -> dict[str, str]:
@@ -89,7 +91,7 @@ def check_output(out: Path, project: Path, action: str = "write the site there")
     except OSError as exc:
         _refuse(str(out), f"it cannot be examined ({exc.strerror or exc})", "choose a folder you can read and write")
     except ContentError as exc:
-        if action != "write the site there":   # clean: the hints about choosing an output do not apply
+        if action != "write the site there":  # clean: the hints about choosing an output do not apply
             exc.message = exc.message.replace("write the site there", action, 1)
             exc.hint = "move what you want to keep out of it, or delete the folder yourself"
         raise
@@ -116,14 +118,23 @@ def _check_output(out: Path, project: Path) -> Path:
     if real.is_dir() and not real.is_symlink():
         deep = _find_git(real, shown)
         if deep is not None:
-            _refuse(shown, f"it holds a git repository ({deep}), which replacing the folder would delete",
-                    "choose an output folder of its own, such as site/")
+            _refuse(
+                shown,
+                f"it holds a git repository ({deep}), which replacing the folder would delete",
+                "choose an output folder of its own, such as site/",
+            )
     if real.exists() and not _replaceable(real, project):
-        _refuse(shown, f"the folder is not empty and was not made by this generator (it has no {MARKER} file)",
-                "choose an empty or new folder, or empty this one yourself")
+        _refuse(
+            shown,
+            f"the folder is not empty and was not made by this generator (it has no {MARKER} file)",
+            "choose an empty or new folder, or empty this one yourself",
+        )
     if real.is_dir() and real != project / "site" and _tracked(real, project):
-        _refuse(shown, "it holds files tracked by git, which replacing the folder would delete",
-                "choose an output folder of its own, such as site/")
+        _refuse(
+            shown,
+            "it holds files tracked by git, which replacing the folder would delete",
+            "choose an output folder of its own, such as site/",
+        )
     return real
 
 
@@ -139,8 +150,11 @@ def _find_git(folder: Path, shown: str) -> str | None:
             return os.path.relpath(os.path.join(top, ".git"), folder)
         seen += len(dirs) + len(files)
         if seen > _WALK_LIMIT:
-            _refuse(shown, f"it holds more than {_WALK_LIMIT} files, too many to check for a .git",
-                    "choose an empty or new folder for the output")
+            _refuse(
+                shown,
+                f"it holds more than {_WALK_LIMIT} files, too many to check for a .git",
+                "choose an empty or new folder for the output",
+            )
     return None
 
 
@@ -154,10 +168,14 @@ def _tracked(folder: Path, project: Path) -> bool:
 
     A planted marker must not make a folder of the sources (tests/, .github/) replaceable."""
     try:
-        done = subprocess.run(["git", "-C", str(project), "ls-files", "-z", "--", str(folder)],
-                              capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(project), "ls-files", "-z", "--", str(folder)],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
-        return False   # no git: the other rules stand alone
+        return False  # no git: the other rules stand alone
     return done.returncode == 0 and bool(done.stdout)
 
 
@@ -184,7 +202,7 @@ def _make_world_readable(root: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     if not mask & 0o044:
-        return   # files and folders were created readable by all already
+        return  # files and folders were created readable by all already
     for directory, _, files in os.walk(root):
         os.chmod(directory, 0o755)
         for name in files:
@@ -205,7 +223,7 @@ def atomic_site(out: Path, after_swap: Callable[[], None] | None = None) -> Iter
             recover(out)
         writer = SiteWriter(out)
         writer.tmp.mkdir()
-        (writer.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")   # first, so a leftover is known as ours
+        (writer.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # first, so a leftover is known as ours
     except OSError as exc:
         raise _write_error(exc, out) from exc
     try:
@@ -252,13 +270,23 @@ def shown(path: Path) -> str:
 def _write_error(exc: OSError, out: Path) -> ContentError:
     """One line for a failed write: where, what went wrong, and that the site was left as it was."""
     if exc.errno == errno.ENOSPC:
-        return ContentError(shown(out), None, None, "the disk is full; the site was left as it was",
-                            "free some disk space and build again")
-    where = Path(exc.filename2 or exc.filename or out)   # a copy names its target second
+        return ContentError(
+            shown(out),
+            None,
+            None,
+            "the disk is full; the site was left as it was",
+            "free some disk space and build again",
+        )
+    where = Path(exc.filename2 or exc.filename or out)  # a copy names its target second
     if any(part.startswith(f".{out.name}.") for part in where.parts):
-        where = out   # the build's temporary folder means nothing to the reader: name the output
-    return ContentError(shown(where), None, None, f"cannot write the site ({exc.strerror or exc}); the site was "
-                        "left as it was", "check the folder's permissions and free space, then build again")
+        where = out  # the build's temporary folder means nothing to the reader: name the output
+    return ContentError(
+        shown(where),
+        None,
+        None,
+        f"cannot write the site ({exc.strerror or exc}); the site was left as it was",
+        "check the folder's permissions and free space, then build again",
+    )
 
 
 @contextmanager
@@ -276,7 +304,7 @@ def _swap_lock(folder: Path) -> Iterator[None]:
         yield
     finally:
         if fd is not None:
-            os.close(fd)   # releases the lock
+            os.close(fd)  # releases the lock
 
 
 def recover(out: Path) -> None:
@@ -291,7 +319,7 @@ def recover(out: Path) -> None:
                 continue
             if kind == "trash":
                 if leftover.is_dir() and not leftover.is_symlink():
-                    _remove(leftover, out)   # a removal cut short: its marker may be gone, its name says ours
+                    _remove(leftover, out)  # a removal cut short: its marker may be gone, its name says ours
             elif not _ours(leftover):
                 continue
             elif kind == "old" and not os.path.lexists(out):
@@ -315,11 +343,11 @@ def _remove(folder: Path, out: Path) -> None:
     trash = out.parent / f".{out.name}.trash-{os.getpid()}"
     if folder != trash:
         if os.path.lexists(trash):
-            _delete(trash)   # an earlier removal of this build that could not finish
+            _delete(trash)  # an earlier removal of this build that could not finish
         try:
             os.rename(folder, trash)
         except OSError:
-            trash = folder   # gone already, or cannot be moved: delete it where it is
+            trash = folder  # gone already, or cannot be moved: delete it where it is
     _delete(trash)
 
 

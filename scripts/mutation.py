@@ -27,249 +27,226 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 # the tests run against it. No browser tests; the 20 KB hostile pages measure time, not output.
 SKIP = "not browser and not lighthouse and not actionlint and not hostile_page_of_20_kb"
 TARGETS = {
-    "text.py": (["microsite.text.*"],
-                ["tests/test_text.py", "tests/test_what_visitors_see.py", "tests/test_generated_text.py",
-                 "tests/test_languages.py", "tests/test_mutants.py"]),
-    "urls.py": (["microsite.urls.*"],
-                ["tests/test_urls.py", "tests/test_publish.py", "tests/test_what_visitors_see.py",
-                 "tests/test_golden.py", "tests/test_mutants.py"]),
-    "feeds.py": (["microsite.feeds.*"],
-                 ["tests/test_publish.py", "tests/test_generated_text.py", "tests/test_what_visitors_see.py",
-                  "tests/test_event_data.py", "tests/test_golden.py", "tests/test_mutants.py"]),
-    "commands/translations.py": (["microsite.commands.translations.*"],
-                                 ["tests/test_translations.py", "tests/test_translation_blocks.py",
-                                  "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
-    "translation_state.py": (["microsite.translation_state.*"],
-                             ["tests/test_translations.py", "tests/test_translation_blocks.py",
-                              "tests/test_what_visitors_see.py", "tests/test_catalog_safety.py",
-                              "tests/test_languages.py", "tests/test_golden.py", "tests/test_mutants.py"]),
-    "model.py (pairing)": (["microsite.model.x__pair_pages__*", "microsite.model.xǁPageǁis_fallback__*",
-                            "microsite.model.xǁSiteǁcounterparts__*", "microsite.model.xǁSiteǁalternates__*"],
-                           ["tests/test_translations.py", "tests/test_what_visitors_see.py", "tests/test_new.py",
-                            "tests/test_catalog_safety.py", "tests/test_golden.py", "tests/test_mutants.py"]),
+    "text.py": (
+        ["microsite.text.*"],
+        [
+            "tests/test_text.py",
+            "tests/test_what_visitors_see.py",
+            "tests/test_generated_text.py",
+            "tests/test_languages.py",
+            "tests/test_mutants.py",
+        ],
+    ),
+    "urls.py": (
+        ["microsite.urls.*"],
+        [
+            "tests/test_urls.py",
+            "tests/test_publish.py",
+            "tests/test_what_visitors_see.py",
+            "tests/test_golden.py",
+            "tests/test_mutants.py",
+        ],
+    ),
+    "feeds.py": (
+        ["microsite.feeds.*"],
+        [
+            "tests/test_publish.py",
+            "tests/test_generated_text.py",
+            "tests/test_what_visitors_see.py",
+            "tests/test_event_data.py",
+            "tests/test_golden.py",
+            "tests/test_mutants.py",
+        ],
+    ),
+    "commands/translations.py": (
+        ["microsite.commands.translations.*"],
+        [
+            "tests/test_translations.py",
+            "tests/test_translation_blocks.py",
+            "tests/test_catalog_safety.py",
+            "tests/test_golden.py",
+            "tests/test_mutants.py",
+        ],
+    ),
+    "translation_state.py": (
+        ["microsite.translation_state.*"],
+        [
+            "tests/test_translations.py",
+            "tests/test_translation_blocks.py",
+            "tests/test_what_visitors_see.py",
+            "tests/test_catalog_safety.py",
+            "tests/test_languages.py",
+            "tests/test_golden.py",
+            "tests/test_mutants.py",
+        ],
+    ),
+    "model.py (pairing)": (
+        [
+            "microsite.model.x__pair_pages__*",
+            "microsite.model.xǁPageǁis_fallback__*",
+            "microsite.model.xǁSiteǁcounterparts__*",
+            "microsite.model.xǁSiteǁalternates__*",
+        ],
+        [
+            "tests/test_translations.py",
+            "tests/test_what_visitors_see.py",
+            "tests/test_new.py",
+            "tests/test_catalog_safety.py",
+            "tests/test_golden.py",
+            "tests/test_mutants.py",
+        ],
+    ),
     # markup.py: not test_allow_scripts.py (mutmut cannot select its escaped test ids; test_mutants_markup.py runs
     # its checks under plain ids), nor the slow test_inputs_safety.py and test_fast_paths.py.
-    "markup.py": (["microsite.markup.*"],
-                  ["tests/test_content.py", "tests/test_golden.py",
-                   "tests/test_mutants.py", "tests/test_mutants_markup.py"]),
-    "writer.py": (["microsite.writer.*"],
-                  ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"]),
-    "commands/deploy.py": (["microsite.commands.deploy.*"],
-                           ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"]),
+    "markup.py": (
+        ["microsite.markup.*"],
+        ["tests/test_content.py", "tests/test_golden.py", "tests/test_mutants.py", "tests/test_mutants_markup.py"],
+    ),
+    "writer.py": (
+        ["microsite.writer.*"],
+        ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"],
+    ),
+    "commands/deploy.py": (
+        ["microsite.commands.deploy.*"],
+        ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"],
+    ),
 }
 RESULTS = ROOT / "mutants" / "results-by-module.json"
 
 # Survivors that change nothing observable, by mutant name, with why. A change to a module renumbers its
 # mutants: rerun, and check each name below still shows the change its reason describes (`mutmut show NAME`).
 EQUIVALENT = {
-    "microsite.text.x_french_spacing_text__mutmut_36":
-        "`and` -> `or` before the thousands rule: the rule's own regex needs a digit, space, digit; only speed changes",
-    "microsite.text.x_french_spacing_text__mutmut_59":
-        "closing-guillemet rule run on text without »: its regex needs a », so nothing changes",
-    "microsite.text.x_french_spacing_html__mutmut_10":
-        "loop over tags too (step 1): every tag starts with < and is skipped as before",
-    "microsite.urls.x_resolve_relative__mutmut_2":
-        "always dirname(path) + '/': for a path ending in / that is the path itself",
-    "microsite.urls.x_resolve_relative__mutmut_5":
-        "same as _2 (the / test never true): dirname(path) + '/' equals a path ending in /",
-    "microsite.urls.xǁUrlsǁpath__mutmut_13":
-        "'XX' added to quote()'s safe characters: letters are never quoted anyway",
-    "microsite.urls.xǁUrlsǁhome__mutmut_7":
-        "page_url_path(lang, None) instead of (lang, ''): both slugs are falsy, both give LANG/",
-    "microsite.feeds.x_escape__mutmut_2":
-        "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
+    "microsite.text.x_french_spacing_text__mutmut_36": "`and` -> `or` before the thousands rule: the rule's own regex needs a digit, space, digit; only speed changes",
+    "microsite.text.x_french_spacing_text__mutmut_59": "closing-guillemet rule run on text without »: its regex needs a », so nothing changes",
+    "microsite.text.x_french_spacing_html__mutmut_10": "loop over tags too (step 1): every tag starts with < and is skipped as before",
+    "microsite.urls.x_resolve_relative__mutmut_2": "always dirname(path) + '/': for a path ending in / that is the path itself",
+    "microsite.urls.x_resolve_relative__mutmut_5": "same as _2 (the / test never true): dirname(path) + '/' equals a path ending in /",
+    "microsite.urls.xǁUrlsǁpath__mutmut_13": "'XX' added to quote()'s safe characters: letters are never quoted anyway",
+    "microsite.urls.xǁUrlsǁhome__mutmut_7": "page_url_path(lang, None) instead of (lang, ''): both slugs are falsy, both give LANG/",
+    "microsite.feeds.x_escape__mutmut_2": "quote=None also escapes \" and ' in XML character data: an XML reader gets the same text",
     "microsite.feeds.x_escape__mutmut_4": "quote=True by default: as _2",
     "microsite.feeds.x_escape__mutmut_5": "quote=True: as _2",
-    "microsite.feeds.x_event_json_ld__mutmut_105":
-        "ensure_ascii=None: non-ASCII letters written as \\u escapes, which a JSON reader decodes to the same text",
-    "microsite.feeds.x_event_json_ld__mutmut_106":
-        "indent=None: the same JSON data on one line",
-    "microsite.feeds.x_event_json_ld__mutmut_107":
-        "sort_keys=None: false like the default, byte-identical output",
-    "microsite.feeds.x_event_json_ld__mutmut_109":
-        "ensure_ascii left to its default (True): as _105",
-    "microsite.feeds.x_event_json_ld__mutmut_110":
-        "indent left to its default: as _106",
-    "microsite.feeds.x_event_json_ld__mutmut_111":
-        "sort_keys left to its default (False): byte-identical output",
-    "microsite.feeds.x_event_json_ld__mutmut_112":
-        "ensure_ascii=True: as _105",
-    "microsite.feeds.x_event_json_ld__mutmut_113":
-        "indent=3: the same JSON data, indented otherwise",
-    "microsite.feeds.x_event_json_ld__mutmut_114":
-        "sort_keys=True: the same JSON object, its keys in another order",
-    "microsite.feeds.x_event_json_ld__mutmut_129":
-        "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
-    "microsite.feeds.x_event_json_ld__mutmut_132":
-        "\\u003E instead of \\u003e: as _129, for >",
-    "microsite.translation_state.x_strict_problems__mutmut_23":
-        "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
-    "microsite.translation_state.x_strict_problems__mutmut_24":
-        "the empty-detail branch again: never taken, as _23",
-    "microsite.translation_state.x_report__mutmut_4":
-        "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
-    "microsite.translation_state.x_template_messages__mutmut_37":
-        "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
-    "microsite.translation_state.x_template_messages__mutmut_38":
-        "no context sorted as 'XXXX' instead of '': as _37",
-    "microsite.model.x__pair_pages__mutmut_25":
-        "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
-    "microsite.model.x__pair_pages__mutmut_26":
-        "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
-    "microsite.model.x__pair_pages__mutmut_42":
-        "_state() given None for the translation's own file: _state never reads that argument",
-    "microsite.model.x__pair_pages__mutmut_83":
-        "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
+    "microsite.feeds.x_event_json_ld__mutmut_105": "ensure_ascii=None: non-ASCII letters written as \\u escapes, which a JSON reader decodes to the same text",
+    "microsite.feeds.x_event_json_ld__mutmut_106": "indent=None: the same JSON data on one line",
+    "microsite.feeds.x_event_json_ld__mutmut_107": "sort_keys=None: false like the default, byte-identical output",
+    "microsite.feeds.x_event_json_ld__mutmut_109": "ensure_ascii left to its default (True): as _105",
+    "microsite.feeds.x_event_json_ld__mutmut_110": "indent left to its default: as _106",
+    "microsite.feeds.x_event_json_ld__mutmut_111": "sort_keys left to its default (False): byte-identical output",
+    "microsite.feeds.x_event_json_ld__mutmut_112": "ensure_ascii=True: as _105",
+    "microsite.feeds.x_event_json_ld__mutmut_113": "indent=3: the same JSON data, indented otherwise",
+    "microsite.feeds.x_event_json_ld__mutmut_114": "sort_keys=True: the same JSON object, its keys in another order",
+    "microsite.feeds.x_event_json_ld__mutmut_129": "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
+    "microsite.feeds.x_event_json_ld__mutmut_132": "\\u003E instead of \\u003e: as _129, for >",
+    "microsite.translation_state.x_strict_problems__mutmut_23": "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
+    "microsite.translation_state.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
+    "microsite.translation_state.x_report__mutmut_4": "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
+    "microsite.translation_state.x_template_messages__mutmut_37": "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
+    "microsite.translation_state.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
+    "microsite.model.x__pair_pages__mutmut_25": "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
+    "microsite.model.x__pair_pages__mutmut_26": "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
+    "microsite.model.x__pair_pages__mutmut_42": "_state() given None for the translation's own file: _state never reads that argument",
+    "microsite.model.x__pair_pages__mutmut_83": "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
     # markup.py
-    "microsite.markup.xǁLinkContextǁ_broken__mutmut_10":
-        "index <= 0 instead of < 0: \"(href\" found at 0 puts href at 1, which find(href) gives too",
+    "microsite.markup.xǁLinkContextǁ_broken__mutmut_10": 'index <= 0 instead of < 0: "(href" found at 0 puts href at 1, which find(href) gives too',
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_11": "index < 1: as _10",
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_17": "count() from None instead of 0: the same start",
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_34": "rfind() from None instead of 0: the same start",
     "microsite.markup.x__resolved_tag__mutmut_13": "html.escape's quote left to its default, which is True",
-    "microsite.markup.x__resolved_tag__mutmut_35":
-        "a tag's own rel never seen: a second rel=noopener is added after it, and parsers keep the first",
+    "microsite.markup.x__resolved_tag__mutmut_35": "a tag's own rel never seen: a second rel=noopener is added after it, and parsers keep the first",
     "microsite.markup.x__resolved_tag__mutmut_36": "\\sREL: as _35 (and an uppercase REL= is kept as first either way)",
-    "microsite.markup.xǁLinkContextǁresolve__mutmut_3":
-        "an empty path goes on: resolved from the page itself, which exists, so the href is returned unchanged",
-    "microsite.markup.xǁLinkContextǁresolve__mutmut_50":
-        "X stripped too from a resolved path: it starts with a language code, static/ or a root file, never X",
-    "microsite.markup.xǁLinkContextǁ_page_by_file__mutmut_35":
-        "get_close_matches with its default n=3 instead of 1: only the first, best match is shown",
+    "microsite.markup.xǁLinkContextǁresolve__mutmut_3": "an empty path goes on: resolved from the page itself, which exists, so the href is returned unchanged",
+    "microsite.markup.xǁLinkContextǁresolve__mutmut_50": "X stripped too from a resolved path: it starts with a language code, static/ or a root file, never X",
+    "microsite.markup.xǁLinkContextǁ_page_by_file__mutmut_35": "get_close_matches with its default n=3 instead of 1: only the first, best match is shown",
     "microsite.markup.xǁLinkContextǁ_page_by_file__mutmut_36": "n=2: as _35",
-    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_14":
-        "get(None) for elements that are no link or image: None, so they are skipped as before",
-    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_16":
-        "`and`: every <a> and <img> Markdown builds has its href or src (raw HTML is not in the tree)",
-    "microsite.markup.xǁ_RawHtmlLinksǁrun__mutmut_18":
-        "None appended instead of the index: only the list's length is read",
-    "microsite.markup.x__resolved_tag__mutmut_39":
-        "rstrip(None) keeps the / of <a ... /> before the added rel: the sanitiser's HTML parser drops it",
+    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_14": "get(None) for elements that are no link or image: None, so they are skipped as before",
+    "microsite.markup.xǁ_LinkProcessorǁrun__mutmut_16": "`and`: every <a> and <img> Markdown builds has its href or src (raw HTML is not in the tree)",
+    "microsite.markup.xǁ_RawHtmlLinksǁrun__mutmut_18": "None appended instead of the index: only the list's length is read",
+    "microsite.markup.x__resolved_tag__mutmut_39": "rstrip(None) keeps the / of <a ... /> before the added rel: the sanitiser's HTML parser drops it",
     "microsite.markup.x__resolved_tag__mutmut_40": "lstrip: nothing stripped (a tag starts with <): as _39",
-    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_2":
-        "the link processor registered as None: no other processor has that name; names only replace or remove",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_2": "the link processor registered as None: no other processor has that name; names only replace or remove",
     "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_11": "another name: as _2",
     "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_12": "another name: as _2",
     "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_15": "the raw-HTML processor named None: as _2",
     "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_24": "another name: as _2",
     "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_25": "another name: as _2",
-    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_7":
-        "_LinkProcessor(None, ...): a treeprocessor's md is never read by ours",
-    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_13":
-        "priority 2 instead of 1: no treeprocessor sits between (unescape is 0, toc 5), the order is the same",
-    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_26":
-        "priority 36 instead of 35: no postprocessor sits between (raw_html is 30), the order is the same",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_7": "_LinkProcessor(None, ...): a treeprocessor's md is never read by ours",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_13": "priority 2 instead of 1: no treeprocessor sits between (unescape is 0, toc 5), the order is the same",
+    "microsite.markup.xǁ_LinkExtensionǁextendMarkdown__mutmut_26": "priority 36 instead of 35: no postprocessor sits between (raw_html is 30), the order is the same",
     # The two shortcuts exist for speed and give the same HTML as Markdown itself (test_mutants_markup.py compares
     # them on every kind of inline pattern and heading): a mutant that only turns one off changes only the time.
-    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_3":
-        "the gate never skips (AtomicStrings never reach it): Markdown's own loop, same HTML, only slower",
-    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_9":
-        "patterns retried from the first on a match's inner text: those before it find nothing more there (the same "
-        "HTML on nested emphasis, links, code), only slower",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_9":
-        "every element taken for a heading: the page's root has children, so never plain: the extension's own ids",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_12":
-        "`or` in the [TOC] test: the root's text is always set, so every page goes through the extension: same ids",
+    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_3": "the gate never skips (AtomicStrings never reach it): Markdown's own loop, same HTML, only slower",
+    "microsite.markup.xǁ_GatedInlineProcessorǁ_InlineProcessor__handleInline__mutmut_9": "patterns retried from the first on a match's inner text: those before it find nothing more there (the same "
+    "HTML on nested emphasis, links, code), only slower",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_9": "every element taken for a heading: the page's root has children, so never plain: the extension's own ids",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_12": "`or` in the [TOC] test: the root's text is always set, so every page goes through the extension: same ids",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_13": "`or`: the marker is always set: as _12",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_14": "`not in`: the root's text never holds [TOC]: as _12",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_16": "plain = None: never plain, the extension's own ids",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_24": "`in`: no plain heading has the label: as _16",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_33": "base_level == 0: always true here: as _16",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_34": "base_level != 1: always true here: as _16",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_22":
-        "a data-toc-label heading taken as plain: the label names it only in a table of contents no template shows "
-        "(the id comes from its words either way) and the sanitiser drops the attribute",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_22": "a data-toc-label heading taken as plain: the label names it only in a table of contents no template shows "
+    "(the id comes from its words either way) and the sanitiser drops the attribute",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_23": "as _22",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_28": "'XXXX' for a heading with no text: no entity either way",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_29":
-        "`and` between use_anchors and use_permalinks: both false in our toc configuration",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_29": "`and` between use_anchors and use_permalinks: both false in our toc configuration",
     "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_30": "`and` before use_anchors: as _29 (base_level is 0)",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_41":
-        "the id set as ID: the sanitiser's HTML parser lowercases attribute names, the page says id=",
-    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_49":
-        "slugify's separator left to its default, '-', which is ours",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_4":
-        "Markdown's own toc extension for the heading ids: the same ids, only slower",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_5":
-        "fast=False also gets the fast heading ids: only the tests' reference converter uses fast=False",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_10":
-        "Markdown's default output format (XHTML, <br />): the sanitiser rewrites it as HTML, byte for byte the same",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_41": "the id set as ID: the sanitiser's HTML parser lowercases attribute names, the page says id=",
+    "microsite.markup.xǁ_FastHeadingIdsǁrun__mutmut_49": "slugify's separator left to its default, '-', which is ours",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_4": "Markdown's own toc extension for the heading ids: the same ids, only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_5": "fast=False also gets the fast heading ids: only the tests' reference converter uses fast=False",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_10": "Markdown's default output format (XHTML, <br />): the sanitiser rewrites it as HTML, byte for byte the same",
     "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_21": "output_format 'HTML': as _10",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_36":
-        "`or`: fast_inline is never true without a gate, so the condition is the same",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_37":
-        "the gated inline processor never registered: Markdown's own, same HTML, only slower",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_39":
-        "the gated processor under another name, beside Markdown's own: the second finds the text processed "
-        "and changes nothing; only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_36": "`or`: fast_inline is never true without a gate, so the condition is the same",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_37": "the gated inline processor never registered: Markdown's own, same HTML, only slower",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_39": "the gated processor under another name, beside Markdown's own: the second finds the text processed "
+    "and changes nothing; only slower",
     "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_48": "another name: as _39",
     "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_49": "another name: as _39",
-    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_50":
-        "priority 21 instead of 20: no treeprocessor sits between (prettify is 10), the order is the same",
-    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_7":
-        "the time limit over 100 001 instead of 100 000 characters: microseconds, the same to the tenth shown",
-    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_38":
-        "the context left '' instead of None after a conversion: the next one sets it before anything reads it",
-    "microsite.markup.x_refuse_runaway_brackets__mutmut_6":
-        "worst starts at (1, 0): a page refused has a scan far longer than 1, which replaces it",
+    "microsite.markup.xǁMarkdownConverterǁ_start__mutmut_50": "priority 21 instead of 20: no treeprocessor sits between (prettify is 10), the order is the same",
+    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_7": "the time limit over 100 001 instead of 100 000 characters: microseconds, the same to the tenth shown",
+    "microsite.markup.xǁMarkdownConverterǁconvert__mutmut_38": "the context left '' instead of None after a conversion: the next one sets it before anything reads it",
+    "microsite.markup.x_refuse_runaway_brackets__mutmut_6": "worst starts at (1, 0): a page refused has a scan far longer than 1, which replaces it",
     "microsite.markup.x_refuse_runaway_brackets__mutmut_7": "worst starts at (0, 1): as _6",
     "microsite.markup.x_refuse_runaway_brackets__mutmut_36": "count() from None instead of 0: the same start",
     "microsite.markup.x_refuse_runaway_brackets__mutmut_46": "rfind() from None instead of 0: the same start",
-    "microsite.writer.x_check_output__mutmut_26":
-        "replace() without its count 1: the refusal's message holds \"write the site there\" once",
+    "microsite.writer.x_check_output__mutmut_26": 'replace() without its count 1: the refusal\'s message holds "write the site there" once',
     "microsite.writer.x_check_output__mutmut_29": "replace() with count 2: as _26",
     "microsite.writer.x__tracked__mutmut_8": "timeout left out: as _4",
-    "microsite.writer.x__tracked__mutmut_23":
-        "check=True: a failing git raises CalledProcessError, caught as a SubprocessError: False either way",
+    "microsite.writer.x__tracked__mutmut_23": "check=True: a failing git raises CalledProcessError, caught as a SubprocessError: False either way",
     "microsite.writer.x__find_git__mutmut_8": "followlinks left to its default, False",
     "microsite.writer.x__tracked__mutmut_5": "check=None instead of False: both leave the exit code to be read",
-    "microsite.writer.x__tracked__mutmut_19":
-        "XX--XX instead of --: one more path that matches nothing; the folder's absolute path never reads as an option",
+    "microsite.writer.x__tracked__mutmut_19": "XX--XX instead of --: one more path that matches nothing; the folder's absolute path never reads as an option",
     "microsite.writer.x__tracked__mutmut_4": "no timeout on git ls-files: differs only for a git hung a minute",
-    "microsite.writer.x__tracked__mutmut_17":
-        "ls-files without -z (XX-zXX is taken as one more path, matching nothing): only whether it prints counts",
+    "microsite.writer.x__tracked__mutmut_17": "ls-files without -z (XX-zXX is taken as one more path, matching nothing): only whether it prints counts",
     "microsite.writer.x__tracked__mutmut_22": "timeout 61 instead of 60 seconds: as _4",
-    "microsite.writer.x__make_world_readable__mutmut_3":
-        "umask(1) instead of umask(0) to read the mask: it is set back at once, before any file is made",
-    "microsite.writer.x__replaceable__mutmut_2":
-        "True for an output that is no folder: never reached, a file as output is refused as no folder before",
+    "microsite.writer.x__make_world_readable__mutmut_3": "umask(1) instead of umask(0) to read the mask: it is set back at once, before any file is made",
+    "microsite.writer.x__replaceable__mutmut_2": "True for an output that is no folder: never reached, a file as output is refused as no folder before",
     "microsite.writer.x__delete__mutmut_4": "is_dir(follow_symlinks=None): None is false like False",
     "microsite.writer.x_recover__mutmut_13": "rsplit('-') without a count: the last part is the same",
     "microsite.writer.x_recover__mutmut_16": "rsplit('-', 2): the last part is the same",
     "microsite.writer.x_recover__mutmut_17": "[+1] instead of [-1] of a split in two: the same part",
-    "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_3":
-        "newline=None: on POSIX \\n is written as \\n either way (os.linesep)",
+    "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_3": "newline=None: on POSIX \\n is written as \\n either way (os.linesep)",
     "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_6": "newline left to its default: as _3",
     "microsite.writer.xǁSiteWriterǁ__init____mutmut_1": "SiteWriter.out set to None: nothing reads it",
     "microsite.writer.xǁSiteWriterǁwrite_text__mutmut_9": "encoding 'UTF-8' instead of 'utf-8': the same codec",
     # deploy.py (run in part: see the README)
-    "microsite.commands.deploy.x__unread__mutmut_5":
-        "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
+    "microsite.commands.deploy.x__unread__mutmut_5": "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
     "microsite.commands.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
-    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_17":
-        "check=None instead of False: both leave the exit code to be read",
-    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_70":
-        "`or`: with no remote tip a local branch is refused above, and with neither, local != tip is false",
-    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_86":
-        "update-ref without the old value: differs only if another git moved the branch meanwhile",
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_17": "check=None instead of False: both leave the exit code to be read",
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_70": "`or`: with no remote tip a local branch is refused above, and with neither, local != tip is false",
+    "microsite.commands.deploy.x__bring_local_branch_up__mutmut_86": "update-ref without the old value: differs only if another git moved the branch meanwhile",
     "microsite.commands.deploy.x__push__mutmut_9": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.commands.deploy.x__push__mutmut_13":
-        "no -- before the remote: a remote that starts with - is refused before (_check_names)",
-    "microsite.commands.deploy.x__restore__mutmut_1":
-        "`or`: the branch's new commit is None only if someone deleted the branch between the commit and the push",
+    "microsite.commands.deploy.x__push__mutmut_13": "no -- before the remote: a remote that starts with - is refused before (_check_names)",
+    "microsite.commands.deploy.x__restore__mutmut_1": "`or`: the branch's new commit is None only if someone deleted the branch between the commit and the push",
     "microsite.commands.deploy.x__restore__mutmut_14": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.commands.deploy.x__restore__mutmut_17":
-        "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
+    "microsite.commands.deploy.x__restore__mutmut_17": "check left to True: update-ref with the old value fails only if another git moved the branch meanwhile",
     "microsite.commands.deploy.x__restore__mutmut_18": "check=True: as _17",
-    "microsite.commands.deploy.x__push_reason__mutmut_3":
-        "no remote: line gives None instead of '': both falsy, the reason alone",
-    "microsite.commands.deploy.x__last_line__mutmut_4":
-        "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
+    "microsite.commands.deploy.x__push_reason__mutmut_3": "no remote: line gives None instead of '': both falsy, the reason alone",
+    "microsite.commands.deploy.x__last_line__mutmut_4": "lines[-1] even when git printed nothing: git says why on stderr whenever it fails, so there is a line",
     "microsite.commands.deploy.x__kept_cname__mutmut_8": "check=None: as x__bring_local_branch_up__mutmut_17",
-    "microsite.commands.deploy.x__kept_cname__mutmut_17":
-        "git show's output read even when it failed: it printed nothing on stdout, so None either way",
-    "microsite.commands.deploy.x__push_reason__mutmut_34":
-        "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
+    "microsite.commands.deploy.x__kept_cname__mutmut_17": "git show's output read even when it failed: it printed nothing on stdout, so None either way",
+    "microsite.commands.deploy.x__push_reason__mutmut_34": "found[2] or found[2]: git's --porcelain follows every refused ref's [status] with its (reason)",
 }
 
 STATUSES = ("killed", "timeout", "survived", "no tests", "suspicious", "skipped", "segfault")
@@ -279,9 +256,20 @@ def run_module(module: str, children: int, only: list[str] | None = None, tests:
     """Run mutmut over one module with its own tests, in a fresh process, and keep its mutants' results (with
     `only`, just the mutants those patterns name: the module's other results are kept)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    subprocess.run([sys.executable, __file__, "--mutmut-one", module, "--children", str(children),
-                    *[f"--only={pattern}" for pattern in only or []],
-                    *[f"--tests={test}" for test in tests or []]], cwd=ROOT, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--mutmut-one",
+            module,
+            "--children",
+            str(children),
+            *[f"--only={pattern}" for pattern in only or []],
+            *[f"--tests={test}" for test in tests or []],
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     patterns = only or TARGETS[module][0]
     found = {n: s for n, s in results().items() if any(fnmatchcase(n, p) for p in patterns) and s != "not checked"}
     kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
@@ -311,8 +299,9 @@ def mutmut_one(module: str, children: int, only: list[str] | None = None, tests:
 
 def results() -> dict[str, str]:
     """Every mutant's status from the last run: mutant name -> killed, survived, no tests, timeout..."""
-    shown = subprocess.run([*MUTMUT, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout
+    shown = subprocess.run(
+        [*MUTMUT, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     found = {}
     for line in shown.splitlines():
         name, _, status = line.strip().rpartition(": ")
@@ -331,8 +320,7 @@ def module_of(name: str) -> str | None:
 
 def table(found: dict[str, str]) -> tuple[str, list[str]]:
     """The Markdown table of scores per module, and the survivors that are neither killed nor equivalent."""
-    rows = ["| module | mutants | killed | equivalent | other survivors | score |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = ["| module | mutants | killed | equivalent | other survivors | score |", "|---|---:|---:|---:|---:|---:|"]
     open_survivors, total = [], {"all": 0, "killed": 0, "equivalent": 0}
     for module in TARGETS:
         mine = {n: s for n, s in found.items() if module_of(n) == module and s != "not checked"}
@@ -348,8 +336,10 @@ def table(found: dict[str, str]) -> tuple[str, list[str]]:
         total["equivalent"] += equivalent
     counted = total["all"] - total["equivalent"]
     score = f"{100 * total['killed'] / counted:.1f} %" if counted else "-"
-    rows.append(f"| **all** | {total['all']} | {total['killed']} | {total['equivalent']} | {len(open_survivors)} "
-                f"| **{score}** |")
+    rows.append(
+        f"| **all** | {total['all']} | {total['killed']} | {total['equivalent']} | {len(open_survivors)} "
+        f"| **{score}** |"
+    )
     return "\n".join(rows), open_survivors
 
 
@@ -358,13 +348,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", action="store_true", help="only print the table of the last run")
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="mutants tested at once")
-    parser.add_argument("modules", nargs="*", metavar="MODULE",
-                        help=f"only these (default: all): {', '.join(TARGETS)}")
-    parser.add_argument("--only", action="append", metavar="PATTERN",
-                        help="rerun only the mutants these names or patterns match (e.g. after adding a test)")
-    parser.add_argument("--tests", action="append", metavar="FILE",
-                        help="with --only: run these test files instead of the module's (a mutant some tests kill "
-                             "is killed by the whole list, so a quick recheck may use fewer)")
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"only these (default: all): {', '.join(TARGETS)}")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="PATTERN",
+        help="rerun only the mutants these names or patterns match (e.g. after adding a test)",
+    )
+    parser.add_argument(
+        "--tests",
+        action="append",
+        metavar="FILE",
+        help="with --only: run these test files instead of the module's (a mutant some tests kill "
+        "is killed by the whole list, so a quick recheck may use fewer)",
+    )
     parser.add_argument("--mutmut-one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mutmut_one:
@@ -388,8 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print("\nListed as equivalent but now killed or gone (update EQUIVALENT):", *stale, sep="\n  ")
     if open_survivors:
-        print("\nSurvivors to kill with a test, or to judge equivalent (`mutmut show NAME`):", *open_survivors,
-              sep="\n  ")
+        print(
+            "\nSurvivors to kill with a test, or to judge equivalent (`mutmut show NAME`):", *open_survivors, sep="\n  "
+        )
     return 1 if open_survivors else 0
 
 

@@ -70,10 +70,13 @@ def site_texts(site: Path) -> dict[str, list[str]]:
 def excepted_phrases(project: Path) -> list[list[str]]:
     """Names, offices and titles, which a faithful site repeats: the runs they stand in are cut there."""
     content = project / "content"
-    load = lambda name: yaml.safe_load((content / name).read_text(encoding="utf-8"))   # noqa: E731
+    load = lambda name: yaml.safe_load((content / name).read_text(encoding="utf-8"))  # noqa: E731
     event, speakers, program = load("event.yaml"), load("speakers.yaml"), load("program.yaml")
-    phrases = [*([event["source"]["title"]] if "source" in event else []), *event["title"].values(),
-               *event["conference"].values()]
+    phrases = [
+        *([event["source"]["title"]] if "source" in event else []),
+        *event["title"].values(),
+        *event["conference"].values(),
+    ]
     for speaker in speakers:
         phrases += [speaker["name"], *speaker["role"].values()]
     # A quoted title of a contribution is the speaker's; an editorial one is the site's own text and is checked.
@@ -85,7 +88,7 @@ def cut(tokens: list[str], phrases: list[list[str]]) -> list[list[str]]:
     """Split a list of words wherever one of the phrases stands."""
     pieces, current, i = [], [], 0
     while i < len(tokens):
-        found = next((p for p in phrases if tokens[i:i + len(p)] == p), None)
+        found = next((p for p in phrases if tokens[i : i + len(p)] == p), None)
         if found:
             pieces.append(current)
             current, i = [], i + len(found)
@@ -97,10 +100,10 @@ def cut(tokens: list[str], phrases: list[list[str]]) -> list[list[str]]:
 
 def overlaps(report: list[str], tokens: list[str], n: int) -> list[str]:
     """The maximal runs of at least n words of `tokens` whose every n-gram is in the report."""
-    grams = {tuple(report[i:i + n]) for i in range(len(report) - n + 1)}
+    grams = {tuple(report[i : i + n]) for i in range(len(report) - n + 1)}
     runs, start, end = [], None, -1
     for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i:i + n]) in grams:
+        if tuple(tokens[i : i + n]) in grams:
             if start is None or i > end - n + 1:
                 if start is not None:
                     runs.append(" ".join(tokens[start:end]))
@@ -118,12 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
     parser.add_argument("--project", type=Path, default=Path("."), help="where content/ is (default: .)")
     parser.add_argument("-n", type=int, default=10, help="the shortest run that counts (default: 10 words)")
-    parser.add_argument("--allow", action="append", default=[], metavar="PHRASE",
-                        help="another name or official title that may be repeated (repeatable)")
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="PHRASE",
+        help="another name or official title that may be repeated (repeatable)",
+    )
     args = parser.parse_args(argv)
     report = words(args.report.read_text(encoding="utf-8"))
-    phrases = sorted(excepted_phrases(args.project) + [words(p) for p in args.allow if words(p)],
-                     key=len, reverse=True)
+    phrases = sorted(excepted_phrases(args.project) + [words(p) for p in args.allow if words(p)], key=len, reverse=True)
     found = 0
     for name, chunks in site_texts(args.site).items():
         seen = set()

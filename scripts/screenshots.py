@@ -31,16 +31,26 @@ from microsite.builder import build  # noqa: E402
 from microsite.config import load_config  # noqa: E402
 from microsite.urls import Urls  # noqa: E402
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = [  # file, path under the base, width, height, colour scheme
     ("home-vi.png", "vi/", 1200, 1100, "light"),
     ("home-fr.png", "fr/", 1200, 1100, "light"),
     ("contribution-fr-mobile-dark.png", "fr/interventions/nevers/", 390, 844, "dark"),
 ]
 # The workbench, on a copy of the project where the summary of the source page 'about' gained two words.
-STALE_PAGE = ("content/pages/about.vi.md", "hợp tác Việt – Pháp trong chuyển đổi số;",
-              "hợp tác Việt – Pháp trong lĩnh vực chuyển đổi số;")
+STALE_PAGE = (
+    "content/pages/about.vi.md",
+    "hợp tác Việt – Pháp trong chuyển đổi số;",
+    "hợp tác Việt – Pháp trong lĩnh vực chuyển đổi số;",
+)
 WORKBENCH_SHOTS = [  # file, path under the preview's base, the element to show at the top, width, height
     ("workbench-overview.png", "_translate/", None, 1200, 760),
     ("workbench-page.png", "_translate/pages/fr/about", None, 1200, 900),
@@ -98,8 +108,9 @@ def workbench(project: Path) -> None:
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(origin + url)
                 if top:
-                    page.locator(top).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top "
-                                                     "+ window.scrollY - 220)")
+                    page.locator(top).first.evaluate(
+                        "e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 220)"
+                    )
                 page.screenshot(path=str(ROOT / "docs" / name))
                 page.close()
                 _palette(ROOT / "docs" / name)

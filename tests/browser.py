@@ -10,10 +10,20 @@ import pytest
 from conftest import missing
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-HOW_TO_INSTALL = ("needs Debian's Chromium and Playwright: apt-get install chromium && pip install -e '.[test]' "
-                  "(never `playwright install`)")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+HOW_TO_INSTALL = (
+    "needs Debian's Chromium and Playwright: apt-get install chromium && pip install -e '.[test]' "
+    "(never `playwright install`)"
+)
 
 
 def launch(playwright):

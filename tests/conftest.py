@@ -17,7 +17,7 @@ from microsite.commands.check import PageLinks, parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
-EVENT = ROOT / "tests" / "fixtures" / "event"   # made-up content, built with the project's real templates
+EVENT = ROOT / "tests" / "fixtures" / "event"  # made-up content, built with the project's real templates
 PROJECT_PARTS = ("content", "templates", "locales", "static", "babel.cfg")
 
 
@@ -68,8 +68,12 @@ def serving(project: Path, timeout: float = 30):
     import time
 
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + timeout
         for line in process.stdout:
@@ -160,7 +164,7 @@ def resolve_site_url(site: Path, base_path: str, url: str) -> Path | None:
     url = url.split("#", 1)[0].split("?", 1)[0]
     if not url.startswith(base_path):
         return None
-    target = site / url[len(base_path):]
+    target = site / url[len(base_path) :]
     return target / "index.html" if url.endswith("/") or target.is_dir() else target
 
 

@@ -16,7 +16,7 @@ HOSTILE = [
     ('<img src="javascript:alert(1)" alt="x">', "javascript:"),
     ('<script src="javascript:alert(1)"></script>', "javascript:"),
     ('<iframe srcdoc="&lt;p&gt;framed&lt;/p&gt;" title="x"></iframe>', "srcdoc"),
-    ('<style>body { background: url(https://evil.example/) }</style>', "evil.example"),
+    ("<style>body { background: url(https://evil.example/) }</style>", "evil.example"),
     ('<link rel="stylesheet" href="https://evil.example/x.css">', "evil.example"),
     ('<div style="background: url(https://evil.example/)">styled</div>', "evil.example"),
     ('<svg><a href="https://evil.example/">svg</a></svg>', "evil.example"),
@@ -27,8 +27,10 @@ HOSTILE = [
     # srcset lists URLs of its own, which nh3 does not check: each must be http(s) or relative like src.
     ('<img src="https://img.example/a.png" alt="x" srcset="/a.png 1x, javascript:alert(2) 2x">', "alert(2)"),
     ('<img alt="x" srcset="data:image/svg+xml,&lt;svg onload=alert(3)&gt;&lt;/svg&gt; 1x">', "alert(3)"),
-    ('<picture><source srcset="data:image/svg+xml;base64,PHN2Zz4= 1x"><img src="https://i.example/" alt=""></picture>',
-     "PHN2Zz4="),
+    (
+        '<picture><source srcset="data:image/svg+xml;base64,PHN2Zz4= 1x"><img src="https://i.example/" alt=""></picture>',
+        "PHN2Zz4=",
+    ),
     ('<img alt="x" srcset="JaVaScRiPt:alert(4)">', "alert(4)"),
     ('<img alt="x" srcset="&#1;javascript:alert(5) 1x">', "alert(5)"),
     ('<img alt="x" srcset="a.png 1x,javascript:alert(6) 2x">', "alert(6)"),

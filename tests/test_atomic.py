@@ -21,8 +21,12 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def start_build(project: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(project)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_until_half_written(project: Path, process: subprocess.Popen) -> Path:

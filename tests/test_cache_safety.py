@@ -74,7 +74,7 @@ def test_a_forged_cache_value_does_not_run(tiny, tmp_path):
     assert run_cli(tiny).code == 0
     proof = tmp_path / "proof"
     data = forged_pickle(proof)
-    forge_entries(tiny, "parsed", zlib.crc32(data).to_bytes(4, "big") + data)   # its checksum is right
+    forge_entries(tiny, "parsed", zlib.crc32(data).to_bytes(4, "big") + data)  # its checksum is right
     rebuild_needed(tiny)
     result = run_cli(tiny)
     assert result.code == 0, result.err
@@ -91,7 +91,7 @@ def test_damaged_entries_warn_once_and_are_repaired(tiny, tmp_path, table):
     assert run_cli(tiny).code == 0
     forge_entries(tiny, table, b"\x00\x01\x02\x03 not a value")
     stamp.forget(tiny)
-    edit(tiny / "templates/page.html", "%}", "%}\n")   # some pages are rendered again, others are taken as they are
+    edit(tiny / "templates/page.html", "%}", "%}\n")  # some pages are rendered again, others are taken as they are
     result = run_cli(tiny)
     assert result.code == 0, result.err
     assert len(cache_warnings(result.err)) == 1, result.err
@@ -101,8 +101,18 @@ def test_damaged_entries_warn_once_and_are_repaired(tiny, tmp_path, table):
     assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
 
 
-@pytest.mark.parametrize("record", ["[]", "null", "folder", "garbage \x00", '{"out": 1}', '"a string"',
-                                    '{"out": "x", "inputs": "y", "site": [1, 2], "summary": {}, "keys": []}'])
+@pytest.mark.parametrize(
+    "record",
+    [
+        "[]",
+        "null",
+        "folder",
+        "garbage \x00",
+        '{"out": 1}',
+        '"a string"',
+        '{"out": "x", "inputs": "y", "site": [1, 2], "summary": {}, "keys": []}',
+    ],
+)
 def test_a_damaged_build_record_is_replaced(tiny, tmp_path, record):
     assert run_cli(tiny).code == 0
     path = tiny / ".cache" / "last-build.json"
@@ -153,7 +163,7 @@ def test_a_link_in_place_of_the_records_temporary_file_is_not_followed(tiny, tmp
     outside = tmp_path / "outside.txt"
     outside.write_text("keep me", encoding="utf-8")
     assert run_cli(tiny).code == 0
-    for name in ("last-build.json.tmp", f"last-build.json.tmp-{os.getpid()}"):   # the names it was and is written as
+    for name in ("last-build.json.tmp", f"last-build.json.tmp-{os.getpid()}"):  # the names it was and is written as
         (tiny / ".cache" / name).symlink_to(outside)
     edit(tiny / PAGE, "Xin chào!", "Chào!")
     assert run_cli(tiny).code == 0
@@ -191,6 +201,7 @@ def test_the_cache_holds_nothing_but_data(tiny):
 
 # Anything in .cache/ may be forged (CI restores it from a shared store): values and the build record are signed
 # with a key kept outside it, and what is unpacked is checked for the shape its table holds.
+
 
 def project_key(project: Path) -> bytes:
     """The key that signs a project's cache, as the build reads it."""
@@ -242,8 +253,17 @@ def test_a_memory_bomb_in_the_cache_is_not_unpacked(tiny, tmp_path):
     assert snapshot(tiny / "site") == clean_build(tiny, tmp_path / "clean")
 
 
-@pytest.mark.parametrize(("table", "value"), [("markdown", {"a": 1}), ("markdown", b"abc"), ("markdown", None),
-                                              ("parsed", 7), ("parsed", ((1, 2), [])), ("parsed", "text")])
+@pytest.mark.parametrize(
+    ("table", "value"),
+    [
+        ("markdown", {"a": 1}),
+        ("markdown", b"abc"),
+        ("markdown", None),
+        ("parsed", 7),
+        ("parsed", ((1, 2), [])),
+        ("parsed", "text"),
+    ],
+)
 def test_a_signed_value_of_the_wrong_type_is_a_miss(tiny, tmp_path, table, value):
     # Even a value signed with the right key is checked for what its table holds: no traceback, no "{'a': 1}".
     assert run_cli(tiny).code == 0
@@ -273,7 +293,7 @@ def test_a_signed_value_larger_than_the_limit_is_not_read(tiny, tmp_path):
 def test_a_cache_signed_with_another_key_is_discarded_once(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv("MICROSITE_CACHE_KEY", "the key of another machine")
     assert run_cli(tiny).code == 0
-    monkeypatch.setenv("MICROSITE_CACHE_KEY", "")   # an unset secret in CI: the project's own key file
+    monkeypatch.setenv("MICROSITE_CACHE_KEY", "")  # an unset secret in CI: the project's own key file
     rebuild_needed(tiny)
     result = run_cli(tiny)
     assert result.code == 0, result.err
@@ -351,7 +371,8 @@ def test_a_cache_that_is_a_link_is_never_followed(tiny, tmp_path, where):
     assert result.code == 0, result.err
     assert cache_warnings(result.err) == [
         "warning: .cache is a symbolic link, never followed: building without the build cache (delete the link; "
-        "the build makes a folder of its own)"], result.err
+        "the build makes a folder of its own)"
+    ], result.err
     assert snapshot(target) == before
     assert not any(name.startswith(("build.sqlite3", "last-build.json")) for name in os.listdir(target))
     again = run_cli(tiny)

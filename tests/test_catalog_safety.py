@@ -50,6 +50,7 @@ def one_error(result) -> str:
 
 # --- 1. a msgstr is text ------------------------------------------------------------------------------------------
 
+
 def test_markup_in_a_msgstr_is_printed_as_text(tiny):
     edit(french_catalog(tiny), 'msgstr "Date"', 'msgstr "<img src=x onerror=alert(1)> & co"')
     edit(french_catalog(tiny), 'msgstr "Entrer"', 'msgstr "<script>alert(2)</script>"')
@@ -74,21 +75,26 @@ def test_placeholders_fill_an_escaped_msgstr_with_escaped_values(tiny):
 
 # --- 2. placeholders are checked against the msgid ----------------------------------------------------------------
 
-@pytest.mark.parametrize("msgstr, problem", [
-    ("Intervention %(number) sur %(total)s", "has a malformed placeholder '%(number) s'"),
-    ("Intervention sur %(total)s", "lacks %(number)s"),
-    ("Intervention %(number)s sur %(total)s de %(speaker)s", "has %(speaker)s, which the msgid has not"),
-    ("Intervention %(number)d sur %(total)s", "has %(number)d, which the msgid has not"),
-    ("Intervention %(number)s sur %(total)s à 100 %", "has a malformed placeholder '%'"),
-])
+
+@pytest.mark.parametrize(
+    "msgstr, problem",
+    [
+        ("Intervention %(number) sur %(total)s", "has a malformed placeholder '%(number) s'"),
+        ("Intervention sur %(total)s", "lacks %(number)s"),
+        ("Intervention %(number)s sur %(total)s de %(speaker)s", "has %(speaker)s, which the msgid has not"),
+        ("Intervention %(number)d sur %(total)s", "has %(number)d, which the msgid has not"),
+        ("Intervention %(number)s sur %(total)s à 100 %", "has a malformed placeholder '%'"),
+    ],
+)
 def test_a_broken_placeholder_is_a_located_error_in_the_catalog(tiny, msgstr, problem):
     use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
     line = add_entry(tiny, f'#, python-format\nmsgid "Contribution %(number)s of %(total)s"\nmsgstr "{msgstr}"\n')
     result = run_cli(tiny)
     errors = error_lines(result)
     assert len(errors) == 1 and result.code == 1
-    assert errors[0].startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of "
-                                "'Contribution %(number)s of %(total)s'"), errors[0]
+    assert errors[0].startswith(
+        f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of 'Contribution %(number)s of %(total)s'"
+    ), errors[0]
     assert problem in errors[0]
     assert not (tiny / "site").exists()
     # The report and the compiled catalogs say the same.
@@ -101,8 +107,9 @@ def test_a_broken_placeholder_is_a_located_error_in_the_catalog(tiny, msgstr, pr
 
 def test_each_plural_form_is_checked_and_located(tiny):
     use_in_templates(tiny, '{{ ngettext("%(num)s day", "%(num)s days", 2) }}')
-    first = add_entry(tiny, 'msgid "%(num)s day"\nmsgid_plural "%(num)s days"\n'
-                            'msgstr[0] "%(num)s jour"\nmsgstr[1] "%(nom)s jours"\n')
+    first = add_entry(
+        tiny, 'msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "%(num)s jour"\nmsgstr[1] "%(nom)s jours"\n'
+    )
     result = run_cli(tiny)
     errors = error_lines(result)
     assert result.code == 1 and len(errors) == 1
@@ -110,12 +117,18 @@ def test_each_plural_form_is_checked_and_located(tiny):
 
 
 def test_correct_placeholders_and_fuzzy_entries_pass_the_check(tiny):
-    use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }} '
-                           '{{ ngettext("one day", "%(num)s days", 3) }}')
-    add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
-                    'msgstr "Intervention %(number)s sur %(total)s"\n\n'
-                    'msgid "one day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "un jour"\nmsgstr[1] "%(num)s jours"\n\n'
-                    '#, fuzzy\nmsgid "Broken but fuzzy %(x)s"\nmsgstr "Cassé %(x) s"\n')
+    use_in_templates(
+        tiny,
+        '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }} '
+        '{{ ngettext("one day", "%(num)s days", 3) }}',
+    )
+    add_entry(
+        tiny,
+        '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
+        'msgstr "Intervention %(number)s sur %(total)s"\n\n'
+        'msgid "one day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "un jour"\nmsgstr[1] "%(num)s jours"\n\n'
+        '#, fuzzy\nmsgid "Broken but fuzzy %(x)s"\nmsgstr "Cassé %(x) s"\n',
+    )
     result = run_cli(tiny)
     assert result.code == 0, result.err
     html = (tiny / "site" / "fr" / "index.html").read_text(encoding="utf-8")
@@ -123,6 +136,7 @@ def test_correct_placeholders_and_fuzzy_entries_pass_the_check(tiny):
 
 
 # --- 3. a catalog that lacks the templates' strings is untranslated -----------------------------------------------
+
 
 def test_an_empty_catalog_fails_strict(tiny):
     strict_clean(tiny)
@@ -137,8 +151,9 @@ def test_an_empty_catalog_fails_strict(tiny):
     assert "used by the templates but not in the catalog" in errors[0]
     assert snapshot(tiny / "site") == before
     report = run_cli(tiny, "translations")
-    assert report.code == 1 and any(line.split()[:4] == ["catalog", "messages", "fr", "untranslated"]
-                                    for line in report.out.splitlines())
+    assert report.code == 1 and any(
+        line.split()[:4] == ["catalog", "messages", "fr", "untranslated"] for line in report.out.splitlines()
+    )
 
 
 def test_a_template_string_absent_from_the_catalogs_fails_strict(tiny):
@@ -146,7 +161,7 @@ def test_a_template_string_absent_from_the_catalogs_fails_strict(tiny):
     use_in_templates(tiny, '{{ _("A string nobody translated") }}')
     result = run_cli(tiny, "--strict")
     errors = error_lines(result)
-    assert result.code == 1 and len(errors) == 2   # both languages
+    assert result.code == 1 and len(errors) == 2  # both languages
     assert all("'A string nobody translated'" in line and "untranslated" in line for line in errors)
     # Once extracted and merged, the string is an empty msgstr: still untranslated, still refused.
     assert run_cli(tiny, "i18n", "extract").code == 0 and run_cli(tiny, "i18n", "update").code == 0
@@ -165,14 +180,18 @@ def test_a_fuzzy_entry_is_never_published_and_fails_strict(tiny):
 
 # --- 4. `i18n update` refuses a bad template ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("pot", [
-    b"",
-    b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n',
-    b"# only a comment\n",
-    b"garbage here\nnot a catalog\n",
-    b"\xff\xfe\x00\x01binary",
-    b'msgid "unclosed\nmsgstr ""\n',
-])
+
+@pytest.mark.parametrize(
+    "pot",
+    [
+        b"",
+        b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n',
+        b"# only a comment\n",
+        b"garbage here\nnot a catalog\n",
+        b"\xff\xfe\x00\x01binary",
+        b'msgid "unclosed\nmsgstr ""\n',
+    ],
+)
 def test_update_refuses_an_empty_or_garbage_template_and_writes_nothing(tiny, pot):
     (tiny / "locales" / "messages.pot").write_bytes(pot)
     before = snapshot(tiny / "locales")
@@ -183,9 +202,10 @@ def test_update_refuses_an_empty_or_garbage_template_and_writes_nothing(tiny, po
 
 # --- 5. one line instead of a traceback ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("command", [(), ("--strict",), ("i18n", "compile"), ("i18n", "update")])
 def test_an_unknown_charset_in_a_catalog_is_one_located_line(tiny, command):
-    strict_clean(tiny)   # the strict build reports the catalog as it is (invalid, at its line), not as missing
+    strict_clean(tiny)  # the strict build reports the catalog as it is (invalid, at its line), not as missing
     po = french_catalog(tiny)
     edit(po, "charset=utf-8", "charset=no-such-codec")
     header = '"Content-Type: text/plain; charset=no-such-codec\\n"'
@@ -202,8 +222,14 @@ def test_an_unknown_charset_in_a_catalog_is_one_located_line(tiny, command):
 @pytest.mark.parametrize("command", [(), ("--strict",), ("i18n", "compile"), ("i18n", "update")])
 def test_a_plural_form_beyond_the_header_is_one_located_line(tiny, command):
     strict_clean(tiny)
-    line_number = add_entry(tiny, 'msgid "one talk"\nmsgid_plural "%(num)s talks"\nmsgstr[0] "un exposé"\n'
-                                  'msgstr[1] "%(num)s exposés"\nmsgstr[7] "sept"') + 2
+    line_number = (
+        add_entry(
+            tiny,
+            'msgid "one talk"\nmsgid_plural "%(num)s talks"\nmsgstr[0] "un exposé"\n'
+            'msgstr[1] "%(num)s exposés"\nmsgstr[7] "sept"',
+        )
+        + 2
+    )
     before = snapshot(tiny / "locales")
     result = run_cli(tiny, *command)
     assert result.code == 1 and len(error_lines(result)) == 1, result.err
@@ -229,18 +255,21 @@ def test_a_charset_other_than_utf8_is_refused_too(tiny):
     assert line.startswith("error: locales/vi/LC_MESSAGES/messages.po:15: ") and "'latin-1'" in line
 
 
-@pytest.mark.parametrize("config", [
-    None,                                             # missing
-    "folder",                                         # a folder where the file should be
-    b"\xff\xfe garbage",                              # not UTF-8
-    b"garbage without a section\n",                   # no [section]
-    b"[jinja2: templates/**.html]\n[oops\n",          # a line that is nothing
-    b"[no colon here]\n",                             # a section that is not [method: pattern]
-    b"[jinja2: templates/**.html]\nencoding = nope\n",
-    b"[jinja2: templates/**.html]\nx = 1\nx = 2\n",   # a key twice
-    b"[nosuchmethod: templates/**.html]\n",
-    b"# names no file at all\n",                      # would write an empty messages.pot
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        None,  # missing
+        "folder",  # a folder where the file should be
+        b"\xff\xfe garbage",  # not UTF-8
+        b"garbage without a section\n",  # no [section]
+        b"[jinja2: templates/**.html]\n[oops\n",  # a line that is nothing
+        b"[no colon here]\n",  # a section that is not [method: pattern]
+        b"[jinja2: templates/**.html]\nencoding = nope\n",
+        b"[jinja2: templates/**.html]\nx = 1\nx = 2\n",  # a key twice
+        b"[nosuchmethod: templates/**.html]\n",
+        b"# names no file at all\n",  # would write an empty messages.pot
+    ],
+)
 def test_extract_with_a_missing_or_garbage_babel_cfg_is_one_line_and_keeps_the_template(tiny, config):
     cfg = tiny / "babel.cfg"
     cfg.unlink()
@@ -269,6 +298,7 @@ def test_debug_still_shows_the_traceback(tiny):
 
 # --- 6. the catalog commands write nothing through a link that leads outside the project ----------------------------
 
+
 def outside_file(project, name="precious.txt"):
     """A file beside the project (not inside it) that no command may change."""
     precious = project.parent / "outside" / name
@@ -276,11 +306,14 @@ def outside_file(project, name="precious.txt"):
     return precious
 
 
-@pytest.mark.parametrize("command, link", [
-    (("i18n", "extract"), "locales/messages.pot"),
-    (("i18n", "compile"), "locales/fr/LC_MESSAGES/messages.mo"),
-    (("i18n", "compile"), "locales/vi/LC_MESSAGES/messages.mo"),
-])
+@pytest.mark.parametrize(
+    "command, link",
+    [
+        (("i18n", "extract"), "locales/messages.pot"),
+        (("i18n", "compile"), "locales/fr/LC_MESSAGES/messages.mo"),
+        (("i18n", "compile"), "locales/vi/LC_MESSAGES/messages.mo"),
+    ],
+)
 def test_catalog_commands_never_write_through_a_link_to_a_file_outside(tiny, command, link):
     precious = outside_file(tiny)
     (tiny / link).unlink(missing_ok=True)

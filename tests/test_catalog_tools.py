@@ -48,9 +48,12 @@ def extract_and_update(project):
 
 
 def test_what_extract_and_update_write_passes_msgfmt_without_a_warning(tiny):
-    write(tiny / "templates" / "page.html", '{% extends "base.html" %}\n{% block main %}'
-          '{{ ngettext("%(num)d talk", "%(num)d talks", 3) }} {{ _("Hello %(name)s", name="A") }}{% endblock %}\n')
-    add_german(tiny)   # a new catalog too
+    write(
+        tiny / "templates" / "page.html",
+        '{% extends "base.html" %}\n{% block main %}'
+        '{{ ngettext("%(num)d talk", "%(num)d talks", 3) }} {{ _("Hello %(name)s", name="A") }}{% endblock %}\n',
+    )
+    add_german(tiny)  # a new catalog too
     extract_and_update(tiny)
     assert len(catalogs(tiny)) == 3
     for path in catalogs(tiny):
@@ -82,7 +85,10 @@ def test_what_a_translator_set_in_the_header_is_kept(tiny):
     extract_and_update(tiny)
     fields = header(po)
     assert (fields["PO-Revision-Date"], fields["Last-Translator"], fields["Language-Team"]) == (
-        "2026-11-30 10:00+0100", "Jeanne Dupont <jeanne@example.org>", "French <fr@example.org>")
+        "2026-11-30 10:00+0100",
+        "Jeanne Dupont <jeanne@example.org>",
+        "French <fr@example.org>",
+    )
     assert 'msgid "New"' in po.read_text(encoding="utf-8")
 
 

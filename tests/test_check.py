@@ -33,11 +33,11 @@ def test_a_good_site_passes_every_gate_and_site_is_untouched(event):
     assert "0 problems" in result.out and "skipped" not in result.out
     for gate in ("strict build", "links and assets", "hreflang alternates", "Nu HTML Checker", "msgfmt -c"):
         assert gate in result.out
-    assert snapshot(event / "site") == before   # check builds in a folder of its own
+    assert snapshot(event / "site") == before  # check builds in a folder of its own
 
 
 def test_a_broken_link_in_a_template_is_a_problem(event):
-    edit(event / "templates/base.html", "<main", '<p><a href="{{ urls.path(\'vi/nowhere/\') }}">x</a></p>\n<main')
+    edit(event / "templates/base.html", "<main", "<p><a href=\"{{ urls.path('vi/nowhere/') }}\">x</a></p>\n<main")
     result = run_cli(event, "check")
     assert result.code == 1
     assert "problem: site/vi/index.html: broken link /event/vi/nowhere/" in result.out
@@ -51,14 +51,18 @@ def test_a_missing_anchor_is_a_problem(event):
 
 def test_hreflang_alternates_that_do_not_answer_each_other_are_a_problem(event):
     # Every French page announces the Vietnamese home as its Vietnamese version: not the same page, not reciprocal.
-    edit(event / "templates/partials/meta.html",
-         '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ alt.href }}">',
-         '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ urls.home(alt.hreflang, true) '
-         'if lang == \'fr\' else alt.href }}">')
+    edit(
+        event / "templates/partials/meta.html",
+        '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ alt.href }}">',
+        '<link rel="alternate" hreflang="{{ alt.hreflang }}" href="{{ urls.home(alt.hreflang, true) '
+        "if lang == 'fr' else alt.href }}\">",
+    )
     result = run_cli(event, "check")
     assert result.code == 1
-    assert "problem: site/fr/a-propos/index.html: hreflang vi leads to https://example.test/event/vi/, whose " \
-           "alternates differ" in result.out
+    assert (
+        "problem: site/fr/a-propos/index.html: hreflang vi leads to https://example.test/event/vi/, whose "
+        "alternates differ" in result.out
+    )
 
 
 def test_invalid_html_is_a_problem(event):

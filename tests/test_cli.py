@@ -13,8 +13,21 @@ from microsite.schema import reference
 def test_help_documents_every_command_and_option():
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for word in ("serve", "translations", "new", "i18n", "schema", "deploy", "clean", "--out", "--base-url",
-                 "--strict", "--debug", "--no-cache", "--jobs"):
+    for word in (
+        "serve",
+        "translations",
+        "new",
+        "i18n",
+        "schema",
+        "deploy",
+        "clean",
+        "--out",
+        "--base-url",
+        "--strict",
+        "--debug",
+        "--no-cache",
+        "--jobs",
+    ):
         assert word in result.stdout
 
 
@@ -61,8 +74,12 @@ def test_output_into_a_closed_pipe_is_not_a_traceback(tiny):
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        writer = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "schema"],
-                                stdout=write_end, stderr=subprocess.PIPE, text=True)
+        writer = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "schema"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     finally:
         os.close(write_end)
     assert writer.returncode == 141

@@ -18,8 +18,12 @@ from microsite.config import normalise_base_url
 def build_py(project: Path, *args: str, timeout: float = 60, prefix: tuple = ()) -> subprocess.CompletedProcess:
     """Run `build.py` in its own process; a command that should have stopped at once but keeps running fails."""
     try:
-        return subprocess.run([*prefix, sys.executable, str(ROOT / "build.py"), "--project", str(project), *args],
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*prefix, sys.executable, str(ROOT / "build.py"), "--project", str(project), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"build.py {' '.join(args)} was still running after {timeout} s: {exc.stdout!r}")
 
@@ -31,8 +35,8 @@ def one_error_line(stderr: str) -> str:
     return lines[0]
 
 
-
 # --- --jobs, --port: checked as they are parsed --------------------------------------------------------------
+
 
 def test_jobs_beyond_the_cpus_is_capped_with_a_warning(tiny):
     result = run_cli(tiny, "--jobs", "1000")
@@ -48,7 +52,7 @@ def test_jobs_below_one_or_not_a_number_is_refused(tiny, jobs):
     result = run_cli(tiny, "--jobs", jobs)
     assert result.code == 1
     line = one_error_line(result.err)
-    assert "--jobs" in line and "microsite --help" in line   # run_cli runs the CLI as the `microsite` command
+    assert "--jobs" in line and "microsite --help" in line  # run_cli runs the CLI as the `microsite` command
     assert not (tiny / "site").exists()
 
 
@@ -67,6 +71,7 @@ def test_a_port_outside_1_to_65535_is_refused(tiny, port):
 
 
 # --- serve: a busy port, an unknown host ---------------------------------------------------------------------
+
 
 def test_serve_on_a_busy_port_is_one_line_before_serving(tiny):
     with socket.socket() as taken:
@@ -107,6 +112,7 @@ def test_a_busy_port_with_debug_shows_the_traceback(tiny):
 
 # --- the preview server: malformed URLs -----------------------------------------------------------------------
 
+
 @pytest.fixture
 def preview_url(tiny):
     """`build.py serve` on the tiny site, in its own process on 127.0.0.1."""
@@ -114,8 +120,20 @@ def preview_url(tiny):
         yield port
 
 
-@pytest.mark.parametrize("path", ["/repo/%00", "/repo/vi/%00/", "/repo/a%00b.html", "/repo/static/%00.css",
-                                  "/repo/..%00", "/%00", "/livereload.js%00", "/repo/%ff", "/repo/%c3%28"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/repo/%00",
+        "/repo/vi/%00/",
+        "/repo/a%00b.html",
+        "/repo/static/%00.css",
+        "/repo/..%00",
+        "/%00",
+        "/livereload.js%00",
+        "/repo/%ff",
+        "/repo/%c3%28",
+    ],
+)
 def test_nul_and_undecodable_urls_are_404_not_500(preview_url, path):
     connection = http.client.HTTPConnection("127.0.0.1", preview_url, timeout=10)
     try:
@@ -129,9 +147,20 @@ def test_nul_and_undecodable_urls_are_404_not_500(preview_url, path):
 
 # --- the base URL ---------------------------------------------------------------------------------------------
 
-BAD_BASE_URLS = ["https://x.org/a b/", 'https://x.org/"onmouseover=x/', "https://x.org/'x/", "https://x.org/<b>/",
-                 "https://x.org\\repo/", "https://user:secret@x.org/repo/", "https://token@x.org/",
-                 "https://x.org:99999/", "https://x.org:0/", "https://x.org:http/", "javascript:alert(1)", ""]
+BAD_BASE_URLS = [
+    "https://x.org/a b/",
+    'https://x.org/"onmouseover=x/',
+    "https://x.org/'x/",
+    "https://x.org/<b>/",
+    "https://x.org\\repo/",
+    "https://user:secret@x.org/repo/",
+    "https://token@x.org/",
+    "https://x.org:99999/",
+    "https://x.org:0/",
+    "https://x.org:http/",
+    "javascript:alert(1)",
+    "",
+]
 
 
 @pytest.mark.parametrize("bad", BAD_BASE_URLS)
@@ -152,9 +181,17 @@ def test_a_bad_base_url_in_site_yaml_is_located(tiny, bad):
 
 
 # Segments that lead out of the site's folder: the preview would write and delete outside its temporary folder.
-DOT_BASE_URLS = ["https://x.org/../victim/", "https://x.org/../", "https://x.org/repo/..", "https://x.org/./",
-                 "https://x.org/%2e%2E/victim/", "https://x.org/%2E/", "https://x.org/a//b/", "https://x.org//repo/",
-                 "https://x.org/repo/%2e%2e/"]   # trailing slashes are normalised to one (tests/test_urls.py)
+DOT_BASE_URLS = [
+    "https://x.org/../victim/",
+    "https://x.org/../",
+    "https://x.org/repo/..",
+    "https://x.org/./",
+    "https://x.org/%2e%2E/victim/",
+    "https://x.org/%2E/",
+    "https://x.org/a//b/",
+    "https://x.org//repo/",
+    "https://x.org/repo/%2e%2e/",
+]  # trailing slashes are normalised to one (tests/test_urls.py)
 
 
 @pytest.mark.parametrize("bad", DOT_BASE_URLS)
@@ -177,16 +214,20 @@ def test_a_base_url_in_site_yaml_with_dot_or_empty_segments_is_located(tiny, bad
 def test_serve_with_a_dot_dot_base_url_writes_nothing_outside_its_folder(tiny, tmp_path):
     # The hostile repro: the preview folder was root / "../victim", so serve overwrote and deleted files there.
     temporary = tmp_path / "tmpd"
-    victim = temporary / "victim"   # beside the preview's own folder, microsite-preview-*, in $TMPDIR
+    victim = temporary / "victim"  # beside the preview's own folder, microsite-preview-*, in $TMPDIR
     write(victim / "static" / "important.txt", "keep\n")
     write(victim / "index.html", "mine\n")
     edit(tiny / "content/site.yaml", "base_url: https://tiny.example/repo/", "base_url: https://x.org/../victim/")
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "serve", "--port",
-                                str(free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "TMPDIR": str(temporary)})
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "serve", "--port", str(free_port())],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
     try:
         output = []
-        for line in process.stdout:   # the first build is over once it says where it serves
+        for line in process.stdout:  # the first build is over once it says where it serves
             output.append(line)
             if line.startswith("Serving "):
                 break
@@ -213,22 +254,29 @@ def test_the_preview_folder_must_lie_inside_its_temporary_folder(tiny, tmp_path)
     assert (victim / "index.html").read_text(encoding="utf-8") == "mine\n"
 
 
-@pytest.mark.parametrize("good, normal", [("https://x.org:8080/repo", "https://x.org:8080/repo/"),
-                                          ("http://[::1]:8000/", "http://[::1]:8000/"),
-                                          ("https://x.org/%C3%A9t%C3%A9/", "https://x.org/%C3%A9t%C3%A9/")])
+@pytest.mark.parametrize(
+    "good, normal",
+    [
+        ("https://x.org:8080/repo", "https://x.org:8080/repo/"),
+        ("http://[::1]:8000/", "http://[::1]:8000/"),
+        ("https://x.org/%C3%A9t%C3%A9/", "https://x.org/%C3%A9t%C3%A9/"),
+    ],
+)
 def test_plain_base_urls_still_pass(good, normal):
     assert normalise_base_url(good) == normal
 
 
 # --- slugs ----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("length", [101, 256, 300])
 def test_a_slug_over_the_limit_is_located_at_its_line(tiny, length):
     edit(tiny / "content/pages/notes.vi.md", "title: Ghi chú\n", f"title: Ghi chú\nslug: {'a' * length}\n")
     result = run_cli(tiny)
     assert result.code == 1
-    assert result.err.startswith(f"error: content/pages/notes.vi.md:3:7: the slug is {length} characters long; "
-                                 "the limit is 100 — "), result.err
+    assert result.err.startswith(
+        f"error: content/pages/notes.vi.md:3:7: the slug is {length} characters long; the limit is 100 — "
+    ), result.err
     assert "Traceback" not in result.err and not (tiny / "site").exists()
 
 
@@ -243,8 +291,10 @@ def test_a_file_name_giving_a_slug_over_the_limit_is_named(tiny):
     write(tiny / f"content/pages/{name}.vi.md", "---\ntitle: B\n---\nB.\n")
     result = run_cli(tiny)
     assert result.code == 1
-    assert result.err.startswith(f"error: content/pages/{name}.vi.md: the slug is 150 characters long; "
-                                 "the limit is 100 (it comes from the file name)"), result.err
+    assert result.err.startswith(
+        f"error: content/pages/{name}.vi.md: the slug is 150 characters long; "
+        "the limit is 100 (it comes from the file name)"
+    ), result.err
 
 
 def test_the_schema_reference_states_the_slug_limit():
@@ -253,6 +303,7 @@ def test_the_schema_reference_states_the_slug_limit():
 
 
 # --- new ------------------------------------------------------------------------------------------------------
+
 
 def test_new_under_a_file_is_one_line_and_writes_nothing(tiny):
     write(tiny / "content/pages/guide", "not a folder\n")
@@ -283,6 +334,7 @@ def test_new_refuses_names_that_leave_the_pages_or_cannot_be_files(tiny, name):
 
 # --- expected OS errors ---------------------------------------------------------------------------------------
 
+
 def _without_root_powers() -> tuple:
     """A command prefix that makes file permissions apply (root ignores them unless its powers are dropped)."""
     if os.geteuid() != 0:
@@ -308,10 +360,10 @@ def test_a_read_only_project_is_one_line_naming_the_path(tiny, args):
     line = one_error_line(result.stderr.replace(_cache_warning(result.stderr), ""))
     assert "permission denied" in line.lower() and "— check" in line
     where = line.split(": ")[1]
-    if args in ((), ("--no-cache",)):   # the output folder the build could not write, as the reader named it
+    if args in ((), ("--no-cache",)):  # the output folder the build could not write, as the reader named it
         assert where in ("site", str(tiny / "site")) and "the site was left as it was" in line
     else:
-        assert not where.startswith("/")   # an input, as seen from the project
+        assert not where.startswith("/")  # an input, as seen from the project
     assert debug.returncode == 1 and "Traceback" in debug.stderr and "PermissionError" in debug.stderr
 
 
@@ -326,7 +378,7 @@ def test_new_never_creates_a_file_through_a_link_that_leads_outside(tiny, link):
     outside.mkdir()
     if link.endswith(".md"):
         (tiny / "content/pages/side").mkdir()
-        target = outside / "zzz.vi.md"   # a dangling link: writing through it would create the file outside
+        target = outside / "zzz.vi.md"  # a dangling link: writing through it would create the file outside
     else:
         target = outside
         if (tiny / link).exists():
@@ -339,7 +391,7 @@ def test_new_never_creates_a_file_through_a_link_that_leads_outside(tiny, link):
     line = one_error_line(result.err)
     assert line.startswith(f"error: {link}: a link to {target}") and "nothing was written" in line
     assert sorted(p.name for p in outside.rglob("*")) == before
-    assert [p for p in tiny.rglob("zzz.*") if not p.is_symlink()] == []   # the link itself is the only one
+    assert [p for p in tiny.rglob("zzz.*") if not p.is_symlink()] == []  # the link itself is the only one
 
 
 def test_new_creates_pages_through_a_link_inside_the_project(tiny):
@@ -351,6 +403,7 @@ def test_new_creates_pages_through_a_link_inside_the_project(tiny):
 
 
 # --- clean ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("where", [".git", "sub/.git", "a/b/c/.git"])
 def test_clean_refuses_a_site_holding_a_repository_at_any_depth(tiny, where):

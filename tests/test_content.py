@@ -8,7 +8,7 @@ from conftest import run_cli
 from microsite.content import parse_page, parse_yaml, read_text
 from microsite.errors import ContentError
 
-HUGE = "9" * 50_000   # more digits than Python's int() accepts (4,300)
+HUGE = "9" * 50_000  # more digits than Python's int() accepts (4,300)
 
 
 def test_yaml_values_remember_their_lines():
@@ -31,13 +31,16 @@ def test_read_text_normalises_nfd_files_to_nfc(tmp_path):
     assert unicodedata.is_normalized("NFC", text)
 
 
-@pytest.mark.parametrize("source, line, words", [
-    ("title: a\n\tsummary: b\n", 2, "tab"),
-    ("title: 'unclosed\n", 1, "invalid YAML"),   # where the quote opens, not the end of the file
-    ("a:\n  b: 1\n c: 2\n", 3, "invalid YAML"),
-    ("title: a\ntitle: b\n", 2, "duplicate key"),
-    ("date: 2023-02-30\n", 1, "impossible date"),
-])
+@pytest.mark.parametrize(
+    "source, line, words",
+    [
+        ("title: a\n\tsummary: b\n", 2, "tab"),
+        ("title: 'unclosed\n", 1, "invalid YAML"),  # where the quote opens, not the end of the file
+        ("a:\n  b: 1\n c: 2\n", 3, "invalid YAML"),
+        ("title: a\ntitle: b\n", 2, "duplicate key"),
+        ("date: 2023-02-30\n", 1, "impossible date"),
+    ],
+)
 def test_yaml_errors_are_located(source, line, words):
     with pytest.raises(ContentError) as caught:
         parse_yaml(source, "content/event.yaml")
@@ -71,12 +74,15 @@ def test_non_utf8_file_is_located(tmp_path):
     assert "UTF-8" in caught.value.message
 
 
-@pytest.mark.parametrize("source, line, column", [
-    (f"count: {HUGE}\n", 1, 8),
-    (f"a: 1\nlist:\n  - {HUGE}\n", 3, 5),
-    (f"? {HUGE}\n: key\n", 1, 3),
-    (f"ratio: {HUGE}.5\n", None, None),     # a float of any length is read (float() has no limit)
-])
+@pytest.mark.parametrize(
+    "source, line, column",
+    [
+        (f"count: {HUGE}\n", 1, 8),
+        (f"a: 1\nlist:\n  - {HUGE}\n", 3, 5),
+        (f"? {HUGE}\n: key\n", 1, 3),
+        (f"ratio: {HUGE}.5\n", None, None),  # a float of any length is read (float() has no limit)
+    ],
+)
 def test_a_number_too_long_for_python_is_located(source, line, column):
     if line is None:
         assert parse_yaml(source, "content/event.yaml")["ratio"] > 1e300
@@ -87,12 +93,18 @@ def test_a_number_too_long_for_python_is_located(source, line, column):
     assert "too long" in caught.value.message and "quotes" in caught.value.hint
 
 
-@pytest.mark.parametrize("relative, text, where", [
-    ("content/event.yaml", f"capacity: {HUGE}\n", "content/event.yaml:1:11:"),   # the loader of data files
-    ("content/pages/notes.vi.md", f"---\ntitle: Ghi chú\nseats: {HUGE}\n---\nBody.\n",
-     "content/pages/notes.vi.md:3:8:"),
-    ("content/translations.yaml", f"index:\n  fr: {HUGE}\n", "content/translations.yaml:2:7:"),   # the fast one
-])
+@pytest.mark.parametrize(
+    "relative, text, where",
+    [
+        ("content/event.yaml", f"capacity: {HUGE}\n", "content/event.yaml:1:11:"),  # the loader of data files
+        (
+            "content/pages/notes.vi.md",
+            f"---\ntitle: Ghi chú\nseats: {HUGE}\n---\nBody.\n",
+            "content/pages/notes.vi.md:3:8:",
+        ),
+        ("content/translations.yaml", f"index:\n  fr: {HUGE}\n", "content/translations.yaml:2:7:"),  # the fast one
+    ],
+)
 def test_a_huge_number_in_any_yaml_file_is_one_located_line(tiny, relative, text, where):
     (tiny / relative).write_text(text, encoding="utf-8")
     result = run_cli(tiny, "build")

@@ -30,9 +30,14 @@ def identity(monkeypatch, tmp_path):
     """A git identity of its own, and no user or system git settings."""
     empty = tmp_path / "gitconfig"
     empty.write_text("")
-    for key, value in {"GIT_AUTHOR_NAME": "Test Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-                       "GIT_COMMITTER_NAME": "Test Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
-                       "GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"}.items():
+    for key, value in {
+        "GIT_AUTHOR_NAME": "Test Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Test Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_CONFIG_GLOBAL": str(empty),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }.items():
         monkeypatch.setenv(key, value)
 
 
@@ -60,7 +65,7 @@ def test_a_deploy_publishes_and_the_next_builds_on_it(project):
     assert run_cli(tiny, "deploy", "--message", "again").code == 0
     assert git(remote, "log", "--format=%s", "gh-pages").splitlines()[0] == "again"
     assert tip(tiny, "refs/heads/gh-pages") == tip(remote, "refs/heads/gh-pages")
-    assert git(tiny, "merge-base", "gh-pages", "main", check=False) == ""   # the site's history is its own
+    assert git(tiny, "merge-base", "gh-pages", "main", check=False) == ""  # the site's history is its own
 
 
 def test_deploy_refuses_the_current_branch(project):
@@ -77,7 +82,7 @@ def test_deploy_refuses_the_default_branch(project):
     tiny, remote = project
     git(tiny, "commit", "--quiet", "--allow-empty", "-m", "unpushed commit on main")
     unpushed = tip(tiny, "refs/heads/main")
-    git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")   # not on main any more
+    git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")  # not on main any more
     git(tiny, "commit", "--quiet", "-m", "another line of history")
     line = one_line(run_cli(tiny, "deploy", "--branch", "main", "--allow-dirty"))
     assert "main is the default branch of origin" in line
@@ -90,7 +95,7 @@ def test_main_and_master_are_refused_when_the_default_is_unknown(project, tmp_pa
     tiny, _ = project
     unknown = tmp_path / "unknown.git"
     git(tmp_path, "init", "--quiet", "--bare", str(unknown))
-    git(unknown, "symbolic-ref", "HEAD", "refs/heads/nothing-yet")   # a remote whose HEAD names no branch
+    git(unknown, "symbolic-ref", "HEAD", "refs/heads/nothing-yet")  # a remote whose HEAD names no branch
     git(tiny, "checkout", "--quiet", "--orphan", "elsewhere")
     git(tiny, "commit", "--quiet", "-m", "another line of history")
     line = one_line(run_cli(tiny, "deploy", "--remote", str(unknown), "--branch", branch))
@@ -110,7 +115,7 @@ def test_deploy_refuses_what_is_not_a_branch_name(project, branch):
 
 def test_deploy_refuses_a_remote_branch_that_shares_history_with_the_sources(project):
     tiny, remote = project
-    git(tiny, "push", "--quiet", "origin", "main:docs")   # e.g. a docs branch made from the sources
+    git(tiny, "push", "--quiet", "origin", "main:docs")  # e.g. a docs branch made from the sources
     line = one_line(run_cli(tiny, "deploy", "--branch", "docs"))
     assert "origin's docs shares history with your sources" in line
     assert tip(remote, "refs/heads/docs") == tip(tiny, "refs/heads/main") and tip(tiny, "refs/heads/docs") is None
@@ -144,9 +149,9 @@ def test_a_local_branch_the_remote_does_not_have_is_kept(project, tmp_path):
     tiny, remote = project
     other = tmp_path / "other.git"
     git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(other))
-    assert run_cli(tiny, "deploy", "--remote", str(other)).code == 0   # a local gh-pages now exists
+    assert run_cli(tiny, "deploy", "--remote", str(other)).code == 0  # a local gh-pages now exists
     kept = tip(tiny, "refs/heads/gh-pages")
-    line = one_line(run_cli(tiny, "deploy"))   # origin has no gh-pages
+    line = one_line(run_cli(tiny, "deploy"))  # origin has no gh-pages
     assert "has 1 commit that origin lacks" in line
     assert tip(tiny, "refs/heads/gh-pages") == kept and tip(remote, "refs/heads/gh-pages") is None
 
@@ -192,7 +197,7 @@ def test_uncommitted_inputs_are_refused_unless_allowed(project, change):
 
 def test_output_and_cache_do_not_make_the_tree_dirty(project):
     tiny, remote = project
-    assert run_cli(tiny).code == 0   # site/ and .cache/ exist now
+    assert run_cli(tiny).code == 0  # site/ and .cache/ exist now
     result = run_cli(tiny, "deploy")
     assert result.code == 0, result.err
     assert "uncommitted" not in git(remote, "log", "-1", "--format=%B", "gh-pages")
@@ -215,7 +220,7 @@ def test_a_rejected_first_push_is_one_line_and_leaves_nothing_behind(refusing):
     assert "pre-receive hook declined" in line and "deploys are frozen until Monday" in line
     assert tip(tiny, "refs/heads/gh-pages") is None and tip(remote, "refs/heads/gh-pages") is None
     (remote / "hooks/pre-receive").unlink()
-    assert run_cli(tiny, "deploy").code == 0   # nothing left over blocks the next deploy
+    assert run_cli(tiny, "deploy").code == 0  # nothing left over blocks the next deploy
     assert len(git(remote, "log", "--format=%s", "gh-pages").splitlines()) == 1
 
 
@@ -240,7 +245,7 @@ def test_a_rejected_push_shows_the_traceback_with_debug(refusing):
 def test_a_stale_remote_tracking_branch_is_refused(project):
     tiny, remote = project
     assert run_cli(tiny, "deploy").code == 0
-    git(remote, "branch", "-D", "gh-pages")   # deleted on the remote; origin/gh-pages still names it here
+    git(remote, "branch", "-D", "gh-pages")  # deleted on the remote; origin/gh-pages still names it here
     git(tiny, "branch", "-D", "gh-pages")
     line = one_line(run_cli(tiny, "deploy"))
     assert line.startswith("error: origin/gh-pages: points to") and "git fetch --prune origin" in line
@@ -249,7 +254,7 @@ def test_a_stale_remote_tracking_branch_is_refused(project):
 
 def test_a_tag_named_like_the_branch_cannot_put_the_sources_in_its_history(project):
     tiny, remote = project
-    git(tiny, "tag", "gh-pages")   # ghp-import finds the parent by name: the tag (a source commit) comes first
+    git(tiny, "tag", "gh-pages")  # ghp-import finds the parent by name: the tag (a source commit) comes first
     line = one_line(run_cli(tiny, "deploy"))
     assert "nothing was published" in line
     assert tip(remote, "refs/heads/gh-pages") is None and tip(tiny, "refs/heads/gh-pages") is None
@@ -258,10 +263,11 @@ def test_a_tag_named_like_the_branch_cannot_put_the_sources_in_its_history(proje
 def test_a_locked_branch_is_one_line(project):
     tiny, remote = project
     (tiny / ".git/refs/heads").mkdir(parents=True, exist_ok=True)
-    (tiny / ".git/refs/heads/gh-pages.lock").write_text("")   # left by a git that crashed
+    (tiny / ".git/refs/heads/gh-pages.lock").write_text("")  # left by a git that crashed
     # A real process: git's own messages go to the process's stderr, which run_cli does not see.
-    ran = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "deploy"],
-                         capture_output=True, text=True)
+    ran = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "deploy"], capture_output=True, text=True
+    )
     line = one_line(Result(ran.returncode, ran.stdout, ran.stderr))
     assert "committing site/ failed: cannot lock ref 'refs/heads/gh-pages'" in line and "gh-pages.lock" in line
     assert tip(remote, "refs/heads/gh-pages") is None
@@ -272,8 +278,20 @@ def test_a_missing_project_folder_is_one_line(tmp_path):
     assert "nowhere: no such folder" in line
 
 
-@pytest.mark.parametrize("branch", ["ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
-                                    "BISECT_HEAD", "AUTO_MERGE", "REBASE_HEAD", "MY_OWN_HEAD"])
+@pytest.mark.parametrize(
+    "branch",
+    [
+        "ORIG_HEAD",
+        "FETCH_HEAD",
+        "MERGE_HEAD",
+        "CHERRY_PICK_HEAD",
+        "REVERT_HEAD",
+        "BISECT_HEAD",
+        "AUTO_MERGE",
+        "REBASE_HEAD",
+        "MY_OWN_HEAD",
+    ],
+)
 def test_deploy_refuses_the_names_of_gits_own_pointers(project, branch):
     tiny, remote = project
     before = git(tiny, "for-each-ref")
@@ -296,8 +314,8 @@ def test_gitignored_inputs_make_the_tree_dirty(project):
     git(tiny, "add", ".gitignore")
     git(tiny, "commit", "--quiet", "-m", "ignore drafts")
     git(tiny, "push", "--quiet", "origin", "main")
-    write(tiny / "content/pages/index.fr.md~", "an editor's backup, never read\n")   # ignored and not published
-    assert run_cli(tiny, "i18n", "compile").code == 0   # locales/*/LC_MESSAGES/messages.mo: ignored, not published
+    write(tiny / "content/pages/index.fr.md~", "an editor's backup, never read\n")  # ignored and not published
+    assert run_cli(tiny, "i18n", "compile").code == 0  # locales/*/LC_MESSAGES/messages.mo: ignored, not published
     write(tiny / "static/draft-programme.txt", "not for the public yet\n")
     write(tiny / "static/private/plan.txt", "not for the public\n")
     line = one_line(run_cli(tiny, "deploy"))
@@ -319,7 +337,7 @@ def test_control_characters_from_the_remote_never_reach_the_terminal(project):
     result = run_cli(tiny, "deploy")
     line = one_line(result)
     assert "refused the push" in line and "frozen\ufffd[2J\ufffd]0;pwned\ufffd \ufffdm ok" in line
-    assert not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in result.err.rstrip("\n")), repr(result.err)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in result.err.rstrip("\n")), repr(result.err)
 
 
 def on_github(tiny, remote, owner_repo):
@@ -332,10 +350,13 @@ def on_github(tiny, remote, owner_repo):
     git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
 
 
-@pytest.mark.parametrize(("owner_repo", "address"), [
-    ("Owner/event-site", "https://owner.github.io/event-site/"),
-    ("Owner/owner.github.io", "https://owner.github.io/"),
-])
+@pytest.mark.parametrize(
+    ("owner_repo", "address"),
+    [
+        ("Owner/event-site", "https://owner.github.io/event-site/"),
+        ("Owner/owner.github.io", "https://owner.github.io/"),
+    ],
+)
 def test_deploy_never_publishes_the_example_address(project, owner_repo, address):
     tiny, remote = project
     on_github(tiny, remote, owner_repo)

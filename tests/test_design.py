@@ -125,7 +125,7 @@ def test_the_site_works_with_javascript_off(served_event_site, chromium):
     assert page.locator("h1").inner_text() == "Ville verte – Mobilité propre"
     page.locator("nav.menu a", has_text="Programme").click()
     page.wait_for_load_state()
-    assert page.locator("ol.program > li").count() == 3   # the contributions of the event fixture
+    assert page.locator("ol.program > li").count() == 3  # the contributions of the event fixture
     context.close()
 
 

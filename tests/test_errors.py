@@ -14,38 +14,103 @@ BREAKAGES = [
     ("content/event.yaml", "date: 2023-04-14\n", "", "content/event.yaml", "date is missing"),
     ("content/event.yaml", "date: 2023-04-14", "date: 14/4/2023", "content/event.yaml:3", "expected a date"),
     ("content/event.yaml", "people: [an]", "people: [ann]", "content/event.yaml:6", "unknown speaker id 'ann'"),
-    ("content/event.yaml", "title: {vi: Phiên thử, fr: Séance d'essai}", "title: {fr: Séance d'essai}",
-     "content/event.yaml:1", "the vi text, in the source language, is missing"),
+    (
+        "content/event.yaml",
+        "title: {vi: Phiên thử, fr: Séance d'essai}",
+        "title: {fr: Séance d'essai}",
+        "content/event.yaml:1",
+        "the vi text, in the source language, is missing",
+    ),
     ("content/event.yaml", "  author: Tác Giả", "  author: 'Tác Giả", "content/event.yaml:", "invalid YAML"),
     ("content/program.yaml", "speaker: an", "speaker: bob", "content/program.yaml:1", "unknown speaker id 'bob'"),
-    ("content/program.yaml", "page: talks/da-nang", "page: talks/nowhere", "content/program.yaml:3",
-     "page 'talks/nowhere' does not exist"),
-    ("content/speakers.yaml", "  country: VN", "  country: VN\n- id: an\n  name: B\n  role: x\n  country: FR",
-     "content/speakers.yaml:6", "speaker id 'an' is used twice"),
+    (
+        "content/program.yaml",
+        "page: talks/da-nang",
+        "page: talks/nowhere",
+        "content/program.yaml:3",
+        "page 'talks/nowhere' does not exist",
+    ),
+    (
+        "content/speakers.yaml",
+        "  country: VN",
+        "  country: VN\n- id: an\n  name: B\n  role: x\n  country: FR",
+        "content/speakers.yaml:6",
+        "speaker id 'an' is used twice",
+    ),
     ("content/site.yaml", "menu: [index, notes]", "menu: [index, nots]", "content/site.yaml:4", "nots"),
     ("content/pages/notes.vi.md", "title: Ghi chú\n", "", "content/pages/notes.vi.md:2", "title is missing"),
-    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\ntitel: x", "content/pages/notes.vi.md:3",
-     "unknown key 'titel'"),
-    ("content/pages/notes.vi.md", "Trang này", "[x](nowhere.md) Trang này", "content/pages/notes.vi.md:5",
-     "no page 'nowhere'"),
-    ("content/pages/notes.vi.md", "Trang này", "[x](../talks/nowhere/) Trang này", "content/pages/notes.vi.md:5",
-     "not a page or file"),
-    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\n\tsummary: x", "content/pages/notes.vi.md:3",
-     "tab"),
+    (
+        "content/pages/notes.vi.md",
+        "title: Ghi chú",
+        "title: Ghi chú\ntitel: x",
+        "content/pages/notes.vi.md:3",
+        "unknown key 'titel'",
+    ),
+    (
+        "content/pages/notes.vi.md",
+        "Trang này",
+        "[x](nowhere.md) Trang này",
+        "content/pages/notes.vi.md:5",
+        "no page 'nowhere'",
+    ),
+    (
+        "content/pages/notes.vi.md",
+        "Trang này",
+        "[x](../talks/nowhere/) Trang này",
+        "content/pages/notes.vi.md:5",
+        "not a page or file",
+    ),
+    (
+        "content/pages/notes.vi.md",
+        "title: Ghi chú",
+        "title: Ghi chú\n\tsummary: x",
+        "content/pages/notes.vi.md:3",
+        "tab",
+    ),
     ("content/pages/notes.vi.md", "title: Ghi chú", "title: 'Ghi chú", "content/pages/notes.vi.md:", "invalid YAML"),
-    ("content/pages/notes.vi.md", "title: Ghi chú", "title: [Ghi, chú]", "content/pages/notes.vi.md:2",
-     "expected text, found a list"),
+    (
+        "content/pages/notes.vi.md",
+        "title: Ghi chú",
+        "title: [Ghi, chú]",
+        "content/pages/notes.vi.md:2",
+        "expected text, found a list",
+    ),
     ("content/speakers.yaml", "  name: Nguyễn An", "   name: Nguyễn An", "content/speakers.yaml:", "invalid YAML"),
-    ("content/pages/notes.vi.md", "title: Ghi chú", "title: Ghi chú\nslug: Tham luận/Đà Nẵng",
-     "content/pages/talks/da-nang.vi.md:3", "the URL /vi/tham-luan/da-nang/ is also used by content/pages/notes.vi.md"),
-    ("content/pages/notes.vi.md", "title: Ghi chú", 'title: Ghi chú\n# đường dẫn\nslug: "«»"',
-     "content/pages/notes.vi.md:4", "the slug is empty after transliteration"),
-    ("templates/index.html", "{% for item in program %}", "{% for item in program %", "templates/index.html:3",
-     "template syntax error"),
-    ("templates/talk.html", "contribution.speaker.name", "contribution.speaker.nam", "templates/talk.html:2",
-     "template error"),
-    ("locales/fr/LC_MESSAGES/messages.po", 'msgstr "Entrer"', 'msgstr "Entrer', "locales/fr/LC_MESSAGES/messages.po:",
-     "invalid catalog line"),
+    (
+        "content/pages/notes.vi.md",
+        "title: Ghi chú",
+        "title: Ghi chú\nslug: Tham luận/Đà Nẵng",
+        "content/pages/talks/da-nang.vi.md:3",
+        "the URL /vi/tham-luan/da-nang/ is also used by content/pages/notes.vi.md",
+    ),
+    (
+        "content/pages/notes.vi.md",
+        "title: Ghi chú",
+        'title: Ghi chú\n# đường dẫn\nslug: "«»"',
+        "content/pages/notes.vi.md:4",
+        "the slug is empty after transliteration",
+    ),
+    (
+        "templates/index.html",
+        "{% for item in program %}",
+        "{% for item in program %",
+        "templates/index.html:3",
+        "template syntax error",
+    ),
+    (
+        "templates/talk.html",
+        "contribution.speaker.name",
+        "contribution.speaker.nam",
+        "templates/talk.html:2",
+        "template error",
+    ),
+    (
+        "locales/fr/LC_MESSAGES/messages.po",
+        'msgstr "Entrer"',
+        'msgstr "Entrer',
+        "locales/fr/LC_MESSAGES/messages.po:",
+        "invalid catalog line",
+    ),
 ]
 
 
@@ -99,7 +164,8 @@ def test_non_utf8_template_in_a_parallel_build(tiny, tmp_path):
     with pytest.raises(BuildError) as caught:
         build(tiny, tmp_path / "out", use_cache=False, jobs=2, parallel_threshold=0)
     assert [str(e) for e in caught.value.errors] == [
-        "templates/old.html:2:4: the file is not valid UTF-8 — save it with the UTF-8 encoding in your editor"]
+        "templates/old.html:2:4: the file is not valid UTF-8 — save it with the UTF-8 encoding in your editor"
+    ]
 
 
 def test_an_alias_bomb_in_front_matter_is_refused_at_its_line(tiny):
@@ -107,8 +173,9 @@ def test_an_alias_bomb_in_front_matter_is_refused_at_its_line(tiny):
     for anchor, alias in zip("bcdef", "abcde", strict=True):
         levels.append(f"&{anchor} [" + ", ".join([f"*{alias}"] * 10) + "]")
     bomb = "bomb: [" + ", ".join(levels) + ", [" + ", ".join(["*f"] * 10) + "]]"
-    (tiny / "content/pages/notes.vi.md").write_text(f"---\ntitle: T\nx: 1\ny: 2\n{bomb}\n---\nText.\n",
-                                                     encoding="utf-8")
+    (tiny / "content/pages/notes.vi.md").write_text(
+        f"---\ntitle: T\nx: 1\ny: 2\n{bomb}\n---\nText.\n", encoding="utf-8"
+    )
     result = run_cli(tiny)
     assert result.code == 1 and "error: content/pages/notes.vi.md:5: the YAML expands to too many values" in result.err
 
@@ -138,8 +205,11 @@ def test_missing_data_file(tiny):
 @pytest.mark.parametrize("debug", [False, True])
 def test_the_real_entry_point_shows_a_traceback_only_with_debug(tiny, debug):
     (tiny / "content/site.yaml").write_text("languages: [vi, fr\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny)]
-                            + (["--debug"] if debug else []), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(tiny)] + (["--debug"] if debug else []),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert ("Traceback" in result.stderr) is debug
     if not debug:
@@ -157,8 +227,9 @@ def test_a_runtime_template_error_is_located(tiny):
     assert run_cli(tiny).code == 0
     before = snapshot(tiny / "site")
     page = tiny / "templates/talk.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("{{ content }}", "{{ 1 / 0 }}{{ content }}"),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("{{ content }}", "{{ 1 / 0 }}{{ content }}"), encoding="utf-8"
+    )
     result = run_cli(tiny)
     assert result.code == 1 and "Traceback" not in result.err
     assert "error: templates/talk.html:2" in result.err and "ZeroDivisionError" in result.err
@@ -174,8 +245,12 @@ def test_a_translations_file_that_is_not_utf8(tiny):
 def test_a_broken_plural_header(tiny):
     po = tiny / "locales/fr/LC_MESSAGES/messages.po"
     text = po.read_text(encoding="utf-8")
-    po.write_text(text.replace('"Plural-Forms: nplurals=2; plural=(n > 1);\\n"',
-                               '"Plural-Forms: nplurals=2; plural=((n > 1);\\n"'), encoding="utf-8")
+    po.write_text(
+        text.replace(
+            '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"', '"Plural-Forms: nplurals=2; plural=((n > 1);\\n"'
+        ),
+        encoding="utf-8",
+    )
     result = run_cli(tiny)
     assert result.code == 1 and "error: locales/fr/LC_MESSAGES/messages.po" in result.err
     assert "Traceback" not in result.err

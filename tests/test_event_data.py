@@ -20,6 +20,7 @@ def one_error(err: str) -> str:
 
 # --- the time zone ---------------------------------------------------------------------------------
 
+
 def test_feed_times_are_given_in_the_events_time_zone(tiny, tmp_path):
     edit(tiny / "content/event.yaml", TIMEZONE, "timezone: Europe/Paris\n")
     result = run_cli(tiny, "--out", str(tmp_path / "out"))
@@ -34,7 +35,7 @@ def test_a_missing_time_zone_is_named_with_the_key_to_add(tiny):
     result = run_cli(tiny)
     assert result.code == 1
     line = one_error(result.err)
-    assert line.startswith("error: content/event.yaml:1:1: timezone is missing — add \"timezone:\""), line
+    assert line.startswith('error: content/event.yaml:1:1: timezone is missing — add "timezone:"'), line
     assert "Asia/Ho_Chi_Minh" in line
 
 
@@ -98,13 +99,18 @@ ROLES = """roles:
 def section(html: str, heading: str) -> str:
     """The home page's section under a heading, up to the next section."""
     start = html.index(f">{heading}</h2>")
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def test_session_roles_and_their_titles_come_from_event_yaml(event):
-    edit(event / "content/event.yaml", ROLES, ROLES + """  - title: {vi: "Người điều phối", fr: "Animation"}
+    edit(
+        event / "content/event.yaml",
+        ROLES,
+        ROLES
+        + """  - title: {vi: "Người điều phối", fr: "Animation"}
     people: [elodie-marchand]
-""")
+""",
+    )
     result = run_cli(event, "--strict")
     assert result.code == 0, result.err
     home = (event / "site/fr/index.html").read_text(encoding="utf-8")
@@ -162,8 +168,9 @@ def test_the_generator_describes_itself_and_no_one_event():
 
     import microsite
 
-    help_text = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True,
-                               text=True, check=True).stdout
+    help_text = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True, check=True
+    ).stdout
     description = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["description"]
     for text in (help_text, description, microsite.__doc__ or ""):
         assert GENERIC in text, text

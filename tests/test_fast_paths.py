@@ -33,19 +33,27 @@ def rename(old, new):
 EDITS = {
     "markdown": lambda p: edit(p / "content/pages/talks/grenoble.vi.md", "## ", "Thêm một câu.\n\n## "),
     "page title": lambda p: edit(p / "content/pages/about.vi.md", 'title: "Giới thiệu"', 'title: "Về trang"'),
-    "page summary": lambda p: edit(p / "content/pages/talks/grenoble.vi.md",
-                                   "summary: \"Bà Élodie", "summary: \"Ông Élodie"),
+    "page summary": lambda p: edit(
+        p / "content/pages/talks/grenoble.vi.md", 'summary: "Bà Élodie', 'summary: "Ông Élodie'
+    ),
     "yaml data": lambda p: edit(p / "content/speakers.yaml", "Phó Giám đốc", "Nguyên Phó Giám đốc"),
     "template": lambda p: edit(p / "templates/talk.html", "talk__kicker", "talk__kicker x"),
     "catalog": lambda p: edit(p / "locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées"'),
     "static file": lambda p: edit(p / "static/style.css", "--radius: 12px;", "--radius: 10px;"),
-    "config": lambda p: edit(p / "content/site.yaml",
-                             "menu: [index, program, speakers, about]", "menu: [index, about]"),
-    "page added": lambda p: (p / "content/pages/extra.vi.md").write_text("---\ntitle: Thêm\n---\nMới.\n",
-                                                                         encoding="utf-8"),
+    "config": lambda p: edit(
+        p / "content/site.yaml", "menu: [index, program, speakers, about]", "menu: [index, about]"
+    ),
+    "page added": lambda p: (p / "content/pages/extra.vi.md").write_text(
+        "---\ntitle: Thêm\n---\nMới.\n", encoding="utf-8"
+    ),
     "page deleted": lambda p: (p / "content/pages/talks/closing.fr.md").unlink(),
-    "page renamed": lambda p: [rename(p / f"content/pages/speakers.{lang}.md", p / f"content/pages/people.{lang}.md")
-                               for lang in ("vi", "fr")] and edit(p / "content/site.yaml", "speakers,", "people,"),
+    "page renamed": lambda p: (
+        [
+            rename(p / f"content/pages/speakers.{lang}.md", p / f"content/pages/people.{lang}.md")
+            for lang in ("vi", "fr")
+        ]
+        and edit(p / "content/site.yaml", "speakers,", "people,")
+    ),
 }
 
 
@@ -61,7 +69,7 @@ def test_a_cached_rebuild_equals_a_clean_build(event, tmp_path, kind):
     result = build(event, tmp_path / "site")
     after = snapshot(tmp_path / "site")
     assert after == clean_build(event, tmp_path / "clean")
-    assert after != before   # the edit shows: a mistake made on both sides cannot hide behind the equality
+    assert after != before  # the edit shows: a mistake made on both sides cannot hide behind the equality
     if kind == "markdown":
         # Only the edited page, and its French counterpart if it just became stale, are rendered again;
         # the sitemap and feeds, which show no page's text, are taken as they were.
@@ -88,7 +96,7 @@ def test_a_corrupt_cache_is_ignored_with_a_warning(event, tmp_path):
     for suffix in ("-wal", "-shm"):
         (event / ".cache" / f"build.sqlite3{suffix}").unlink(missing_ok=True)
     database.write_bytes(b"this is not a database" * 100)
-    (event / ".cache/last-build.json").unlink()   # so that the build does not stop at "nothing changed"
+    (event / ".cache/last-build.json").unlink()  # so that the build does not stop at "nothing changed"
     result = run_cli(event)
     assert result.code == 0
     assert "build cache is unreadable" in result.err
@@ -98,7 +106,7 @@ def test_a_corrupt_cache_is_ignored_with_a_warning(event, tmp_path):
     page = event / "content/pages/talks/hue.vi.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
     reused = int(re.search(r"(\d+) linked unchanged", run_cli(event).out).group(1))
-    assert reused == 12   # the 14 pages of the event fixture, less the edited page and its stale translation
+    assert reused == 12  # the 14 pages of the event fixture, less the edited page and its stale translation
 
 
 def tamper(project, statement):
@@ -108,7 +116,7 @@ def tamper(project, statement):
     db.execute(statement)
     db.commit()
     db.close()
-    (project / ".cache/last-build.json").unlink()   # so that the build does not stop at "nothing changed"
+    (project / ".cache/last-build.json").unlink()  # so that the build does not stop at "nothing changed"
 
 
 def test_a_damaged_entry_is_rebuilt(event, tmp_path):
@@ -125,7 +133,7 @@ def test_a_changed_byte_in_a_stored_page_is_caught(event, tmp_path):
     db = sqlite3.connect(event / ".cache" / "build.sqlite3")
     key, blob = db.execute("SELECT key, value FROM parsed ORDER BY length(value) DESC LIMIT 1").fetchone()
     middle = len(blob) // 2
-    damaged = blob[:middle] + bytes([blob[middle] ^ 0x01]) + blob[middle + 1:]
+    damaged = blob[:middle] + bytes([blob[middle] ^ 0x01]) + blob[middle + 1 :]
     db.execute("UPDATE parsed SET value = ? WHERE key = ?", (damaged, key))
     db.commit()
     db.close()

@@ -18,15 +18,45 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 yaml_text = st.one_of(
     st.text(max_size=400),
     st.text(alphabet=string.printable + "–«»Đđàảãạăắằẳẵặâấầẩẫậ\t", max_size=400),
-    st.lists(st.sampled_from(["a:", " b:", "  - x", "- y", "[", "]", "{", "}", "'", '"', "&a", "*a", "!!binary",
-                              "title: Đà Nẵng", "date: 2023-02-30", "\t", ":", "? ", "---", "...", "%YAML 1.1",
-                              "<<: *a", "x: [1, 2", "vi: ", "fr: "]), max_size=40).map("\n".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "a:",
+                " b:",
+                "  - x",
+                "- y",
+                "[",
+                "]",
+                "{",
+                "}",
+                "'",
+                '"',
+                "&a",
+                "*a",
+                "!!binary",
+                "title: Đà Nẵng",
+                "date: 2023-02-30",
+                "\t",
+                ":",
+                "? ",
+                "---",
+                "...",
+                "%YAML 1.1",
+                "<<: *a",
+                "x: [1, 2",
+                "vi: ",
+                "fr: ",
+            ]
+        ),
+        max_size=40,
+    ).map("\n".join),
 )
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=30)
+    max_leaves=30,
+)
 
 
 @SETTINGS
@@ -60,6 +90,7 @@ def _build_or_clean_error(project, tmp_path):
 @given(data=json_like)
 def test_any_structure_in_a_data_file(tiny, tmp_path, data):
     import yaml
+
     (tiny / "content/program.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _build_or_clean_error(tiny, tmp_path)
 
@@ -71,11 +102,50 @@ def test_any_front_matter_and_markdown(tiny, tmp_path, front, body):
     _build_or_clean_error(tiny, tmp_path)
 
 
-markdownish = st.lists(st.sampled_from([
-    "# ", "## Đà Nẵng", "> ", ">>>>>>>>", "- ", "1. ", "    code", "```", "`", "*", "**", "_", "[a](", "](b)",
-    "[x](index.md)", "[y](nowhere.md)", "[z](/fr/)", "[w](../../../etc)", "<div>", "</div>", "<script>", "|a|b|",
-    "|---|---|", "![i](/static/style.css)", "&amp;", "&#0;", "\u0000", "\t", "« »", " ; ", "[^1]", "[^1]: note",
-    "{: #id }", "<!--", "-->", "\n", "\n\n"]), max_size=80).map("".join)
+markdownish = st.lists(
+    st.sampled_from(
+        [
+            "# ",
+            "## Đà Nẵng",
+            "> ",
+            ">>>>>>>>",
+            "- ",
+            "1. ",
+            "    code",
+            "```",
+            "`",
+            "*",
+            "**",
+            "_",
+            "[a](",
+            "](b)",
+            "[x](index.md)",
+            "[y](nowhere.md)",
+            "[z](/fr/)",
+            "[w](../../../etc)",
+            "<div>",
+            "</div>",
+            "<script>",
+            "|a|b|",
+            "|---|---|",
+            "![i](/static/style.css)",
+            "&amp;",
+            "&#0;",
+            "\u0000",
+            "\t",
+            "« »",
+            " ; ",
+            "[^1]",
+            "[^1]: note",
+            "{: #id }",
+            "<!--",
+            "-->",
+            "\n",
+            "\n\n",
+        ]
+    ),
+    max_size=80,
+).map("".join)
 
 
 @SETTINGS
@@ -90,15 +160,58 @@ def test_markdown_constructs(tiny, tmp_path, body):
 def test_deep_nesting_and_huge_files(tiny, tmp_path, depth):
     (tiny / "content/pages/notes.vi.md").write_text(
         "---\ntitle: T\n---\n" + ">" * depth + " x\n\n" + "- " * depth + "y\n\n" + ("Đoạn văn dài. " * 20000),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tiny / "content/event.yaml").write_text("a: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
     _build_or_clean_error(tiny, tmp_path)
 
 
-inline_text = st.lists(st.sampled_from([
-    "chữ ", "Đà Nẵng", "  \n", "\n", "`", "``", "\\", "\\*", "*", "**", "_", "__", "[", "]", "(", ")", "!", "<",
-    ">", "&", "&amp;", "&#x27;", "<b>", "</b>", "<https://example.org>", "<a@b.vn>", "[^1]", "[^1]: n\n",
-    "[r]: /vi/\n", "[r]", "x@y", " * ", " _ ", ":", "# ", "- ", "|a|\n|-|\n", "~", "\u00a0"]), max_size=60).map("".join)
+inline_text = st.lists(
+    st.sampled_from(
+        [
+            "chữ ",
+            "Đà Nẵng",
+            "  \n",
+            "\n",
+            "`",
+            "``",
+            "\\",
+            "\\*",
+            "*",
+            "**",
+            "_",
+            "__",
+            "[",
+            "]",
+            "(",
+            ")",
+            "!",
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "&#x27;",
+            "<b>",
+            "</b>",
+            "<https://example.org>",
+            "<a@b.vn>",
+            "[^1]",
+            "[^1]: n\n",
+            "[r]: /vi/\n",
+            "[r]",
+            "x@y",
+            " * ",
+            " _ ",
+            ":",
+            "# ",
+            "- ",
+            "|a|\n|-|\n",
+            "~",
+            "\u00a0",
+        ]
+    ),
+    max_size=60,
+).map("".join)
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,7 +222,7 @@ def _tiny_site():
 
 @settings(max_examples=300, deadline=None)
 @given(body=st.one_of(inline_text, markdownish, st.text(max_size=300)))
-@example("chữ  \nĐà Nẵng")   # one example per kind of inline pattern, each alone in its paragraph
+@example("chữ  \nĐà Nẵng")  # one example per kind of inline pattern, each alone in its paragraph
 @example("_Đà Nẵng_ và Hải Phòng")
 @example("Đà Nẵng và *Hải Phòng*")
 @example("mã `x` đây")
@@ -119,7 +232,7 @@ def _tiny_site():
 @example("[trang](index.md)")
 @example("<https://example.org> <a@b.vn>")
 @example("chú thích[^1]\n\n[^1]: ghi chú")
-@example("# Đà Nẵng\n\n## Đà Nẵng\n\n## Đà   Nẵng\n\n## Đà Nẵng {: #da-nang_1 }\n\n#\n\n#\n\n# _1")   # heading ids
+@example("# Đà Nẵng\n\n## Đà Nẵng\n\n## Đà   Nẵng\n\n## Đà Nẵng {: #da-nang_1 }\n\n#\n\n#\n\n# _1")  # heading ids
 @example("# AT&amp;T\n\n# A & B\n\n## *Hải* Phòng\n\n## x {: #y }\n\n### Lê\\_Văn")
 @example("## Mục lục\n\n[TOC]\n\n## Phần một\n\n## Phần hai")
 def test_the_markdown_shortcuts_change_no_output(body):
@@ -137,7 +250,7 @@ def test_the_markdown_shortcuts_change_no_output(body):
     for fast in (True, False):
         context = LinkContext(page, site, renderer.urls, renderer.known_paths)
         converter = MarkdownConverter(fast=fast)
-        assert converter.fast_inline is fast   # the shortcut knows every pattern of the Markdown installed
+        assert converter.fast_inline is fast  # the shortcut knows every pattern of the Markdown installed
         html = converter.convert(context)
-        results.append((html, sorted(str(e) for e in context.errors)))   # a build reports them sorted
+        results.append((html, sorted(str(e) for e in context.errors)))  # a build reports them sorted
     assert results[0] == results[1]

@@ -51,6 +51,7 @@ def ics_value(text: str, name: str) -> str:
 
 # --- dates ---------------------------------------------------------------------------------------------------
 
+
 def test_dates_take_the_natural_vietnamese_and_french_forms_by_default(event):
     build(event)
     vi, fr = read(event, "vi/index.html"), read(event, "fr/index.html")
@@ -66,10 +67,15 @@ def test_dates_take_the_natural_vietnamese_and_french_forms_by_default(event):
 
 def test_date_patterns_set_in_site_yaml_replace_the_defaults(event):
     site_yaml = event / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + (
-        "dates:\n"
-        "  vi: {full: \"EEEE 'ngày' dd/MM/y\"}\n"
-        "  fr: {full: \"EEEE d MMM y\", part_of_day: \"{date}, {part}\"}\n"), encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8")
+        + (
+            "dates:\n"
+            "  vi: {full: \"EEEE 'ngày' dd/MM/y\"}\n"
+            '  fr: {full: "EEEE d MMM y", part_of_day: "{date}, {part}"}\n'
+        ),
+        encoding="utf-8",
+    )
     build(event)
     assert ">Sáng thứ Năm ngày 03/10/2024</time>" in read(event, "vi/index.html")
     assert ">Jeudi 3 oct. 2024, le matin</time>" in read(event, "fr/index.html")
@@ -77,8 +83,9 @@ def test_date_patterns_set_in_site_yaml_replace_the_defaults(event):
 
 def test_a_date_pattern_with_unquoted_words_is_one_located_line(event):
     site_yaml = event / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "dates:\n  vi: {long: \"ngày d tháng M\"}\n",
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8") + 'dates:\n  vi: {long: "ngày d tháng M"}\n', encoding="utf-8"
+    )
     result = run_cli(event)
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.startswith("error:")]
@@ -87,11 +94,15 @@ def test_a_date_pattern_with_unquoted_words_is_one_located_line(event):
 
 # --- French typography in every format -------------------------------------------------------------------------
 
+
 def test_french_typography_reaches_meta_json_ld_feed_and_calendar(event):
-    edit(event / "content/event.yaml", 'fr: "3e Forum modèle des villes"', "fr: \"3e Forum d'essai des villes\"")
+    edit(event / "content/event.yaml", 'fr: "3e Forum modèle des villes"', 'fr: "3e Forum d\'essai des villes"')
     edit(event / "content/event.yaml", 'fr: "Ville verte – Mobilité propre"', 'fr: "Ville verte : mobilité propre"')
-    edit(event / "content/pages/index.fr.md", 'summary: "Un atelier imaginaire sur',
-         'summary: "L\'atelier d\'essai : « bus » ! Un atelier imaginaire sur')
+    edit(
+        event / "content/pages/index.fr.md",
+        'summary: "Un atelier imaginaire sur',
+        "summary: \"L'atelier d'essai : « bus » ! Un atelier imaginaire sur",
+    )
     build(event)
     home = read(event, "fr/index.html")
     summary = "L’atelier d’essai\u00a0: «\u00a0bus\u00a0»\u202f! Un atelier imaginaire sur"
@@ -99,8 +110,9 @@ def test_french_typography_reaches_meta_json_ld_feed_and_calendar(event):
     assert meta(home, "property", "og:description").startswith(summary)
     assert meta(home, "name", "twitter:description").startswith(summary)
     data = json_ld(home)
-    assert data["description"] == ("Site d’essai d’un atelier imaginaire\u00a0: "
-                                   "la mobilité propre dans les villes vertes.")
+    assert data["description"] == (
+        "Site d’essai d’un atelier imaginaire\u00a0: la mobilité propre dans les villes vertes."
+    )
     assert data["name"] == "Ville verte\u00a0: mobilité propre"
     assert data["superEvent"]["name"] == "3e Forum d’essai des villes"
     talk = read(event, "fr/exposes/hue/index.html")
@@ -145,6 +157,7 @@ def test_the_event_json_ld_names_no_organizer(event):
 
 # --- past events -----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("when", [BEFORE, ON_THE_DAY])
 def test_an_event_still_to_come_offers_its_calendar(event, monkeypatch, when):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", when)
@@ -158,12 +171,14 @@ def test_an_event_still_to_come_offers_its_calendar(event, monkeypatch, when):
 def test_a_past_event_says_it_took_place_and_offers_no_calendar(event, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER)
     build(event)
-    for lang, done, offer in (("vi", "Sự kiện này đã diễn ra.", "Thêm vào lịch"),
-                              ("fr", "Cet événement a déjà eu lieu.", "Ajouter à l’agenda")):
+    for lang, done, offer in (
+        ("vi", "Sự kiện này đã diễn ra.", "Thêm vào lịch"),
+        ("fr", "Cet événement a déjà eu lieu.", "Ajouter à l’agenda"),
+    ):
         home = read(event, f"{lang}/index.html")
         assert done in home
         assert offer not in home and "event.ics" not in home
-        assert (event / "site" / lang / "event.ics").is_file()   # the file stays, for whoever wants it
+        assert (event / "site" / lang / "event.ics").is_file()  # the file stays, for whoever wants it
 
 
 def test_a_cached_build_follows_the_build_date(event, monkeypatch):
@@ -179,7 +194,7 @@ def test_a_cached_build_follows_the_build_date(event, monkeypatch):
 def test_a_day_passing_with_no_edit_is_not_up_to_date(event, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BEFORE)
     build(event)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER)   # nothing was edited, but the event is now past
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER)  # nothing was edited, but the event is now past
     result = run_cli(event)
     assert result.code == 0 and not result.out.startswith("Up to date"), result.out
     assert "Sự kiện này đã diễn ra." in read(event, "vi/index.html")
@@ -194,13 +209,14 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_line(event, monkeypatch):
 
 # --- editorial titles ------------------------------------------------------------------------------------------
 
+
 def test_editorial_titles_are_marked_on_the_programme_and_the_talk_page(event):
-    build(event, "--strict")   # the fixture marks the closing remarks' title as the editors'
+    build(event, "--strict")  # the fixture marks the closing remarks' title as the editors'
     marks = {"vi": "Tiêu đề do ban biên tập trang đặt", "fr": "Titre donné par la rédaction du site"}
-    for lang, program, closing, other in (("vi", "vi/chuong-trinh/index.html", "vi/bai-noi/be-mac/index.html",
-                                           "vi/bai-noi/hue/index.html"),
-                                          ("fr", "fr/programme/index.html", "fr/exposes/cloture/index.html",
-                                           "fr/exposes/hue/index.html")):
+    for lang, program, closing, other in (
+        ("vi", "vi/chuong-trinh/index.html", "vi/bai-noi/be-mac/index.html", "vi/bai-noi/hue/index.html"),
+        ("fr", "fr/programme/index.html", "fr/exposes/cloture/index.html", "fr/exposes/hue/index.html"),
+    ):
         html = read(event, program)
         assert html.count(marks[lang]) == 1
         items = html.split('class="program__item"')[1:]

@@ -28,8 +28,16 @@ def test_a_new_site_builds_at_once_and_passes_the_gates(tmp_path, languages):
     folder, result = init(tmp_path, languages)
     assert result.code == 0, result.err
     codes = languages.split(",")
-    for part in ("templates/base.html", "static/style.css", "locales/messages.pot", ".gitignore",
-                 ".github/workflows/pages.yml", "README.md", "content/site.yaml", "babel.cfg"):
+    for part in (
+        "templates/base.html",
+        "static/style.css",
+        "locales/messages.pot",
+        ".gitignore",
+        ".github/workflows/pages.yml",
+        "README.md",
+        "content/site.yaml",
+        "babel.cfg",
+    ):
         assert (folder / part).is_file(), part
     assert all((folder / f"content/pages/index.{lang}.md").is_file() for lang in codes)
     built = run_cli(folder)
@@ -55,7 +63,7 @@ def test_a_filled_three_language_site_builds_strictly(tmp_path):
     assert run_cli(folder, "translations", "--all").code == 0
     strict = run_cli(folder, "--strict")
     assert strict.code == 0, strict.err
-    assert "warning" not in strict.err and "error" not in strict.err   # (a slow machine may show progress)
+    assert "warning" not in strict.err and "error" not in strict.err  # (a slow machine may show progress)
     english = (folder / "site/en/index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in english and "Written: the page title, in English" in english
     assert run_cli(folder, "check").code == 0
@@ -74,10 +82,13 @@ def test_english_needs_no_translation_of_the_interface(tmp_path):
     assert re.search(r"catalog\s+messages\s+en\s+ok", report.out), report.out
 
 
-@pytest.mark.parametrize(("languages", "message"), [
-    ("vi", "expected a list of at least two languages"),
-    ("vi,xx-nowhere", "unknown language code 'xx-nowhere'"),
-])
+@pytest.mark.parametrize(
+    ("languages", "message"),
+    [
+        ("vi", "expected a list of at least two languages"),
+        ("vi,xx-nowhere", "unknown language code 'xx-nowhere'"),
+    ],
+)
 def test_init_refuses_bad_languages_in_one_line(tmp_path, languages, message):
     folder, result = init(tmp_path, languages)
     assert result.code == 1 and message in result.err and len(result.err.strip().splitlines()) == 1
@@ -107,7 +118,7 @@ def test_extract_keeps_the_generators_own_strings(tmp_path):
     assert run_cli(folder, "i18n", "extract").code == 0
     pot = (folder / "locales/messages.pot").read_text(encoding="utf-8")
     assert 'msgid "Page not found"' in pot and "microsite/render.py" in pot
-    assert 'msgid "Read the site in this language"' in pot   # and the templates'
+    assert 'msgid "Read the site in this language"' in pot  # and the templates'
 
 
 def help_text(*args):

@@ -18,8 +18,15 @@ def secret_outside(tmp_path: Path) -> Path:
 
 
 # (the link, made inside the project in place of a real file or as a new one)
-OUTSIDE_LINKS = ["static/notes.txt", "static/style.css", "content/pages/notes.vi.md", "content/event.yaml",
-                 "content/translations.yaml", "templates/page.html", "locales/fr/LC_MESSAGES/messages.po"]
+OUTSIDE_LINKS = [
+    "static/notes.txt",
+    "static/style.css",
+    "content/pages/notes.vi.md",
+    "content/event.yaml",
+    "content/translations.yaml",
+    "templates/page.html",
+    "locales/fr/LC_MESSAGES/messages.po",
+]
 
 
 @pytest.mark.parametrize("cache", ["cache", "no-cache"])
@@ -51,13 +58,15 @@ def test_a_link_to_a_folder_outside_the_project_is_refused(tiny, tmp_path, link)
 
 
 def test_a_link_into_git_is_refused_although_inside_the_project(tiny):
-    write(tiny / ".git" / "config", '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n')
+    write(tiny / ".git" / "config", "[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
     (tiny / "static" / "notes.txt").symlink_to("../.git/config")
     for options in ([], ["--no-cache"]):
         result = run_cli(tiny, *options)
         assert result.code == 1
-        assert "error: static/notes.txt: a link to .git/config, inside .git/, which is never read or published" \
+        assert (
+            "error: static/notes.txt: a link to .git/config, inside .git/, which is never read or published"
             in result.err
+        )
     assert not (tiny / "site").exists()
 
 
@@ -83,12 +92,12 @@ def test_links_inside_the_project_are_published_and_their_targets_tracked(tiny):
     (tiny / "content" / "pages" / "linked.vi.md").symlink_to("notes.vi.md")
     result = run_cli(tiny)
     assert result.code == 0, result.err
-    assert not result.out.startswith("Up to date")   # adding a link is a change
+    assert not result.out.startswith("Up to date")  # adding a link is a change
     [published] = (tiny / "site" / "static").glob("print.*.css")
     assert published.read_text() == "body { color: black }\n" and not published.is_symlink()
     assert "Trang này chưa có bản tiếng Pháp." in (tiny / "site" / "vi" / "linked" / "index.html").read_text()
     assert run_cli(tiny).out.startswith("Up to date")
-    write(tiny / "shared" / "print.css", "body { color: navy }\n")   # the target changes, the link does not
+    write(tiny / "shared" / "print.css", "body { color: navy }\n")  # the target changes, the link does not
     edit(tiny / "content" / "pages" / "notes.vi.md", "Trang này", "Trang mới này")
     result = run_cli(tiny)
     assert result.code == 0 and not result.out.startswith("Up to date"), result.out
@@ -97,13 +106,14 @@ def test_links_inside_the_project_are_published_and_their_targets_tracked(tiny):
     assert "Trang mới này" in (tiny / "site" / "vi" / "linked" / "index.html").read_text()
 
 
-ALIAS_BOMB = "".join(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
-                     for previous, name in zip("abcdef", "bcdefg", strict=True))
+ALIAS_BOMB = "".join(
+    f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]\n"
+    for previous, name in zip("abcdef", "bcdefg", strict=True)
+)
 
 
 def test_an_alias_bomb_in_translations_yaml_is_a_located_error(tiny):
-    write(tiny / "content" / "translations.yaml", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
-          + ALIAS_BOMB)
+    write(tiny / "content" / "translations.yaml", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n' + ALIAS_BOMB)
     result = run_cli(tiny)
     assert result.code == 1
     assert "error: content/translations.yaml:" in result.err
@@ -119,8 +129,7 @@ def test_a_file_name_that_is_not_utf8_is_named(tiny, folder):
         result = run_cli(tiny, *options)
         assert result.code == 1
         shown = name.decode("utf-8", "backslashreplace")
-        assert f"error: {folder}/{shown}: the file name is not valid UTF-8 " \
-               "— rename the file" in result.err
+        assert f"error: {folder}/{shown}: the file name is not valid UTF-8 — rename the file" in result.err
         assert "surrogates" not in result.err
 
 
@@ -151,9 +160,13 @@ HOSTILE = {
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_page_of_20_kb_builds_or_fails_in_bounded_time(tiny, name):
     write(tiny / "content" / "pages" / "notes.vi.md", "---\ntitle: Ghi chú\n---\n" + HOSTILE[name] + "\n")
-    try:   # a bound far above the deadline of a page's conversion, far below the minutes these bodies took
-        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--jobs", "1"],
-                                capture_output=True, text=True, timeout=15)
+    try:  # a bound far above the deadline of a page's conversion, far below the minutes these bodies took
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--jobs", "1"],
+            capture_output=True,
+            text=True,
+            timeout=15,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"building a 20 KB page of {name} took more than 15 s")
     if result.returncode != 0:
@@ -163,8 +176,10 @@ def test_a_hostile_page_of_20_kb_builds_or_fails_in_bounded_time(tiny, name):
         assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("body, where", [("[" * N, ":4:1:"), ("Text [a link](notes.md).\n\n" + "[ " * 5000, ":6:1:"),
-                                         ("x " + "[a](" * 5000, ":4:6:")])
+@pytest.mark.parametrize(
+    "body, where",
+    [("[" * N, ":4:1:"), ("Text [a link](notes.md).\n\n" + "[ " * 5000, ":6:1:"), ("x " + "[a](" * 5000, ":4:6:")],
+)
 def test_runs_of_open_brackets_are_refused_where_they_start(tiny, body, where):
     write(tiny / "content" / "pages" / "notes.vi.md", "---\ntitle: Ghi chú\n---\n" + body + "\n")
     result = run_cli(tiny)

@@ -23,8 +23,7 @@ THREE = ("vi", "fr", "en")
 # English for the fixture's French texts; the others are copied from French (the tests read only these).
 ENGLISH = {
     "Ville verte – Mobilité propre": "Green city – Clean transport",
-    "Site d'essai d'un atelier imaginaire : la mobilité propre dans les villes vertes.":
-        "A test site about an imaginary workshop: clean transport in green cities.",
+    "Site d'essai d'un atelier imaginaire : la mobilité propre dans les villes vertes.": "A test site about an imaginary workshop: clean transport in green cities.",
     "Atelier": "Workshop",
     "3e Forum modèle des villes": "3rd Model Forum of Cities",
     "le matin": "in the morning",
@@ -37,11 +36,11 @@ UNTRANSLATED_ROLE = "Chuyên gia quy hoạch thử nghiệm"
 
 ENGLISH_PAGES = {
     "index": '---\ntitle: "Green city – Clean transport"\nsummary: "An imaginary workshop for the tests."\n---\n'
-             "This is test content: how can cities reduce pollution? Read the [program](program.md).\n",
+    "This is test content: how can cities reduce pollution? Read the [program](program.md).\n",
     "about": '---\ntitle: "About"\nslug: "about"\nsummary: "A test site and its source."\n---\n'
-             "Everything here is imaginary: written for the tests.\n",
+    "Everything here is imaginary: written for the tests.\n",
     "talks/hue": '---\ntitle: "Hue: electric buses around the citadel"\nslug: "talks/hue"\n'
-                 'summary: "An imaginary electric bus."\n---\nAbout 12 000 people go to work each day.\n',
+    'summary: "An imaginary electric bus."\n---\nAbout 12 000 people go to work each day.\n',
 }
 
 
@@ -52,9 +51,9 @@ def add_english(text: str) -> str:
         flow = re.search(r'fr: ("[^"]*"|[^,}]+)\}', line)
         if flow:
             french = flow.group(1).strip().strip('"')
-            line = line[:flow.end() - 1] + f', en: "{ENGLISH.get(french, french)}"' + line[flow.end() - 1:]
+            line = line[: flow.end() - 1] + f', en: "{ENGLISH.get(french, french)}"' + line[flow.end() - 1 :]
         out.append(line)
-        block = re.match(r'^(\s*)fr: (.*)$', line)
+        block = re.match(r"^(\s*)fr: (.*)$", line)
         if block and not flow and UNTRANSLATED_ROLE not in lines[index - 1]:
             french = block.group(2).strip().strip('"')
             out.append(f'{block.group(1)}en: "{ENGLISH.get(french, french)}"')
@@ -106,6 +105,7 @@ def switcher_items(html: str) -> list[str]:
 
 # --- lang and dir -----------------------------------------------------------------------------------------
 
+
 def test_every_page_of_three_languages_has_lang_and_dir(three):
     project, _ = three
     site = project / "site"
@@ -117,13 +117,14 @@ def test_every_page_of_three_languages_has_lang_and_dir(three):
         assert html_tag(html) == '<html lang="vi" dir="ltr">'
         sections = re.findall(r'<section class="landing__section" lang="([^"]+)" dir="([^"]+)">', html)
         assert sections == [(lang, "ltr") for lang in THREE], path
-    assert ("<title>Đô thị xanh – Giao thông sạch · Ville verte – Mobilité propre · Green city – Clean transport"
-            "</title>") in html_of(site / "index.html")
+    assert (
+        "<title>Đô thị xanh – Giao thông sạch · Ville verte – Mobilité propre · Green city – Clean transport</title>"
+    ) in html_of(site / "index.html")
 
 
 def test_a_fallback_page_marks_the_text_it_shows_with_its_lang_and_dir(three):
     project, _ = three
-    html = html_of(project / "site" / "en" / "chuong-trinh" / "index.html")   # no program.en.md: Vietnamese shown
+    html = html_of(project / "site" / "en" / "chuong-trinh" / "index.html")  # no program.en.md: Vietnamese shown
     assert html_tag(html) == '<html lang="en" dir="ltr">'
     assert '<h1 lang="vi" dir="ltr">Chương trình</h1>' in html
     assert '<div class="prose" lang="vi" dir="ltr">' in html
@@ -134,7 +135,7 @@ def test_right_to_left_pages_say_so_and_their_left_to_right_fallbacks_too(tmp_pa
     edit(project / "content" / "site.yaml", "languages: [vi, fr]", "languages: [vi, ar]")
     for path in (project / "content" / "pages").rglob("*.fr.md"):
         path.unlink()
-    for name in ("site.yaml", "event.yaml", "speakers.yaml", "program.yaml"):   # no French: nothing in Arabic
+    for name in ("site.yaml", "event.yaml", "speakers.yaml", "program.yaml"):  # no French: nothing in Arabic
         path = project / "content" / name
         text = re.sub(r', fr: ("[^"]*"|[^,}]+)', "", path.read_text(encoding="utf-8"))
         path.write_text(re.sub(r"(?m)^\s*fr: .*\n", "", text), encoding="utf-8")
@@ -158,10 +159,11 @@ def test_right_to_left_pages_say_so_and_their_left_to_right_fallbacks_too(tmp_pa
     landing = html_of(site / "index.html")
     sections = re.findall(r'<section class="landing__section" lang="([^"]+)" dir="([^"]+)">', landing)
     assert sections == [("vi", "ltr"), ("ar", "rtl")]
-    assert "<title>Đô thị xanh – Giao thông sạch</title>" in landing   # once, though both languages show it
+    assert "<title>Đô thị xanh – Giao thông sạch</title>" in landing  # once, though both languages show it
 
 
 # --- switcher, hreflang, sitemap --------------------------------------------------------------------------
+
 
 def test_the_switcher_lists_every_language_and_leads_to_the_same_page(three):
     project, _ = three
@@ -206,9 +208,9 @@ def test_hreflang_is_reciprocal_across_three_languages(three):
     assert check_alternates(site, urls, parsed) == []
     about = parse_html(site / "en" / "about" / "index.html").alternates
     assert set(about) == {"vi", "fr", "en", "x-default"}
-    assert about["x-default"] == about["vi"]   # the source language
+    assert about["x-default"] == about["vi"]  # the source language
     program = parse_html(site / "vi" / "chuong-trinh" / "index.html").alternates
-    assert set(program) == {"vi", "fr", "x-default"}   # the English fallback is never announced
+    assert set(program) == {"vi", "fr", "x-default"}  # the English fallback is never announced
     assert parse_html(site / "en" / "chuong-trinh" / "index.html").alternates == {}
 
 
@@ -216,19 +218,22 @@ def test_the_sitemap_lists_the_alternates_of_three_languages(three):
     project, _ = three
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = ET.parse(project / "site" / "sitemap.xml").getroot()
-    entries = {u.find("s:loc", ns).text: {link.get("hreflang"): link.get("href") for link in u.findall("x:link", ns)}
-               for u in root.findall("s:url", ns)}
+    entries = {
+        u.find("s:loc", ns).text: {link.get("hreflang"): link.get("href") for link in u.findall("x:link", ns)}
+        for u in root.findall("s:url", ns)
+    }
     base = "https://example.test/event/"
     about = entries[base + "en/about/"]
     assert set(about) == {"vi", "fr", "en", "x-default"}
     for lang, href in about.items():
         if lang != "x-default":
-            assert entries[href] == about   # each alternate lists the same set
-    assert base + "en/chuong-trinh/" not in entries   # a fallback is not announced
+            assert entries[href] == about  # each alternate lists the same set
+    assert base + "en/chuong-trinh/" not in entries  # a fallback is not announced
     assert set(entries[base]) == {"vi", "fr", "en", "x-default"}
 
 
 # --- dates, numbers, names --------------------------------------------------------------------------------
+
 
 def test_english_pages_get_english_dates_and_country_names(three):
     project, _ = three
@@ -239,13 +244,16 @@ def test_english_pages_get_english_dates_and_country_names(three):
     assert "Thursday, October 3, 2024, in the morning" in landing
 
 
-@pytest.mark.parametrize(("lang", "full", "number"), [
-    ("en", "Saturday, April 1, 2023", "35,000"),
-    ("de", "Samstag, 1. April 2023", "35.000"),
-    ("fr-CA", "samedi 1er avril 2023", "35\xa0000"),
-    ("pt-BR", "sábado, 1 de abril de 2023", "35.000"),
-    ("ar", "السبت، 1 أبريل 2023", "35,000"),
-])
+@pytest.mark.parametrize(
+    ("lang", "full", "number"),
+    [
+        ("en", "Saturday, April 1, 2023", "35,000"),
+        ("de", "Samstag, 1. April 2023", "35.000"),
+        ("fr-CA", "samedi 1er avril 2023", "35\xa0000"),
+        ("pt-BR", "sábado, 1 de abril de 2023", "35.000"),
+        ("ar", "السبت، 1 أبريل 2023", "35,000"),
+    ],
+)
 def test_dates_and_numbers_of_any_locale_come_from_babel(lang, full, number):
     assert i18n.format_date(dt.date(2023, 4, 1), lang, "full") == full
     assert i18n.format_number(35000, lang).replace("\u202f", "\xa0").replace("\u066c", ",") == number
@@ -273,7 +281,7 @@ def test_a_regional_language_code_builds_and_an_underscore_is_refused(tmp_path):
     assert result.code == 0, result.err
     html = html_of(project / "site" / "fr-CA" / "exposes" / "hue" / "index.html")
     assert html_tag(html) == '<html lang="fr-CA" dir="ltr">'
-    assert "12\u202f000" in html and "Qui prendra cette ligne\u202f?" in html   # French typography
+    assert "12\u202f000" in html and "Qui prendra cette ligne\u202f?" in html  # French typography
     edit(content / "site.yaml", "languages: [vi, fr-CA]", "languages: [vi, fr_CA]")
     refused = run_cli(project)
     assert refused.code == 1
@@ -281,6 +289,7 @@ def test_a_regional_language_code_builds_and_an_underscore_is_refused(tmp_path):
 
 
 # --- typography -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["fr", "fr-CA", "fr-BE"])
 def test_french_typography_for_every_french_locale(lang):
@@ -303,11 +312,14 @@ def test_english_pages_keep_their_spacing_as_written(three):
 
 # --- a data text without a language -----------------------------------------------------------------------
 
+
 def test_a_data_text_without_english_is_shown_in_the_source_language_with_a_notice(three):
     project, _ = three
-    html = html_of(project / "site" / "en" / "dien-gia" / "index.html")   # a fallback page: speakers.vi.md
-    assert (f'<span class="fallback" lang="vi" dir="ltr">{UNTRANSLATED_ROLE}</span>'
-            ' <span class="fallback__note">(shown in Vietnamese)</span>') in html
+    html = html_of(project / "site" / "en" / "dien-gia" / "index.html")  # a fallback page: speakers.vi.md
+    assert (
+        f'<span class="fallback" lang="vi" dir="ltr">{UNTRANSLATED_ROLE}</span>'
+        ' <span class="fallback__note">(shown in Vietnamese)</span>'
+    ) in html
     # Other texts of the same list are English, unmarked.
     assert "Test city councillor" in html and 'lang="vi" dir="ltr">Test city' not in html
     # The French and Vietnamese pages have their own texts.
@@ -347,6 +359,7 @@ def test_a_missing_source_text_and_an_unknown_language_stay_errors(tmp_path):
 
 # --- an interface catalog that is not there --------------------------------------------------------------
 
+
 def test_a_language_without_a_catalog_builds_with_the_source_strings_and_says_so(three):
     project, result = three
     assert "locales/en/LC_MESSAGES/messages.po: the en interface catalog is missing" in result.err
@@ -361,7 +374,7 @@ def test_strict_refuses_a_missing_catalog_until_i18n_update_creates_it(tmp_path)
     strict = run_cli(project, "--strict")
     assert strict.code == 1 and "locales/en/LC_MESSAGES/messages.po" in strict.err
     line = next(line for line in strict.err.splitlines() if "catalog 'messages' (en) is missing" in line)
-    assert "run `python build.py i18n update`, which creates it" in line   # not `new`, which makes pages
+    assert "run `python build.py i18n update`, which creates it" in line  # not `new`, which makes pages
     assert run_cli(project, "i18n", "update").code == 0
     assert (project / "locales" / "en" / "LC_MESSAGES" / "messages.po").is_file()
     report = run_cli(project, "translations")
@@ -371,7 +384,7 @@ def test_strict_refuses_a_missing_catalog_until_i18n_update_creates_it(tmp_path)
 def test_a_fallback_text_survives_the_build_cache(tmp_path):
     project = three_language_project(tmp_path / "cached")
     assert run_cli(project).code == 0
-    page = project / "content" / "pages" / "about.vi.md"   # any edit: the data files come from the cache
+    page = project / "content" / "pages" / "about.vi.md"  # any edit: the data files come from the cache
     page.write_text(page.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
     again = run_cli(project)
     assert again.code == 0 and "cache" not in again.err, again.err
@@ -381,11 +394,14 @@ def test_a_fallback_text_survives_the_build_cache(tmp_path):
 
 
 def test_french_typography_leaves_text_in_another_language_as_written():
-    html = ('<p>Oui ? « A »</p><div class="prose" lang="vi" dir="ltr"><p>Gì ? 12 000 <span>l\'x ?</span></p>'
-            '<div>Ừ ?</div></div><p lang="fr-CA">Non ?</p><p>Fin ?</p>')
+    html = (
+        '<p>Oui ? « A »</p><div class="prose" lang="vi" dir="ltr"><p>Gì ? 12 000 <span>l\'x ?</span></p>'
+        '<div>Ừ ?</div></div><p lang="fr-CA">Non ?</p><p>Fin ?</p>'
+    )
     assert text.typeset_html(html, "fr") == (
         '<p>Oui\u202f? «\xa0A\xa0»</p><div class="prose" lang="vi" dir="ltr"><p>Gì ? 12 000 <span>l\'x ?</span></p>'
-        '<div>Ừ ?</div></div><p lang="fr-CA">Non\u202f?</p><p>Fin\u202f?</p>')
+        '<div>Ừ ?</div></div><p lang="fr-CA">Non\u202f?</p><p>Fin\u202f?</p>'
+    )
 
 
 def test_a_french_page_shows_a_vietnamese_fallback_as_written(tmp_path):
@@ -435,7 +451,8 @@ def test_the_translation_report_lists_a_data_text_that_lacks_a_language(three):
 
 def test_the_menu_marks_the_title_of_a_page_shown_in_another_language(three):
     project, _ = three
-    menu = re.search(r'<nav class="menu".*?</nav>', html_of(project / "site" / "en" / "about" / "index.html"),
-                     re.DOTALL).group(0)
+    menu = re.search(
+        r'<nav class="menu".*?</nav>', html_of(project / "site" / "en" / "about" / "index.html"), re.DOTALL
+    ).group(0)
     assert '<a href="/event/en/chuong-trinh/" lang="vi" dir="ltr">Chương trình</a>' in menu
     assert '<a href="/event/en/about/" aria-current="page">About</a>' in menu

@@ -11,8 +11,10 @@ from conftest import ROOT, SiteServer, event_project, missing, run_cli
 
 PAGES = ["vi/", "fr/", "vi/bai-noi/grenoble/", "fr/exposes/grenoble/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --disable-background-networking "
-         "--disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage")
+FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-quic --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage"
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +37,21 @@ def lighthouse_scores(lighthouse, server, reports, path: str) -> tuple[dict, dic
     report = reports / (path.strip("/").replace("/", "_") + ".json")
     profile = reports / ("profile-" + report.stem)
     env = {**os.environ, "CHROME_PATH": "/usr/bin/chromium"}
-    subprocess.run([str(lighthouse), server.url + path, "--output=json", f"--output-path={report}", "--quiet",
-                    f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={FLAGS} --user-data-dir={profile}"],
-                   env=env, check=True, timeout=180, capture_output=True)
+    subprocess.run(
+        [
+            str(lighthouse),
+            server.url + path,
+            "--output=json",
+            f"--output-path={report}",
+            "--quiet",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={FLAGS} --user-data-dir={profile}",
+        ],
+        env=env,
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
     shutil.rmtree(profile, ignore_errors=True)
     data = json.loads(report.read_text(encoding="utf-8"))
     return {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}, data
@@ -52,9 +66,16 @@ def test_lighthouse_scores_at_least_95(site_for_lighthouse, path):
     for _ in range(2):
         if scores["performance"] >= 95 or any(scores[name] < 95 for name in CATEGORIES if name != "performance"):
             break
-        scores["performance"] = max(scores["performance"], lighthouse_scores(*site_for_lighthouse, path)[0][
-            "performance"])
-    failing = {name: [a["id"] for a in data["audits"].values()
-                      if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"]
-               for name, score in scores.items() if score < 95}
+        scores["performance"] = max(
+            scores["performance"], lighthouse_scores(*site_for_lighthouse, path)[0]["performance"]
+        )
+    failing = {
+        name: [
+            a["id"]
+            for a in data["audits"].values()
+            if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"
+        ]
+        for name, score in scores.items()
+        if score < 95
+    }
     assert all(score >= 95 for score in scores.values()), f"{path}: {scores}, failing audits: {failing}"

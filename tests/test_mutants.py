@@ -11,6 +11,7 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 # --- text rules (microsite/text.py) ---
 
+
 def test_each_high_punctuation_mark_alone_gets_its_narrow_space():
     """A sentence with only a ; (or only a ?) still gets its narrow no-break space."""
     assert french_spacing_text("Pause ; café") == f"Pause{NNBSP}; café"
@@ -49,6 +50,7 @@ def test_an_unclosed_angle_bracket_is_left_as_typed():
 
 # --- URLs (microsite/urls.py) ---
 
+
 def test_urls_keep_sub_delimiters_readable_and_strip_only_leading_slashes():
     """A static file named logo@2x+dark.png keeps its name in the URL; only leading slashes are dropped."""
     from microsite.urls import Urls
@@ -61,6 +63,7 @@ def test_urls_keep_sub_delimiters_readable_and_strip_only_leading_slashes():
 
 # --- translation state (microsite/translations.py, the state functions of microsite/model.py) ---
 
+
 def _every_translation_problem(tiny):
     """The tiny site with one of each: a stale page once confirmed, one never confirmed, a missing page, two fuzzy
     strings in vi and two untranslated ones in fr (the first with a msgid too long to show whole)."""
@@ -72,9 +75,12 @@ def _every_translation_problem(tiny):
     vi = tiny / "locales/vi/LC_MESSAGES/messages.po"
     edit(vi, 'msgid "Date"', '#, fuzzy\nmsgid "Date"')
     edit(vi, 'msgid "Enter"', '#, fuzzy\nmsgid "Enter"')
-    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"\nmsgstr "Date"',
-         'msgid "A message far longer than forty characters, to be shortened"\nmsgstr ""\n\n'
-         '#: templates/base.html\nmsgid "Date"\nmsgstr ""')
+    edit(
+        tiny / "locales/fr/LC_MESSAGES/messages.po",
+        '#: templates/base.html\nmsgid "Date"\nmsgstr "Date"',
+        'msgid "A message far longer than forty characters, to be shortened"\nmsgstr ""\n\n'
+        '#: templates/base.html\nmsgid "Date"\nmsgstr ""',
+    )
     return tiny
 
 
@@ -84,7 +90,9 @@ def test_the_translation_report_names_each_problem_exactly(tiny):
 
     result = run_cli(_every_translation_problem(tiny), "translations")
     assert result.code == 1
-    assert result.out == """\
+    assert (
+        result.out
+        == """\
 KIND     NAME           LANG  STATE         FILE                                DETAIL
 page     index          vi    ok            content/pages/index.vi.md
 page     index          fr    stale         content/pages/index.fr.md           the source page changed since it was confirmed; no block record: confirm again to get block-level detail
@@ -96,6 +104,7 @@ catalog  messages       vi    fuzzy         locales/vi/LC_MESSAGES/messages.po  
 catalog  messages       fr    untranslated  locales/fr/LC_MESSAGES/messages.po  2 untranslated: 'A message far longer than forty chara...'
 3 ok, 5 to do
 """
+    )
 
 
 def test_a_strict_build_refuses_each_problem_with_its_hint(tiny):
@@ -169,14 +178,17 @@ def test_calendar_text_escapes_backslashes_semicolons_and_commas(event):
 
 # --- links in Markdown and raw HTML (microsite/markup.py) ---
 
+
 def test_broken_links_are_located_at_line_and_column_with_a_hint(tiny):
     """Each broken link names its file, line and column (where the address starts) and what to do."""
     from conftest import run_cli
 
     page = tiny / "content/pages/notes.vi.md"
-    page.write_text(page.read_text(encoding="utf-8")
-                    + "\nMột dòng.\n\nXem [trang](nowhere.md) và [ảnh](/static/none.png).\n"
-                    '\n<p><a href="/nope/">x</a></p>\n\n[n](note.md)\n', encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nMột dòng.\n\nXem [trang](nowhere.md) và [ảnh](/static/none.png).\n"
+        '\n<p><a href="/nope/">x</a></p>\n\n[n](note.md)\n',
+        encoding="utf-8",
+    )
     result = run_cli(tiny)
     assert result.code == 1
     assert result.err.splitlines()[:4] == [
@@ -198,10 +210,13 @@ def test_raw_html_links_are_resolved_like_markdown_links(tiny):
     from conftest import run_cli
 
     page = tiny / "content/pages/notes.vi.md"
-    page.write_text(page.read_text(encoding="utf-8") + '\n<figure><img src="/static/style.css" alt="a">'
-                    '<a href="index.md">home</a> <a href="https://x.org/?a=1&amp;b=2">x</a> '
-                    '<a href="https://y.org/" rel="me">y</a> <a href="http://z.org/"/> '
-                    '<video poster="index.fr.md" src="mailto:a@b.c"></video></figure>\n', encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n<figure><img src="/static/style.css" alt="a">'
+        '<a href="index.md">home</a> <a href="https://x.org/?a=1&amp;b=2">x</a> '
+        '<a href="https://y.org/" rel="me">y</a> <a href="http://z.org/"/> '
+        '<video poster="index.fr.md" src="mailto:a@b.c"></video></figure>\n',
+        encoding="utf-8",
+    )
     result = run_cli(tiny)
     assert result.code == 0, result.err
     css = next((tiny / "site/static").glob("style.*.css")).name
@@ -209,10 +224,12 @@ def test_raw_html_links_are_resolved_like_markdown_links(tiny):
     assert re.search("<figure>.*</figure>", html).group(0) == (
         f'<figure><img src="/repo/static/{css}" alt="a"><a href="/repo/vi/">home</a> '
         '<a href="https://x.org/?a=1&amp;b=2" rel="noopener">x</a> <a href="https://y.org/" rel="me">y</a> '
-        '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>')
+        '<a href="http://z.org/" rel="noopener"> <video poster="/repo/fr/" src="mailto:a@b.c"></video></a></figure>'
+    )
 
 
 # --- JSON-LD (microsite/feeds.py) ---
+
 
 def test_the_event_json_ld_is_exactly_the_event_data(event):
     """Search engines read every key of the Event: its types, names, dates, place, super-event and performers."""
@@ -226,20 +243,31 @@ def test_the_event_json_ld_is_exactly_the_event_data(event):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     place = {"@type": "Place", "name": "Hué"}
     assert data == {
-        "@context": "https://schema.org", "@type": "Event", "name": "Ville verte – Mobilité propre",
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": "Ville verte – Mobilité propre",
         "description": "Site d’essai d’un atelier imaginaire\xa0: la mobilité propre dans les villes vertes.",
-        "startDate": "2024-10-03", "endDate": "2024-10-03",
+        "startDate": "2024-10-03",
+        "endDate": "2024-10-03",
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "inLanguage": "fr", "url": "https://example.test/event/fr/",
-        "location": {**place, "address": {"@type": "PostalAddress", "addressLocality": "Hué",
-                                          "addressCountry": "VN"}},
+        "inLanguage": "fr",
+        "url": "https://example.test/event/fr/",
+        "location": {**place, "address": {"@type": "PostalAddress", "addressLocality": "Hué", "addressCountry": "VN"}},
         "superEvent": {"@type": "Event", "name": "3e Forum modèle des villes"},
         "performer": [
-            {"@type": "Person", "name": "Trần Thị Lan",
-             "jobTitle": "directrice adjointe d’un service d’essai des transports", "homeLocation": place},
-            {"@type": "Person", "name": "Élodie Marchand", "jobTitle": "conseillère municipale d’essai",
-             "homeLocation": {"@type": "Place", "name": "Grenoble"}},
+            {
+                "@type": "Person",
+                "name": "Trần Thị Lan",
+                "jobTitle": "directrice adjointe d’un service d’essai des transports",
+                "homeLocation": place,
+            },
+            {
+                "@type": "Person",
+                "name": "Élodie Marchand",
+                "jobTitle": "conseillère municipale d’essai",
+                "homeLocation": {"@type": "Place", "name": "Grenoble"},
+            },
             {"@type": "Person", "name": "Lê Văn Đức", "jobTitle": "urbaniste d’essai"},
         ],
     }
@@ -255,7 +283,7 @@ def test_without_a_site_description_the_json_ld_describes_the_conference(event):
     site_yaml = event / "content/site.yaml"
     lines = site_yaml.read_text(encoding="utf-8").splitlines(keepends=True)
     at = lines.index("description:\n")
-    site_yaml.write_text("".join(lines[:at] + lines[at + 3:]), encoding="utf-8")
+    site_yaml.write_text("".join(lines[:at] + lines[at + 3 :]), encoding="utf-8")
     assert run_cli(event).code == 0
     html = (event / "site/vi/index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
@@ -269,14 +297,17 @@ def test_a_strict_build_names_each_broken_placeholder_where_it_is(tiny):
 
     strict_clean(tiny)
     use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
-    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
-                           'msgstr "Intervention sur %(total)s"\n')
+    line = add_entry(
+        tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\nmsgstr "Intervention sur %(total)s"\n'
+    )
     result = run_cli(tiny, "--strict")
     assert result.code == 1 and "Traceback" not in result.err
     errors = [e for e in result.err.splitlines() if e.startswith("error:")]
-    assert errors[0].startswith(f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of "
-                                "'Contribution %(number)s of %(total)s' lacks %(number)s"), errors
-    assert len(errors) == 2 and "(vi) is untranslated" in errors[1]   # the vi catalog lacks the new string
+    assert errors[0].startswith(
+        f"error: locales/fr/LC_MESSAGES/messages.po:{line}: the translation of "
+        "'Contribution %(number)s of %(total)s' lacks %(number)s"
+    ), errors
+    assert len(errors) == 2 and "(vi) is untranslated" in errors[1]  # the vi catalog lacks the new string
 
 
 def test_confirming_needs_a_known_page_with_its_source(tiny):
@@ -285,14 +316,17 @@ def test_confirming_needs_a_known_page_with_its_source(tiny):
 
     result = run_cli(tiny, "translations", "--confirm", "nowhere")
     assert result.code == 1
-    assert result.err.splitlines() == ["error: content/pages: there is no page 'nowhere' — known pages: index, "
-                                       "notes, talks/da-nang"]
+    assert result.err.splitlines() == [
+        "error: content/pages: there is no page 'nowhere' — known pages: index, notes, talks/da-nang"
+    ]
     write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
     before = (tiny / "content/translations.yaml").read_bytes()
     result = run_cli(tiny, "translations", "--confirm", "extra")
     assert result.code == 1
-    assert result.err.splitlines() == ["error: content/pages/extra.vi.md: the source page is missing, so there is "
-                                       "nothing to confirm against — write the source page first"]
+    assert result.err.splitlines() == [
+        "error: content/pages/extra.vi.md: the source page is missing, so there is "
+        "nothing to confirm against — write the source page first"
+    ]
     assert (tiny / "content/translations.yaml").read_bytes() == before
 
 
@@ -302,18 +336,26 @@ def test_the_report_names_a_plural_by_its_singular_and_shortens_from_forty_chara
     from conftest import edit, run_cli
 
     forty, thirty_nine = "A" * 40, "B" * 39
-    edit(tiny / "locales/fr/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
-         'msgid "One talk"\nmsgid_plural "%(n)s talks"\nmsgstr[0] "Un exposé"\nmsgstr[1] ""\n\n'
-         '#: templates/base.html\nmsgid "Date"')
-    edit(tiny / "locales/vi/LC_MESSAGES/messages.po", '#: templates/base.html\nmsgid "Date"',
-         f'#, fuzzy\nmsgid "{forty}"\nmsgstr "x"\n\n#: templates/base.html\nmsgid "Date"')
-    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
-            if line.startswith("catalog")}
+    edit(
+        tiny / "locales/fr/LC_MESSAGES/messages.po",
+        '#: templates/base.html\nmsgid "Date"',
+        'msgid "One talk"\nmsgid_plural "%(n)s talks"\nmsgstr[0] "Un exposé"\nmsgstr[1] ""\n\n'
+        '#: templates/base.html\nmsgid "Date"',
+    )
+    edit(
+        tiny / "locales/vi/LC_MESSAGES/messages.po",
+        '#: templates/base.html\nmsgid "Date"',
+        f'#, fuzzy\nmsgid "{forty}"\nmsgstr "x"\n\n#: templates/base.html\nmsgid "Date"',
+    )
+    rows = {
+        line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")
+    }
     assert rows["fr"].endswith("1 untranslated: 'One talk'")
     assert rows["vi"].endswith(f"1 fuzzy: '{'A' * 37}...'")
     edit(tiny / "locales/vi/LC_MESSAGES/messages.po", forty, thirty_nine)
-    rows = {line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines()
-            if line.startswith("catalog")}
+    rows = {
+        line.split()[2]: line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")
+    }
     assert rows["vi"].endswith(f"1 fuzzy: '{thirty_nine}'")
 
 
@@ -326,7 +368,8 @@ def test_a_missing_catalog_is_a_row_of_the_report(tiny):
     assert result.code == 1
     assert result.out.splitlines()[-3:-1] == [
         "catalog  messages       vi    ok       locales/vi/LC_MESSAGES/messages.po  5 strings",
-        "catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po  the fr interface catalog is missing"]
+        "catalog  messages       fr    missing  locales/fr/LC_MESSAGES/messages.po  the fr interface catalog is missing",
+    ]
 
 
 def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_first(tiny):
@@ -335,10 +378,13 @@ def test_an_invalid_catalog_row_counts_its_broken_placeholders_and_shows_the_fir
     from test_catalog_safety import add_entry, use_in_templates
 
     use_in_templates(tiny, '{{ _("Contribution %(number)s of %(total)s", number=1, total=2) }}')
-    line = add_entry(tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\n'
-                           'msgstr "Intervention sur %(total)s"\n')
-    row = ("catalog  messages       fr    invalid       locales/fr/LC_MESSAGES/messages.po  {}: line "
-           f"{line}: the translation of 'Contribution %(number)s of %(total)s' lacks %(number)s")
+    line = add_entry(
+        tiny, '#, python-format\nmsgid "Contribution %(number)s of %(total)s"\nmsgstr "Intervention sur %(total)s"\n'
+    )
+    row = (
+        "catalog  messages       fr    invalid       locales/fr/LC_MESSAGES/messages.po  {}: line "
+        f"{line}: the translation of 'Contribution %(number)s of %(total)s' lacks %(number)s"
+    )
     assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("1 broken placeholder")
     add_entry(tiny, '#, python-format\nmsgid "Page %(n)s"\nmsgstr "Page"\n')
     assert run_cli(tiny, "translations").out.splitlines()[-2] == row.format("2 broken placeholders")
@@ -349,22 +395,23 @@ def test_a_string_with_a_context_is_found_in_the_catalog_by_its_context(tiny):
     from conftest import run_cli
     from test_catalog_safety import use_in_templates
 
-    use_in_templates(tiny, '{{ pgettext("menu", "Agenda") }} '
-                           '{{ npgettext("menu", "%(num)s talk", "%(num)s talks", 2) }}')
+    use_in_templates(
+        tiny, '{{ pgettext("menu", "Agenda") }} {{ npgettext("menu", "%(num)s talk", "%(num)s talks", 2) }}'
+    )
     forms = {"vi": 'msgstr[0] "%(num)s x"\n', "fr": 'msgstr[0] "%(num)s x"\nmsgstr[1] "%(num)s xs"\n'}
     for lang, text in (("vi", "Chương trình"), ("fr", "Programme")):
         po = tiny / f"locales/{lang}/LC_MESSAGES/messages.po"
-        po.write_text(po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n'
-                      '\nmsgctxt "menu"\nmsgid "%(num)s talk"\nmsgid_plural "%(num)s talks"\n' + forms[lang],
-                      encoding="utf-8")
-    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
-            if line.startswith("catalog")]
+        po.write_text(
+            po.read_text(encoding="utf-8") + f'\nmsgctxt "menu"\nmsgid "Agenda"\nmsgstr "{text}"\n'
+            '\nmsgctxt "menu"\nmsgid "%(num)s talk"\nmsgid_plural "%(num)s talks"\n' + forms[lang],
+            encoding="utf-8",
+        )
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")]
     assert rows == [["vi", "ok"], ["fr", "ok"]]
     # A template that cannot be parsed is left to the build: the templates after it are still read.
     (tiny / "templates/a-broken.html").write_text("{% if %}", encoding="utf-8")
     use_in_templates(tiny, '{{ _("A string no catalog has") }}')
-    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines()
-            if line.startswith("catalog")]
+    rows = [line.split()[2:4] for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")]
     assert rows == [["vi", "untranslated"], ["fr", "untranslated"]]
 
 
@@ -383,7 +430,7 @@ def test_a_build_warns_of_each_stale_and_missing_translation_exactly(tiny):
         "run `python build.py translations --confirm talks/da-nang`",
         "warning: content/pages/notes.vi.md: no fr translation — a fallback page shows the vi text; create "
         "content/pages/notes.fr.md",
-    ]   # grouped by kind, each kind in the order of its first warning
+    ]  # grouped by kind, each kind in the order of its first warning
 
 
 def test_a_site_without_its_home_page_is_one_line(tiny):
@@ -395,8 +442,10 @@ def test_a_site_without_its_home_page_is_one_line(tiny):
     edit(tiny / "content/site.yaml", "menu: [index, notes]", "menu: [notes]")
     result = run_cli(tiny)
     assert result.code == 1
-    assert result.err.splitlines() == ["error: content/pages: the home page is missing — create "
-                                       "content/pages/index.vi.md", "Build failed: 1 error; site/ was left as it was."]
+    assert result.err.splitlines() == [
+        "error: content/pages: the home page is missing — create content/pages/index.vi.md",
+        "Build failed: 1 error; site/ was left as it was.",
+    ]
 
 
 def test_a_page_written_only_in_french_falls_back_the_other_way(tiny):
@@ -406,13 +455,17 @@ def test_a_page_written_only_in_french_falls_back_the_other_way(tiny):
     write(tiny / "content/pages/extra.fr.md", "---\ntitle: Extra\n---\nTexte.\n")
     result = run_cli(tiny)
     assert result.code == 0, result.err
-    assert ("warning: content/pages/extra.fr.md: no vi translation — a fallback page shows the fr text; create "
-            "content/pages/extra.vi.md") in result.err.splitlines()
+    assert (
+        "warning: content/pages/extra.fr.md: no vi translation — a fallback page shows the fr text; create "
+        "content/pages/extra.vi.md"
+    ) in result.err.splitlines()
     html = (tiny / "site/vi/extra/index.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in html and '<div lang="fr">' in html and "Texte." in html
     rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("page     extra")]
-    assert rows == ["page     extra          vi    missing  content/pages/extra.vi.md           shows the fr text",
-                    "page     extra          fr    ok       content/pages/extra.fr.md"]
+    assert rows == [
+        "page     extra          vi    missing  content/pages/extra.vi.md           shows the fr text",
+        "page     extra          fr    ok       content/pages/extra.fr.md",
+    ]
 
 
 def test_the_calendar_description_uses_the_date_patterns_of_site_yaml(event):
@@ -421,8 +474,11 @@ def test_the_calendar_description_uses_the_date_patterns_of_site_yaml(event):
     from test_generated_text import ics_value
 
     site_yaml = event / "content/site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + (
-        "dates:\n  fr: {full: \"EEEE d MMM y\", part_of_day: \"{date}, {part}\"}\n"), encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8")
+        + ('dates:\n  fr: {full: "EEEE d MMM y", part_of_day: "{date}, {part}"}\n'),
+        encoding="utf-8",
+    )
     assert run_cli(event).code == 0
     calendar = (event / "site/fr/event.ics").read_bytes().decode("utf-8")
     assert ics_value(calendar, "DESCRIPTION").split("\n")[1] == "Jeudi 3 oct. 2024, le matin"
@@ -434,8 +490,11 @@ def test_strings_the_catalogs_lack_are_counted_and_the_first_by_msgid_is_named(t
     from conftest import run_cli
     from test_catalog_safety import use_in_templates
 
-    use_in_templates(tiny, '{{ _("Zebra") }} {{ pgettext("b", "Alpha") }} {{ pgettext("a", "Alpha") }} '
-                           '{{ _("Zebra") }} {{ _("Alpha") }} {{ _(page.title) }}')
+    use_in_templates(
+        tiny,
+        '{{ _("Zebra") }} {{ pgettext("b", "Alpha") }} {{ pgettext("a", "Alpha") }} '
+        '{{ _("Zebra") }} {{ _("Alpha") }} {{ _(page.title) }}',
+    )
     rows = [line for line in run_cli(tiny, "translations").out.splitlines() if line.startswith("catalog")]
     assert [row.split("  ")[-1] for row in rows] == ["4 used by the templates but not in the catalog: 'Alpha'"] * 2
 
@@ -463,6 +522,7 @@ def test_absolute_urls_carry_the_whole_base_url():
 
 # --- the build date (microsite/feeds.py) ---
 
+
 def test_source_date_epoch_is_read_as_a_utc_day_whatever_the_local_zone(monkeypatch):
     """18:00 UTC on 3 October is already the 4th in Hà Nội: the build date is the UTC day, the 3rd."""
     import datetime as dt
@@ -487,11 +547,14 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_exact_line(tiny, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     result = run_cli(tiny)
     assert result.code == 1
-    assert result.err.splitlines()[0] == ("error: SOURCE_DATE_EPOCH: 'soon' is not a Unix time — set it to a number "
-                                          "of seconds such as 1681430400, or unset it")
+    assert result.err.splitlines()[0] == (
+        "error: SOURCE_DATE_EPOCH: 'soon' is not a Unix time — set it to a number "
+        "of seconds such as 1681430400, or unset it"
+    )
 
 
 # --- the output guard and the atomic writer (microsite/writer.py) ---
+
 
 def _refusal(out, project, action="write the site there"):
     """The one line check_output() refuses `out` with."""
@@ -516,35 +579,46 @@ def test_each_refusal_of_the_output_guard_is_worded_exactly(tiny, tmp_path):
     (tmp_path / "file.txt").write_text("a file\n", encoding="utf-8")
     assert _refusal(tmp_path / "file.txt/site", tiny) == (
         f"{tmp_path / 'file.txt/site'}: refusing to write the site there: {tmp_path / 'file.txt'} is not a folder"
-        " — choose a folder for the output, such as site/")
-    assert _refusal(tiny, tiny) == (f"{tiny}: refusing to write the site there: it holds the project itself — {own}"
-                                    " (the default)")
+        " — choose a folder for the output, such as site/"
+    )
+    assert _refusal(tiny, tiny) == (
+        f"{tiny}: refusing to write the site there: it holds the project itself — {own} (the default)"
+    )
     package = os.path.dirname(microsite.__file__)
     for code in (package, os.path.join(package, "templates"), os.path.dirname(package)):
-        assert _refusal(code, tiny) == f"{code}: refusing to write the site there: it holds the generator's own code — {own}"
+        assert (
+            _refusal(code, tiny)
+            == f"{code}: refusing to write the site there: it holds the generator's own code — {own}"
+        )
     assert _refusal(tiny / "content/x", tiny) == (
-        f"{tiny / 'content/x'}: refusing to write the site there: it lies in the project's content/ — {own}")
+        f"{tiny / 'content/x'}: refusing to write the site there: it lies in the project's content/ — {own}"
+    )
     (tmp_path / "repo/.git").mkdir(parents=True)
     assert _refusal(tmp_path / "repo/.git/x", tiny) == (
-        f"{tmp_path / 'repo/.git/x'}: refusing to write the site there: it lies in a git repository's own folder — {own}")
+        f"{tmp_path / 'repo/.git/x'}: refusing to write the site there: it lies in a git repository's own folder — {own}"
+    )
     (tiny / ".git").mkdir()
     assert _refusal(tiny / ".git/x", tiny) == (
-        f"{tiny / '.git/x'}: refusing to write the site there: it lies in the project's .git/ — {own}")
+        f"{tiny / '.git/x'}: refusing to write the site there: it lies in the project's .git/ — {own}"
+    )
     (tmp_path / "worktree/sub").mkdir(parents=True)
-    (tmp_path / "worktree/sub/.git").write_text("gitdir: elsewhere\n", encoding="utf-8")   # a .git file
+    (tmp_path / "worktree/sub/.git").write_text("gitdir: elsewhere\n", encoding="utf-8")  # a .git file
     assert "it holds a git repository (sub/.git)" in _refusal(tmp_path / "worktree", tiny)
     (tmp_path / "deep/sub/.git").mkdir(parents=True)
     assert _refusal(tmp_path / "deep", tiny) == (
         f"{tmp_path / 'deep'}: refusing to write the site there: it holds a git repository (sub/.git), which "
-        f"replacing the folder would delete — {own}")
+        f"replacing the folder would delete — {own}"
+    )
     (tmp_path / "foreign").mkdir()
     (tmp_path / "foreign/thesis.tex").write_text("years of work\n", encoding="utf-8")
     assert _refusal(tmp_path / "foreign", tiny) == (
         f"{tmp_path / 'foreign'}: refusing to write the site there: the folder is not empty and was not made by this"
-        " generator (it has no .microsite-output file) — choose an empty or new folder, or empty this one yourself")
+        " generator (it has no .microsite-output file) — choose an empty or new folder, or empty this one yourself"
+    )
     assert _refusal(tmp_path / "foreign", tiny, "delete it") == (
         f"{tmp_path / 'foreign'}: refusing to delete it: the folder is not empty and was not made by this generator"
-        " (it has no .microsite-output file) — move what you want to keep out of it, or delete the folder yourself")
+        " (it has no .microsite-output file) — move what you want to keep out of it, or delete the folder yourself"
+    )
 
 
 def test_a_folder_tracked_by_git_is_refused_even_with_a_marker(tiny):
@@ -557,15 +631,16 @@ def test_a_folder_tracked_by_git_is_refused_even_with_a_marker(tiny):
     (tiny / "docs").mkdir()
     (tiny / "docs/notes.txt").write_text("notes\n", encoding="utf-8")
     (tiny / "docs" / MARKER).write_text("planted", encoding="utf-8")
-    assert check_output(tiny / "docs", tiny) == tiny / "docs"   # not tracked yet
+    assert check_output(tiny / "docs", tiny) == tiny / "docs"  # not tracked yet
     subprocess.run(["git", "-C", str(tiny), "add", "docs"], check=True)
     assert _refusal(tiny / "docs", tiny) == (
         f"{tiny / 'docs'}: refusing to write the site there: it holds files tracked by git, which replacing the "
-        "folder would delete — choose an output folder of its own, such as site/")
+        "folder would delete — choose an output folder of its own, such as site/"
+    )
     (tiny / "site").mkdir()
     (tiny / "site/old.html").write_text("old\n", encoding="utf-8")
     subprocess.run(["git", "-C", str(tiny), "add", "site"], check=True)
-    assert check_output(tiny / "site", tiny) == tiny / "site"   # the default output, even tracked and unmarked
+    assert check_output(tiny / "site", tiny) == tiny / "site"  # the default output, even tracked and unmarked
 
 
 def test_the_output_guard_accepts_what_the_build_made_and_returns_the_real_folder(tiny, tmp_path):
@@ -581,7 +656,7 @@ def test_the_output_guard_accepts_what_the_build_made_and_returns_the_real_folde
     (tmp_path / "made" / MARKER).write_text("", encoding="utf-8")
     assert check_output(tmp_path / "made", tiny) == tmp_path / "made"
     (tmp_path / "made" / MARKER).unlink()
-    (tmp_path / "made" / MARKER).symlink_to(tmp_path / "made/index.html")   # a link is no marker
+    (tmp_path / "made" / MARKER).symlink_to(tmp_path / "made/index.html")  # a link is no marker
     assert "it has no .microsite-output file" in _refusal(tmp_path / "made", tiny)
 
 
@@ -593,29 +668,35 @@ def test_static_files_get_their_hash_before_the_extension_in_folder_order(tmp_pa
     from microsite.writer import hashed_names
 
     static = tmp_path / "static"
-    files = {"style.css": b"body{}", "x.min.js": b"1", "LICENSE": b"MIT", "a.b/c": b"c", "a/b": b"b",
-             "a-b/x": b"x"}
+    files = {"style.css": b"body{}", "x.min.js": b"1", "LICENSE": b"MIT", "a.b/c": b"c", "a/b": b"b", "a-b/x": b"x"}
     for rel, data in files.items():
         (static / rel).parent.mkdir(parents=True, exist_ok=True)
         (static / rel).write_bytes(data)
     digest = {rel: hashlib.sha256(data).hexdigest()[:10] for rel, data in files.items()}
     assets = hashed_names(static, tmp_path)
-    assert assets == {"style.css": f"style.{digest['style.css']}.css", "x.min.js": f"x.min.{digest['x.min.js']}.js",
-                      "LICENSE": f"LICENSE.{digest['LICENSE']}", "a.b/c": f"a.b/c.{digest['a.b/c']}",
-                      "a/b": f"a/b.{digest['a/b']}", "a-b/x": f"a-b/x.{digest['a-b/x']}"}
+    assert assets == {
+        "style.css": f"style.{digest['style.css']}.css",
+        "x.min.js": f"x.min.{digest['x.min.js']}.js",
+        "LICENSE": f"LICENSE.{digest['LICENSE']}",
+        "a.b/c": f"a.b/c.{digest['a.b/c']}",
+        "a/b": f"a/b.{digest['a/b']}",
+        "a-b/x": f"a-b/x.{digest['a-b/x']}",
+    }
     assert list(assets) == ["LICENSE", "a/b", "a-b/x", "a.b/c", "style.css", "x.min.js"]
-    assert hashed_names(static) == assets   # the project defaults to the static folder's parent
+    assert hashed_names(static) == assets  # the project defaults to the static folder's parent
 
 
 def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypatch):
     """Two outputs claiming one file is a bug, said with the file's name; a file is written exactly as given."""
-    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    monkeypatch.chdir(tmp_path)  # a mutant deleting the working folder deletes only this test's folder
     import pytest
 
     from microsite.writer import atomic_site
 
-    with pytest.raises(RuntimeError, match=r"^two outputs claim site/a/x\.html$"), \
-            atomic_site(tmp_path / "site") as writer:
+    with (
+        pytest.raises(RuntimeError, match=r"^two outputs claim site/a/x\.html$"),
+        atomic_site(tmp_path / "site") as writer,
+    ):
         writer.write("a/x.html", "one\r\nété")
         assert (writer.tmp / "a/x.html").read_bytes() == "one\r\nété".encode()
         writer.write("a/x.html", "two")
@@ -626,7 +707,7 @@ def test_the_site_writer_refuses_a_second_writer_of_one_path(tmp_path, monkeypat
 def test_an_atomic_site_is_linked_copied_and_swapped_in_whole(tmp_path, monkeypatch):
     """A linked file shares the old one's data, a copied one is equal; the block's files replace the old site, the
     marker with its text is there, and after_swap runs once the new site is in place."""
-    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    monkeypatch.chdir(tmp_path)  # a mutant deleting the working folder deletes only this test's folder
     from microsite.writer import MARKER, MARKER_TEXT, atomic_site
 
     source = tmp_path / "old.css"
@@ -661,14 +742,18 @@ def write_under_umask(out, mask: int, rel: str) -> None:
 
 def test_a_site_is_readable_by_all_even_under_a_strict_umask(tmp_path, monkeypatch):
     """Folders 0755, files 0644, whatever umask the build ran under."""
-    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    monkeypatch.chdir(tmp_path)  # a mutant deleting the working folder deletes only this test's folder
     import stat
-
 
     write_under_umask(tmp_path / "site", 0o077, "a/b/index.html")
     site = tmp_path / "site"
-    for path, mode in [(site, 0o755), (site / "a", 0o755), (site / "a/b", 0o755), (site / "a/b/index.html", 0o644),
-                       (site / ".microsite-output", 0o644)]:
+    for path, mode in [
+        (site, 0o755),
+        (site / "a", 0o755),
+        (site / "a/b", 0o755),
+        (site / "a/b/index.html", 0o644),
+        (site / ".microsite-output", 0o644),
+    ]:
         assert stat.S_IMODE(path.stat().st_mode) == mode, path
 
 
@@ -686,19 +771,35 @@ def test_a_failed_write_names_the_output_and_says_the_site_was_left(tmp_path, mo
     (tmp_path / "site").mkdir()
     (tmp_path / "site/index.html").write_text("old", encoding="utf-8")
     hint = "check the folder's permissions and free space, then build again"
-    cases = [(OSError(errno.ENOSPC, "No space left on device"),
-              "site: the disk is full; the site was left as it was — free some disk space and build again"),
-             (OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css"), None, str(tmp_path / "elsewhere")),
-              f"elsewhere: cannot write the site (Permission denied); the site was left as it was — {hint}"),
-             (OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css")),
-              f"static/x.css: cannot write the site (Permission denied); the site was left as it was — {hint}"),
-             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/b.html")),
-              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
-             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/fr/a/b.html")),
-              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
-             (OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}")),
-              f"site: cannot write the site (Permission denied); the site was left as it was — {hint}"),
-             (OSError("odd"), f"site: cannot write the site (odd); the site was left as it was — {hint}")]
+    cases = [
+        (
+            OSError(errno.ENOSPC, "No space left on device"),
+            "site: the disk is full; the site was left as it was — free some disk space and build again",
+        ),
+        (
+            OSError(
+                errno.EACCES, "Permission denied", str(tmp_path / "static/x.css"), None, str(tmp_path / "elsewhere")
+            ),
+            f"elsewhere: cannot write the site (Permission denied); the site was left as it was — {hint}",
+        ),
+        (
+            OSError(errno.EACCES, "Permission denied", str(tmp_path / "static/x.css")),
+            f"static/x.css: cannot write the site (Permission denied); the site was left as it was — {hint}",
+        ),
+        (
+            OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/b.html")),
+            f"site: cannot write the site (Permission denied); the site was left as it was — {hint}",
+        ),
+        (
+            OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}/fr/a/b.html")),
+            f"site: cannot write the site (Permission denied); the site was left as it was — {hint}",
+        ),
+        (
+            OSError(errno.EACCES, "Permission denied", str(tmp_path / f".site.tmp-{os.getpid()}")),
+            f"site: cannot write the site (Permission denied); the site was left as it was — {hint}",
+        ),
+        (OSError("odd"), f"site: cannot write the site (odd); the site was left as it was — {hint}"),
+    ]
     for exc, line in cases:
         with pytest.raises(ContentError) as failed, atomic_site(tmp_path / "site"):
             raise exc
@@ -715,7 +816,7 @@ def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(t
     """A site moved aside comes back when the output is missing; stale temporary, old and trash folders of ended
     builds go (a trash folder even without its marker), and so do those of this very process; a folder of a build
     still running, a name that is no process id, a folder without the marker, a link and a file stay."""
-    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    monkeypatch.chdir(tmp_path)  # a mutant deleting the working folder deletes only this test's folder
     from microsite.writer import MARKER, recover
 
     dead, alive = 99999999, os.getppid()
@@ -733,9 +834,14 @@ def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(t
     folder(f".site.tmp-{dead}")
     folder(f".site.tmp-{os.getpid()}")
     folder(f".site.trash-{dead}", marker=False)
-    folder(f".site.tmp-{dead + 1}", marker=False, extra=False)   # empty: ours
-    kept = [folder(f".site.tmp-{alive}"), folder(f".site.old-{alive}"), folder(".site.tmp-notes"),
-            folder(f".site.tmp-{dead + 2}", marker=False), folder(f".site.old-{dead + 3}", marker=False)]
+    folder(f".site.tmp-{dead + 1}", marker=False, extra=False)  # empty: ours
+    kept = [
+        folder(f".site.tmp-{alive}"),
+        folder(f".site.old-{alive}"),
+        folder(".site.tmp-notes"),
+        folder(f".site.tmp-{dead + 2}", marker=False),
+        folder(f".site.old-{dead + 3}", marker=False),
+    ]
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere/keep.txt").write_text("keep", encoding="utf-8")
     (tmp_path / f".site.trash-{dead + 4}").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
@@ -745,18 +851,26 @@ def test_recovery_touches_only_the_leftovers_of_ended_builds_of_this_generator(t
     recover(tmp_path / "site")
     assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == f".site.old-{dead}"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [*(p.name for p in kept), "elsewhere", "site", f".site.trash-{dead + 4}", f".site.tmp-{dead + 5}",
-         f".site.old-{dead + 6}", f".other.tmp-{dead}"])
+        [
+            *(p.name for p in kept),
+            "elsewhere",
+            "site",
+            f".site.trash-{dead + 4}",
+            f".site.tmp-{dead + 5}",
+            f".site.old-{dead + 6}",
+            f".other.tmp-{dead}",
+        ]
+    )
     assert (tmp_path / "elsewhere/keep.txt").is_file(), "a link is removed, never followed"
     folder(f".site.old-{dead}")
-    recover(tmp_path / "site")   # the output is there: an old copy is deleted, not put back
+    recover(tmp_path / "site")  # the output is there: an old copy is deleted, not put back
     assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == f".site.old-{dead}"
     assert not (tmp_path / f".site.old-{dead}").exists()
 
 
 def test_an_old_site_holding_links_and_folders_is_removed_without_following_them(tmp_path, monkeypatch):
     """The site replaced by a build goes whole, its marker last; what its links point to stays."""
-    monkeypatch.chdir(tmp_path)   # a mutant deleting the working folder deletes only this test's folder
+    monkeypatch.chdir(tmp_path)  # a mutant deleting the working folder deletes only this test's folder
     from microsite.writer import atomic_site
 
     (tmp_path / "elsewhere").mkdir()
@@ -775,7 +889,6 @@ def test_an_old_site_holding_links_and_folders_is_removed_without_following_them
 def test_a_site_keeps_a_group_writable_umask(tmp_path, monkeypatch):
     """Under umask 003 (nothing hidden from others) nothing is changed: folders 0774, files 0664, as created."""
     import stat
-
 
     monkeypatch.chdir(tmp_path)
     write_under_umask(tmp_path / "site", 0o003, "a/index.html")
@@ -858,15 +971,19 @@ def test_the_search_for_a_git_below_the_output_has_a_limit_and_follows_no_link(t
     (made / MARKER).write_text("", encoding="utf-8")
     (made / "a.html").write_text("a", encoding="utf-8")
     (made / "repo").symlink_to(tmp_path / "repo", target_is_directory=True)
-    assert check_output(made, tiny) == made   # three entries, the link not followed
+    assert check_output(made, tiny) == made  # three entries, the link not followed
     (made / "b.html").write_text("b", encoding="utf-8")
-    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it holds more than 3 files, too many"
-                                    " to check for a .git — choose an empty or new folder for the output")
+    assert _refusal(made, tiny) == (
+        f"{made}: refusing to write the site there: it holds more than 3 files, too many"
+        " to check for a .git — choose an empty or new folder for the output"
+    )
 
     def unreadable(*args):
         raise PermissionError(13, "Permission denied")
 
     (made / "b.html").unlink()
     monkeypatch.setattr(os, "scandir", unreadable)
-    assert _refusal(made, tiny) == (f"{made}: refusing to write the site there: it cannot be examined (Permission "
-                                    "denied) — choose a folder you can read and write")
+    assert _refusal(made, tiny) == (
+        f"{made}: refusing to write the site there: it cannot be examined (Permission "
+        "denied) — choose a folder you can read and write"
+    )

@@ -17,8 +17,10 @@ def test_a_push_that_cannot_reach_the_remote_says_so_and_takes_the_commit_back(p
     tiny, remote = project
     git(tiny, "remote", "set-url", "--push", "origin", str(tmp_path / "nowhere.git"))
     line = one_line(run_cli(tiny, "deploy"))
-    assert line == ("error: origin: could not push to gh-pages (and the repository exists.); nothing was "
-                    "published — check that you may push to gh-pages on origin")
+    assert line == (
+        "error: origin: could not push to gh-pages (and the repository exists.); nothing was "
+        "published — check that you may push to gh-pages on origin"
+    )
     assert tip(tiny, "refs/heads/gh-pages") is None and tip(remote, "refs/heads/gh-pages") is None
     git(tiny, "remote", "set-url", "--push", "origin", str(remote))
     assert run_cli(tiny, "deploy").code == 0
@@ -42,9 +44,11 @@ def test_two_local_commits_the_remote_lacks_are_counted(project):
         local = git(tiny, "commit-tree", tree, "-p", "gh-pages", "-m", message)
         git(tiny, "update-ref", "refs/heads/gh-pages", local)
     line = one_line(run_cli(tiny, "deploy"))
-    assert line == ("error: branch gh-pages: your local gh-pages has 2 commits that origin lacks — push them "
-                    "(git push origin gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); "
-                    "deploy never drops commits")
+    assert line == (
+        "error: branch gh-pages: your local gh-pages has 2 commits that origin lacks — push them "
+        "(git push origin gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); "
+        "deploy never drops commits"
+    )
 
 
 def test_a_deploy_from_a_clone_without_the_branch_builds_on_the_remote(project):
@@ -79,7 +83,8 @@ def test_one_local_commit_the_remote_lacks_is_named_in_the_singular(project):
     git(tiny, "update-ref", "refs/heads/gh-pages", local)
     assert one_line(run_cli(tiny, "deploy")) == (
         "error: branch gh-pages: your local gh-pages has 1 commit that origin lacks — push it (git push origin "
-        "gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); deploy never drops commits")
+        "gh-pages) or, if not needed, delete the local branch (git branch -D gh-pages); deploy never drops commits"
+    )
 
 
 def test_an_ignored_file_is_junk_only_by_its_real_name(project):
@@ -104,12 +109,14 @@ def test_a_stale_remote_tracking_branch_is_named_with_both_commits(project):
     git(tiny, "update-ref", "refs/remotes/origin/gh-pages", older)
     assert one_line(run_cli(tiny, "deploy")) == (
         f"error: origin/gh-pages: points to {older[:12]}, not to what origin holds ({newer[:12]}) — run "
-        "`git fetch --prune origin`, then deploy again")
+        "`git fetch --prune origin`, then deploy again"
+    )
     git(remote, "branch", "-D", "gh-pages")
     git(tiny, "branch", "-D", "gh-pages")
     assert one_line(run_cli(tiny, "deploy")) == (
         f"error: origin/gh-pages: points to {older[:12]}, not to what origin holds (nothing) — run "
-        "`git fetch --prune origin`, then deploy again")
+        "`git fetch --prune origin`, then deploy again"
+    )
 
 
 def test_the_commit_message_names_the_source_commit_and_the_generator(project):
@@ -131,7 +138,8 @@ def test_a_long_list_of_uncommitted_files_is_cut_after_twenty(project, count):
     listed = "\n".join(f"static/new-{number:02}.txt" for number in range(20))
     assert git(remote, "log", "-1", "--format=%B", "gh-pages") == (
         f"many (with uncommitted changes)\n\nUncommitted input files:\n{listed}"
-        + ("\n… and 1 more" if count == 21 else ""))
+        + ("\n… and 1 more" if count == 21 else "")
+    )
 
 
 def test_a_project_without_a_commit_deploys_as_an_uncommitted_tree(tiny, tmp_path):
@@ -146,7 +154,8 @@ def test_a_project_without_a_commit_deploys_as_an_uncommitted_tree(tiny, tmp_pat
     result = run_cli(tiny, "deploy", "--allow-dirty")
     assert result.code == 0, result.err
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
-        f"Deploy an uncommitted tree with microsite {__version__} (with uncommitted changes)")
+        f"Deploy an uncommitted tree with microsite {__version__} (with uncommitted changes)"
+    )
 
 
 def test_a_site_with_its_own_custom_domain_replaces_the_branchs(project):

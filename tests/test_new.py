@@ -19,7 +19,7 @@ def test_a_new_page_builds_at_once_and_its_translation_counts_as_missing(event):
     assert "content/pages/talks/lyon.vi.md:2:9: placeholder text left to replace" in built.err
     assert "content/pages/talks/lyon.fr.md: no fr translation — it is marked untranslated" in built.err
     french = (event / "site/fr/talks/lyon/index.html").read_text(encoding="utf-8")
-    assert 'lang="vi"' in french   # the Vietnamese text, marked as such, under the missing-translation notice
+    assert 'lang="vi"' in french  # the Vietnamese text, marked as such, under the missing-translation notice
     report = run_cli(event, "translations")
     assert re.search(r"page\s+talks/lyon\s+fr\s+missing\s+content/pages/talks/lyon.fr.md", report.out)
     assert run_cli(event, "--strict").code == 1
@@ -29,8 +29,9 @@ def test_a_translated_page_is_published_once_its_mark_is_removed(event):
     assert run_cli(event, "new", "talks/lyon", "--slug", "fr=exposes/lyon").code == 0
     assert (run_cli(event).code, (event / "site/fr/exposes/lyon/index.html").is_file()) == (0, True)
     page(event, "talks/lyon", "vi").write_text("---\ntitle: Lyon\n---\nMột đoạn văn.\n", encoding="utf-8")
-    page(event, "talks/lyon", "fr").write_text("---\ntitle: Lyon\nslug: exposes/lyon\n---\nUn paragraphe.\n",
-                                               encoding="utf-8")
+    page(event, "talks/lyon", "fr").write_text(
+        "---\ntitle: Lyon\nslug: exposes/lyon\n---\nUn paragraphe.\n", encoding="utf-8"
+    )
     assert run_cli(event, "translations", "--confirm", "talks/lyon").code == 0
     strict = run_cli(event, "--strict")
     assert strict.code == 0, strict.err
@@ -55,7 +56,8 @@ def test_a_bad_slug_option_is_one_line_and_writes_nothing(event):
 def test_page_links_work_from_the_pages_folder_and_relative_to_the_file(event):
     run_cli(event, "new", "talks/lyon")
     page(event, "talks/lyon", "vi").write_text(
-        "---\ntitle: Lyon\n---\n[Chương trình](/program.md) và [lại](../program.md).\n", encoding="utf-8")
+        "---\ntitle: Lyon\n---\n[Chương trình](/program.md) và [lại](../program.md).\n", encoding="utf-8"
+    )
     built = run_cli(event)
     assert built.code == 0, built.err
     html = (event / "site/vi/talks/lyon/index.html").read_text(encoding="utf-8")
@@ -65,8 +67,7 @@ def test_page_links_work_from_the_pages_folder_and_relative_to_the_file(event):
 
 def test_a_broken_page_link_hint_proposes_a_link_that_works_from_the_file(event):
     run_cli(event, "new", "talks/lyon")
-    page(event, "talks/lyon", "vi").write_text("---\ntitle: Lyon\n---\n[Chương trình](program.md)\n",
-                                               encoding="utf-8")
+    page(event, "talks/lyon", "vi").write_text("---\ntitle: Lyon\n---\n[Chương trình](program.md)\n", encoding="utf-8")
     result = run_cli(event)
     assert result.code == 1
     assert "there is no page 'talks/program' — did you mean ../program.md or /program.md?" in result.err

@@ -18,7 +18,7 @@ import microsite
 from conftest import ROOT, TINY, copy_project, edit, run_cli, snapshot
 from microsite.errors import ContentError
 
-MARKER = ".microsite-output"   # the file every build writes into its output folder
+MARKER = ".microsite-output"  # the file every build writes into its output folder
 
 PACKAGE = Path(microsite.__file__).resolve().parent
 
@@ -47,16 +47,22 @@ def make_world(root: Path) -> Path:
     (root / "foreign" / "thesis.tex").write_text("years of work\n", encoding="utf-8")
     (root / "empty").mkdir()
     (root / "file.txt").write_text("a file\n", encoding="utf-8")
-    (root / "withgitdeep" / "sub" / ".git").mkdir(parents=True)   # a repository deep inside, with a planted marker
+    (root / "withgitdeep" / "sub" / ".git").mkdir(parents=True)  # a repository deep inside, with a planted marker
     (root / "withgitdeep" / "sub" / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     (root / "withgitdeep" / MARKER).write_text("planted", encoding="utf-8")
-    (project / ".github").mkdir()   # a folder of the sources, tracked by git, with a planted marker
+    (project / ".github").mkdir()  # a folder of the sources, tracked by git, with a planted marker
     (project / ".github" / "ci.yml").write_text("on: push\n", encoding="utf-8")
     (project / ".github" / MARKER).write_text("planted", encoding="utf-8")
     (project / "tests" / MARKER).write_text("planted", encoding="utf-8")
     subprocess.run(["git", "-C", str(project), "add", "tests", ".github"], check=True)
-    for name, target in [("to-git", project / ".git"), ("to-foreign", root / "foreign"), ("to-empty", root / "empty"),
-                         ("to-project", project), ("to-package", PACKAGE), ("to-content", project / "content")]:
+    for name, target in [
+        ("to-git", project / ".git"),
+        ("to-foreign", root / "foreign"),
+        ("to-empty", root / "empty"),
+        ("to-project", project),
+        ("to-package", PACKAGE),
+        ("to-content", project / "content"),
+    ]:
         (root / name).symlink_to(target, target_is_directory=True)
     return project
 
@@ -71,10 +77,28 @@ def error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line.startswith("error:")]
 
 
-REFUSED = ["project", ".", "project/.git", "project/.git/hooks", "project/tests", "project/content",
-           "project/content/pages", "project/templates", "project/.cache", "foreign", "file.txt", "file.txt/site",
-           "to-git", "to-foreign", "to-project", "to-package", "to-content", "to-content/new", "withgitdeep",
-           "project/.github"]
+REFUSED = [
+    "project",
+    ".",
+    "project/.git",
+    "project/.git/hooks",
+    "project/tests",
+    "project/content",
+    "project/content/pages",
+    "project/templates",
+    "project/.cache",
+    "foreign",
+    "file.txt",
+    "file.txt/site",
+    "to-git",
+    "to-foreign",
+    "to-project",
+    "to-package",
+    "to-content",
+    "to-content/new",
+    "withgitdeep",
+    "project/.github",
+]
 
 
 @pytest.mark.parametrize("target", REFUSED)
@@ -86,8 +110,9 @@ def test_a_folder_the_build_did_not_make_is_refused(tmp_path, target):
     result = run_cli(project, "--out", str(tmp_path / target), "--jobs", "1")
     assert result.code == 1
     lines = error_lines(result.err)
-    assert len(lines) == 1 and "refusing to write the site" in lines[0] and str(tmp_path / target) in lines[0], \
+    assert len(lines) == 1 and "refusing to write the site" in lines[0] and str(tmp_path / target) in lines[0], (
         result.err
+    )
     assert "Traceback" not in result.err
     assert tree(tmp_path) == before, "nothing was written or deleted"
 
@@ -120,11 +145,10 @@ def test_a_folder_of_its_own_is_built_and_built_again(tmp_path, target):
         result = run_cli(project, "--out", str(out), "--no-cache", "--jobs", "1")
         assert result.code == 0, result.err
         assert (out / "index.html").is_file() and (out / MARKER).is_file()
-    if target == "to-empty":   # the link stays; the folder it points to holds the site
+    if target == "to-empty":  # the link stays; the folder it points to holds the site
         assert (tmp_path / "to-empty").is_symlink() and (tmp_path / "empty" / "index.html").is_file()
     real = Path(os.path.realpath(out)).relative_to(tmp_path).as_posix()
-    after = {path: value for path, value in tree(tmp_path).items()
-             if not (path == real or path.startswith(real + "/"))}
+    after = {path: value for path, value in tree(tmp_path).items() if not (path == real or path.startswith(real + "/"))}
     assert after == before, "nothing outside the output folder changed"
     assert leftovers(tmp_path) == []
 
@@ -215,8 +239,9 @@ def test_a_record_that_cannot_be_written_after_the_swap_leaves_a_whole_build(tin
     assert run_cli(tiny).code == 0
     shutil.rmtree(tiny / ".cache")
     (tiny / ".cache").mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(tiny / ".cache")],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(tiny / ".cache")], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a read-only tmpfs (needs root): {done.stderr.decode().strip()}")
     try:
@@ -238,10 +263,11 @@ def test_builds_racing_on_the_final_rename_leave_a_whole_site(tiny, tmp_path):
     assert run_cli(tiny, "--no-cache", "--out", str(reference)).code == 0
     command = [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--jobs", "1"]
     for _round in range(2):
-        edit(tiny / "content/pages/index.vi.md", "Xin chào", "Xin chào")   # each round builds again
+        edit(tiny / "content/pages/index.vi.md", "Xin chào", "Xin chào")  # each round builds again
         (tiny / ".cache" / "last-build.json").unlink(missing_ok=True)
-        builds = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                  for _ in range(3)]
+        builds = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)
+        ]
         for build in builds:
             _out, err = build.communicate(timeout=120)
             assert "Traceback" not in err, err
@@ -268,7 +294,7 @@ def test_a_build_waits_for_another_between_its_two_renames(tiny, tmp_path):
     racing = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         with pytest.raises(subprocess.TimeoutExpired):
-            racing.wait(timeout=4)   # it waits instead of taking the moved-aside site back
+            racing.wait(timeout=4)  # it waits instead of taking the moved-aside site back
         os.rename(ready, tiny / "site")
         shutil.rmtree(moved)
     finally:
@@ -293,15 +319,34 @@ def test_clean_removes_a_link_not_what_it_points_to(tiny, tmp_path):
 
 # The property: whatever path the build is pointed at, in and around the project, it either builds a whole site
 # there and changes nothing outside it, or refuses in one line and changes nothing at all.
-BASES = ["project", "project/site", "project/.git", "project/content", "project/tests", "project/templates",
-         "project/.cache", "foreign", "empty", "file.txt", "missing", "to-git", "to-foreign", "to-empty",
-         "to-project", "to-package", "to-content", ".", "withgitdeep", "project/.github"]
+BASES = [
+    "project",
+    "project/site",
+    "project/.git",
+    "project/content",
+    "project/tests",
+    "project/templates",
+    "project/.cache",
+    "foreign",
+    "empty",
+    "file.txt",
+    "missing",
+    "to-git",
+    "to-foreign",
+    "to-empty",
+    "to-project",
+    "to-package",
+    "to-content",
+    ".",
+    "withgitdeep",
+    "project/.github",
+]
 PARTS = ["sub", "..", "site", ".git", "pages", "thesis.tex", "hooks"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=st.sampled_from(BASES), parts=st.lists(st.sampled_from(PARTS), max_size=2))
-@example(base="to-package", parts=["..", "pages"])   # a new folder in the generator's checkout
+@example(base="to-package", parts=["..", "pages"])  # a new folder in the generator's checkout
 @example(base="withgitdeep", parts=[])
 @example(base="project/.github", parts=[])
 def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
@@ -331,15 +376,22 @@ def test_the_output_guard_changes_nothing_outside_the_output(base, parts):
             return
         assert built
         inside = real.relative_to(root).as_posix() if real.is_relative_to(root) else None
-        after = {path: value for path, value in tree(root).items()
-                 if inside is None or not (path == inside or path.startswith(inside + "/"))}
+        after = {
+            path: value
+            for path, value in tree(root).items()
+            if inside is None or not (path == inside or path.startswith(inside + "/"))
+        }
         assert after == before, f"{out} was built, and something outside it changed"
-        kept = {path: value for path, value in before.items()   # even inside the output: repositories, sources
-                if ".git" in path.split("/") or path.startswith(("project/tests/", "project/.github/"))}
+        kept = {
+            path: value
+            for path, value in before.items()  # even inside the output: repositories, sources
+            if ".git" in path.split("/") or path.startswith(("project/tests/", "project/.github/"))
+        }
         assert {path: tree(root).get(path) for path in kept} == kept, f"{out} was built over a repository"
 
 
 # --- a removal cut short (a build killed while it deletes the old site) ----------------------------------------
+
 
 def test_an_interrupted_removal_is_cleaned_by_the_next_build(tiny):
     assert run_cli(tiny, "--no-cache").code == 0
@@ -352,7 +404,7 @@ def test_an_interrupted_removal_is_cleaned_by_the_next_build(tiny):
             (half / MARKER).write_text("written by the generator\n", encoding="utf-8")
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        busy = tiny / f".site.trash-{running.pid}"   # another build still deleting: left alone
+        busy = tiny / f".site.trash-{running.pid}"  # another build still deleting: left alone
         busy.mkdir()
         result = run_cli(tiny, "--no-cache")
         assert result.code == 0, result.err
@@ -366,13 +418,16 @@ def test_an_interrupted_removal_is_cleaned_by_the_next_build(tiny):
 
 def test_a_build_killed_while_deleting_the_old_site_leaves_nothing_the_next_build_keeps(tiny):
     assert run_cli(tiny, "--no-cache").code == 0
-    junk = tiny / "site" / "junk"   # a large old site, so that deleting it takes a while
+    junk = tiny / "site" / "junk"  # a large old site, so that deleting it takes a while
     for group in range(40):
         (junk / str(group)).mkdir(parents=True)
         for number in range(250):
             (junk / str(group) / f"{number}.html").write_text("old", encoding="utf-8")
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--no-cache",
-                              "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--project", str(tiny), "--no-cache", "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not any(kind in p.name for p in tiny.iterdir() for kind in (".old-", ".trash-")):

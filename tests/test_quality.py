@@ -7,16 +7,22 @@ from pathlib import Path
 from conftest import ROOT, missing
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-BAD_HTML = ('<!DOCTYPE html><html lang="vi"><head><title>x</title></head>'
-            '<body><p><div>khối</div></p><img src="a.png"></body></html>')
+BAD_HTML = (
+    '<!DOCTYPE html><html lang="vi"><head><title>x</title></head>'
+    '<body><p><div>khối</div></p><img src="a.png"></body></html>'
+)
 
 
 def vnu(folder: Path) -> subprocess.CompletedProcess:
     """Run the Nu HTML Checker on every HTML and CSS file of a folder."""
     if not VNU.exists() or not shutil.which("java"):
         missing("needs Java and the npm package vnu-jar: npm ci")
-    return subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--also-check-css",
-                           str(folder)], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--also-check-css", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_every_page_passes_the_nu_html_checker(event_site):
@@ -40,9 +46,13 @@ def site_pages(site: Path) -> list[str]:
 def axe_violations(page) -> list[str]:
     """Serious and critical axe-core violations of the loaded page."""
     from axe_playwright_python.sync_playwright import Axe
+
     results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def require_axe() -> None:
@@ -74,9 +84,11 @@ def test_no_serious_accessibility_violation_on_any_page(served_event_site, event
 def test_axe_catches_a_known_violation(tmp_path, chromium):
     require_axe()
     page = chromium.new_page()
-    page.set_content('<!DOCTYPE html><html><head><title>x</title></head><body>'
-                     '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><p style="color:#eee;background:#fff">'
-                     'chữ mờ</p></body></html>')
+    page.set_content(
+        "<!DOCTYPE html><html><head><title>x</title></head><body>"
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><p style="color:#eee;background:#fff">'
+        "chữ mờ</p></body></html>"
+    )
     found = axe_violations(page)
     page.close()
     assert any(v.startswith("image-alt") for v in found) and any(v.startswith("color-contrast") for v in found)

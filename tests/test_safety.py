@@ -8,7 +8,9 @@ def page_html(project, rel):
 
 
 def test_raw_html_is_sanitised(tiny):
-    write(tiny / "content/pages/notes.vi.md", """---
+    write(
+        tiny / "content/pages/notes.vi.md",
+        """---
 title: Ghi chú
 ---
 <figure><img src="https://img.example/a.png" alt="Ảnh" onerror="alert(1)"><figcaption>Chú thích</figcaption></figure>
@@ -18,7 +20,8 @@ title: Ghi chú
 <a href="javascript:alert(1)">bad</a> <a href="https://example.org/" onclick="steal()">ok</a>
 
 <iframe src="https://video.example/embed/1" title="Video"></iframe>
-""")
+""",
+    )
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert "<script" not in html and "alert" not in html and "onclick" not in html and "onerror" not in html
@@ -29,15 +32,19 @@ title: Ghi chú
 
 
 def test_a_page_may_opt_in_to_scripts(tiny):
-    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\nallow_scripts: true\n---\n"
-                                              '<script>console.log("kept")</script>\n')
+    write(
+        tiny / "content/pages/notes.vi.md",
+        '---\ntitle: Ghi chú\nallow_scripts: true\n---\n<script>console.log("kept")</script>\n',
+    )
     assert run_cli(tiny).code == 0
     assert '<script>console.log("kept")</script>' in page_html(tiny, "vi/notes/index.html")
 
 
 def test_external_markdown_links_get_noopener(tiny):
-    write(tiny / "content/pages/notes.vi.md",
-          "---\ntitle: Ghi chú\n---\n[báo](https://news.example/a) [trang](index.md)\n")
+    write(
+        tiny / "content/pages/notes.vi.md",
+        "---\ntitle: Ghi chú\n---\n[báo](https://news.example/a) [trang](index.md)\n",
+    )
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert '<a href="https://news.example/a" rel="noopener">báo</a>' in html
@@ -46,8 +53,10 @@ def test_external_markdown_links_get_noopener(tiny):
 
 def test_data_values_cannot_inject_markup(tiny):
     speakers = tiny / "content/speakers.yaml"
-    speakers.write_text(speakers.read_text(encoding="utf-8").replace(
-        "name: Nguyễn An", "name: \"<script>alert('x')</script> An\""), encoding="utf-8")
+    speakers.write_text(
+        speakers.read_text(encoding="utf-8").replace("name: Nguyễn An", "name: \"<script>alert('x')</script> An\""),
+        encoding="utf-8",
+    )
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/tham-luan/da-nang/index.html")
     assert "<script>" not in html and "&lt;script&gt;alert(" in html
@@ -61,15 +70,19 @@ def test_titles_are_escaped(tiny):
 
 
 def test_links_in_raw_html_are_resolved_and_checked(tiny):
-    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n"
-          '<figure><img src="/static/style.css" alt="x"><figcaption><a href="index.md">Trang chủ</a></figcaption>'
-          "</figure>\n")
+    write(
+        tiny / "content/pages/notes.vi.md",
+        "---\ntitle: Ghi chú\n---\n"
+        '<figure><img src="/static/style.css" alt="x"><figcaption><a href="index.md">Trang chủ</a></figcaption>'
+        "</figure>\n",
+    )
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert 'href="/repo/vi/"' in html
     import re
+
     assert re.search(r'src="/repo/static/style\.[0-9a-f]+\.css"', html)
-    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n\n<p><a href=\"/vi/nowhere/\">x</a></p>\n")
+    write(tiny / "content/pages/notes.vi.md", '---\ntitle: Ghi chú\n---\n\n<p><a href="/vi/nowhere/">x</a></p>\n')
     result = run_cli(tiny)
     assert result.code == 1 and "content/pages/notes.vi.md:5" in result.err and "/vi/nowhere/" in result.err
 
@@ -81,9 +94,12 @@ def test_percent_encoded_links_resolve(tiny):
 
 
 def test_external_links_in_raw_html_get_noopener_too(tiny):
-    write(tiny / "content/pages/notes.vi.md", "---\ntitle: Ghi chú\n---\n\n"
-          '<p><a href="https://news.example/a">báo</a> <a href="https://x.example/" rel="author">tác giả</a> '
-          '<a href="index.md">trang chủ</a></p>\n')
+    write(
+        tiny / "content/pages/notes.vi.md",
+        "---\ntitle: Ghi chú\n---\n\n"
+        '<p><a href="https://news.example/a">báo</a> <a href="https://x.example/" rel="author">tác giả</a> '
+        '<a href="index.md">trang chủ</a></p>\n',
+    )
     assert run_cli(tiny).code == 0
     html = page_html(tiny, "vi/notes/index.html")
     assert '<a href="https://news.example/a" rel="noopener">báo</a>' in html

@@ -33,7 +33,7 @@ def listening_addresses(port: int) -> list[str]:
         for row in Path(table).read_text().splitlines()[1:]:
             fields = row.split()
             address, hex_port = fields[1].rsplit(":", 1)
-            if fields[3] == "0A" and int(hex_port, 16) == port:   # 0A: LISTEN
+            if fields[3] == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
                 found.append(address)
     return found
 
@@ -42,16 +42,15 @@ def test_server_binds_loopback_and_serves_under_the_base_path(server):
     url, _, port = server
     assert url == f"http://127.0.0.1:{port}/event/"
     deadline = time.monotonic() + 10
-    while not listening_addresses(port):   # "Serving" is printed just before the server listens
+    while not listening_addresses(port):  # "Serving" is printed just before the server listens
         assert time.monotonic() < deadline, "nothing listens on the printed port"
         time.sleep(0.05)
-    assert listening_addresses(port) == ["0100007F"]   # 127.0.0.1 only, not 0.0.0.0 or ::
+    assert listening_addresses(port) == ["0100007F"]  # 127.0.0.1 only, not 0.0.0.0 or ::
 
 
 def wait_for_livereload(page) -> None:
     """Wait until the tab's livereload script has connected and shaken hands with the server."""
-    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=TIMEOUT_MS)
 
 
 def edit_and_wait(tabs, path, old, new) -> None:
@@ -61,8 +60,10 @@ def edit_and_wait(tabs, path, old, new) -> None:
         page.evaluate("window.beforeEdit = true")
     edit(path, old, new)
     for page in tabs:
-        page.wait_for_function("() => !window.beforeEdit && window.LiveReload"
-                               " && window.LiveReload.connector.protocol > 0", timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "() => !window.beforeEdit && window.LiveReload && window.LiveReload.connector.protocol > 0",
+            timeout=TIMEOUT_MS,
+        )
 
 
 def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
@@ -77,12 +78,14 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     edit_and_wait(tabs, project / "content/pages/talks/hue.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
     contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
 
-    edit_and_wait(tabs, project / "templates/talk.html", '<p class="talk__kicker">',
-                  '<p class="talk__kicker">Mẫu mới · ')
+    edit_and_wait(
+        tabs, project / "templates/talk.html", '<p class="talk__kicker">', '<p class="talk__kicker">Mẫu mới · '
+    )
     contribution.wait_for_selector("text=Mẫu mới ·", timeout=TIMEOUT_MS)
 
-    edit_and_wait(tabs, project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"',
-                  'msgstr "Ý chính của phiên"')
+    edit_and_wait(
+        tabs, project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"', 'msgstr "Ý chính của phiên"'
+    )
     tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
 
     edit_and_wait(tabs, project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-04")
@@ -91,7 +94,8 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
     tab.wait_for_function(
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor === 'rgb(1, 2, 3)'",
-        timeout=TIMEOUT_MS)
+        timeout=TIMEOUT_MS,
+    )
 
 
 def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
@@ -123,6 +127,7 @@ def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):
 
 def test_the_built_site_has_no_livereload_script(event):
     from conftest import run_cli
+
     assert run_cli(event).code == 0
     for page in (event / "site").rglob("*.html"):
         assert "livereload" not in page.read_text(encoding="utf-8")
@@ -143,7 +148,7 @@ def test_a_stylesheet_edit_restyles_the_open_page_in_place(server, tab):
     assert scrolled > 0
     navigations.clear()
     header = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
-    for colour in ("rgb(1, 2, 3)", "rgb(4, 5, 6)"):   # twice: the tab links a name two edits old the second time
+    for colour in ("rgb(1, 2, 3)", "rgb(4, 5, 6)"):  # twice: the tab links a name two edits old the second time
         edit(project / "static/style.css", "--brand: ", f"--brand: {colour}; --was: ")
         tab.wait_for_function(f"{header} === '{colour}'", timeout=TIMEOUT_MS)
         assert tab.evaluate("window.__marker") == 1

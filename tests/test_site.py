@@ -56,16 +56,20 @@ def test_every_internal_link_and_asset_resolves(event_site):
             if parts.fragment:
                 assert parts.fragment in parse_html(target).ids, f"{path}: no anchor for {url}"
             checked += 1
-    assert checked > 150   # the event fixture's pages link to one another, their assets and feeds
+    assert checked > 150  # the event fixture's pages link to one another, their assets and feeds
 
 
 def _switcher_and_alternates(path: Path):
     """The page's switcher targets and hreflang alternates, by language."""
     links = parse_html(path).links
-    switcher = {a["hreflang"]: url for url, a in links
-                if a["tag"] == "a" and "hreflang" in a and "lang" in a and not urlsplit(url).scheme}
-    alternates = {a["hreflang"]: url for url, a in links
-                  if a["tag"] == "link" and a.get("rel") == "alternate" and "hreflang" in a}
+    switcher = {
+        a["hreflang"]: url
+        for url, a in links
+        if a["tag"] == "a" and "hreflang" in a and "lang" in a and not urlsplit(url).scheme
+    }
+    alternates = {
+        a["hreflang"]: url for url, a in links if a["tag"] == "link" and a.get("rel") == "alternate" and "hreflang" in a
+    }
     return switcher, alternates
 
 
@@ -135,13 +139,17 @@ def test_no_script_and_no_remote_asset_in_the_built_site(event_site):
         html = path.read_text(encoding="utf-8")
         assert "<script src" not in html and "livereload" not in html
         for url, attributes in parse_html(path).links:
-            if attributes["tag"] in ("link", "img", "script") and attributes.get("rel") != "alternate" \
-                    and attributes.get("rel") != "canonical":
+            if (
+                attributes["tag"] in ("link", "img", "script")
+                and attributes.get("rel") != "alternate"
+                and attributes.get("rel") != "canonical"
+            ):
                 assert not urlsplit(url).scheme, f"{path}: remote asset {url}"
 
 
 def test_content_is_nfc(event_site):
     import unicodedata
+
     for path in event_site.rglob("*.html"):
         assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path
 

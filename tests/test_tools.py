@@ -7,7 +7,7 @@ import pytest
 
 from conftest import ROOT
 
-tomllib = pytest.importorskip("tomllib")   # Python 3.11 and later
+tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
 
 
 def pins() -> dict[str, str]:

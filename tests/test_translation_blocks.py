@@ -58,7 +58,7 @@ def confirmed(tiny):
     """The tiny site with a home page of several blocks in both languages, its translation confirmed."""
     write(tiny / "content" / "pages" / "index.vi.md", SOURCE)
     write(tiny / "content" / "pages" / "index.fr.md", TRANSLATION)
-    assert run_cli(tiny, "translations", "--confirm", "index").code == 1   # notes (fr) is still missing
+    assert run_cli(tiny, "translations", "--confirm", "index").code == 1  # notes (fr) is still missing
     return tiny
 
 
@@ -66,8 +66,10 @@ def test_one_changed_paragraph_is_one_changed_block_with_its_words_and_its_trans
     edit(confirmed / "content" / "pages" / "index.vi.md", "nói về thành phố.", "nói nhiều về thành phố mới.")
     report = run_cli(confirmed, "translations")
     assert "stale" in report.out
-    assert detail(report, "index", "fr") == ("the source page changed since it was confirmed: 1 block changed "
-                                             "(see `python build.py translations --diff index`)")
+    assert detail(report, "index", "fr") == (
+        "the source page changed since it was confirmed: 1 block changed "
+        "(see `python build.py translations --diff index`)"
+    )
     diff = run_cli(confirmed, "translations", "--diff", "index")
     assert diff.code == 0, diff.err
     assert "index (fr): stale — 1 block changed" in diff.out
@@ -83,12 +85,17 @@ def test_added_and_removed_paragraphs_are_reported_as_such(confirmed):
     edit(page, "## Chào mừng\n", "## Chào mừng\n\nMột đoạn mới ở đầu trang.\n")
     edit(page, "\nĐoạn cuối cùng.\n", "")
     assert detail(run_cli(confirmed, "translations"), "index", "fr").startswith(
-        "the source page changed since it was confirmed: 1 block added, 1 removed (see")
+        "the source page changed since it was confirmed: 1 block added, 1 removed (see"
+    )
     diff = run_cli(confirmed, "translations", "--diff", "index", "--lang", "fr").out
-    assert "added paragraph at content/pages/index.vi.md:7\n  source:\n      {+Một đoạn mới ở đầu trang.+}\n" \
-           "  fr: (no block of the translation corresponds: translate it)" in diff
-    assert "removed paragraph (after line 14 of content/pages/index.vi.md)\n  source:\n      [-Đoạn cuối cùng.-]\n" \
-           "  fr at content/pages/index.fr.md:14:\n      Dernier paragraphe." in diff
+    assert (
+        "added paragraph at content/pages/index.vi.md:7\n  source:\n      {+Một đoạn mới ở đầu trang.+}\n"
+        "  fr: (no block of the translation corresponds: translate it)" in diff
+    )
+    assert (
+        "removed paragraph (after line 14 of content/pages/index.vi.md)\n  source:\n      [-Đoạn cuối cùng.-]\n"
+        "  fr at content/pages/index.fr.md:14:\n      Dernier paragraphe." in diff
+    )
     assert "changed" not in diff
 
 
@@ -125,22 +132,25 @@ def test_an_old_confirmation_without_block_record_keeps_working_page_level(tiny)
     assert not (tiny / "content" / "translations").exists()
     edit(tiny / "content" / "pages" / "index.vi.md", "Xin chào!", "Chào bạn!")
     report = run_cli(tiny, "translations")
-    assert detail(report, "index", "fr") == ("the source page changed since it was confirmed; no block record: "
-                                             "confirm again to get block-level detail")
+    assert detail(report, "index", "fr") == (
+        "the source page changed since it was confirmed; no block record: confirm again to get block-level detail"
+    )
     diff = run_cli(tiny, "translations", "--diff", "index")
-    assert diff.code == 0 and "index (fr): stale — no block record: confirm again to get block-level detail" \
-        in diff.out
+    assert diff.code == 0 and "index (fr): stale — no block record: confirm again to get block-level detail" in diff.out
     run_cli(tiny, "translations", "--confirm", "index")
     assert "up to date" in run_cli(tiny, "translations", "--diff", "index").out
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (("--diff", "nowhere"), "error: content/pages: there is no page 'nowhere'"),
-    (("--diff", "index", "--lang", "vi"), "error: --lang: 'vi' is the source language"),
-    (("--diff", "index", "--lang", "de"), "error: --lang: 'de' is not a language of the site"),
-    (("--lang", "fr"), "error: --lang: it only goes with --diff PAGE"),
-    (("--diff", "index", "--confirm", "index"), "error: --diff: shows changes; --confirm and --all record them"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--diff", "nowhere"), "error: content/pages: there is no page 'nowhere'"),
+        (("--diff", "index", "--lang", "vi"), "error: --lang: 'vi' is the source language"),
+        (("--diff", "index", "--lang", "de"), "error: --lang: 'de' is not a language of the site"),
+        (("--lang", "fr"), "error: --lang: it only goes with --diff PAGE"),
+        (("--diff", "index", "--confirm", "index"), "error: --diff: shows changes; --confirm and --all record them"),
+    ],
+)
 def test_a_bad_diff_request_is_one_line(tiny, args, expected):
     result = run_cli(tiny, "translations", *args)
     assert result.code == 1 and result.err.startswith(expected) and result.err.count("\n") == 1
@@ -151,23 +161,35 @@ def test_page_blocks_gives_the_workbench_aligned_typed_rows(confirmed):
     site = load_site(load_config(confirmed))
     blocks = page_blocks(site, "index", "fr")
     assert (blocks.source_path, blocks.translation_path, blocks.recorded) == (
-        "content/pages/index.vi.md", "content/pages/index.fr.md", True)
+        "content/pages/index.vi.md",
+        "content/pages/index.fr.md",
+        True,
+    )
     states = [row.state for row in blocks.rows]
     assert states.count(BlockState.CHANGED) == 1 and states.count(BlockState.OK) == 7
-    for row in blocks.rows:   # every source block sits beside the translation's block of the same kind
+    for row in blocks.rows:  # every source block sits beside the translation's block of the same kind
         assert row.source.kind == row.translation.kind and row.source.line == row.translation.line
     changed = next(row for row in blocks.rows if row.state == BlockState.CHANGED)
     assert [(str(w.change), w.text) for w in changed.words] == [
-        ("same", "Đoạn"), ("removed", "thứ"), ("same", "hai nói về thành phố.")]
+        ("same", "Đoạn"),
+        ("removed", "thứ"),
+        ("same", "hai nói về thành phố."),
+    ]
 
 
-@pytest.mark.parametrize(("old", "new", "shown"), [
-    ("trang cũng không ghi.", "trang cũng không ghi lại.", "trang cũng không ghi {+lại+}."),
-    ("Xem [bài nói](talks/da-nang.md) và", "Xem [bài giảng](talks/da-nang.md) và",
-     "Xem [bài [-nói-]{+giảng+}](talks/da-nang.md) và"),
-    ("Thành phố có 35.000 người.", "Thành phố có\n36.000 người.", "Thành phố có [-35.000-]{+36.000+} người."),
-    ("", "Một đoạn mới.", "{+Một đoạn mới.+}"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("trang cũng không ghi.", "trang cũng không ghi lại.", "trang cũng không ghi {+lại+}."),
+        (
+            "Xem [bài nói](talks/da-nang.md) và",
+            "Xem [bài giảng](talks/da-nang.md) và",
+            "Xem [bài [-nói-]{+giảng+}](talks/da-nang.md) và",
+        ),
+        ("Thành phố có 35.000 người.", "Thành phố có\n36.000 người.", "Thành phố có [-35.000-]{+36.000+} người."),
+        ("", "Một đoạn mới.", "{+Một đoạn mới.+}"),
+    ],
+)
 def test_the_word_diff_marks_words_not_punctuation_or_line_breaks(old, new, shown):
     assert format_words(word_diff(old, new)) == shown
     coloured = format_words(word_diff(old, new), colour=True)
@@ -183,26 +205,43 @@ def test_a_block_only_the_translation_has_is_shown_where_it_stands(confirmed):
 
 
 def test_markdown_is_cut_into_blocks_as_a_reader_sees_them():
-    text = ("---\ntitle: \"A\"\nsummary: >\n  long\n  text\n---\n# Head\n\nPara one\ncontinues.\n\n- item 1\n  more\n"
-            "- item 2\n1. numbered\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```py\ncode\n\n# not a heading\n```\n"
-            "Setext\n===\n")
+    text = (
+        '---\ntitle: "A"\nsummary: >\n  long\n  text\n---\n# Head\n\nPara one\ncontinues.\n\n- item 1\n  more\n'
+        "- item 2\n1. numbered\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```py\ncode\n\n# not a heading\n```\n"
+        "Setext\n===\n"
+    )
     assert [(b.kind, b.line, b.text) for b in split_blocks(text)] == [
-        ("field:title", 2, 'title: "A"'), ("field:summary", 3, "summary: >\n  long\n  text"),
-        ("heading1", 7, "# Head"), ("paragraph", 9, "Para one\ncontinues."),
-        ("list-item", 12, "- item 1\n  more"), ("list-item", 14, "- item 2"), ("list-item", 15, "1. numbered"),
-        ("table-row", 17, "| a | b |"), ("table-row", 18, "|---|---|"), ("table-row", 19, "| 1 | 2 |"),
-        ("code", 21, "```py\ncode\n\n# not a heading\n```"), ("heading1", 26, "Setext\n===")]
+        ("field:title", 2, 'title: "A"'),
+        ("field:summary", 3, "summary: >\n  long\n  text"),
+        ("heading1", 7, "# Head"),
+        ("paragraph", 9, "Para one\ncontinues."),
+        ("list-item", 12, "- item 1\n  more"),
+        ("list-item", 14, "- item 2"),
+        ("list-item", 15, "1. numbered"),
+        ("table-row", 17, "| a | b |"),
+        ("table-row", 18, "|---|---|"),
+        ("table-row", 19, "| 1 | 2 |"),
+        ("code", 21, "```py\ncode\n\n# not a heading\n```"),
+        ("heading1", 26, "Setext\n==="),
+    ]
 
 
 def test_a_table_without_leading_pipes_is_still_cut_into_rows():
     blocks = split_blocks("Intro\n\na | b\n--- | ---\n1 | 2\n\nA | pipe in a sentence\n")
-    assert [(b.kind, b.line) for b in blocks] == [("paragraph", 1), ("table-row", 3), ("table-row", 4),
-                                                  ("table-row", 5), ("paragraph", 7)]
+    assert [(b.kind, b.line) for b in blocks] == [
+        ("paragraph", 1),
+        ("table-row", 3),
+        ("table-row", 4),
+        ("table-row", 5),
+        ("paragraph", 7),
+    ]
 
 
 def test_the_diff_of_a_missing_or_never_confirmed_translation_says_so(tiny):
     assert "notes (fr): missing — no translation yet" in run_cli(tiny, "translations", "--diff", "notes").out
     records = tiny / "content" / "translations.yaml"
     edit(records, "talks/da-nang:\n  fr: 8e48e522fb261b7b\n", "")
-    assert "talks/da-nang (fr): stale — never confirmed: check the whole translation against the source" in \
-        run_cli(tiny, "translations", "--diff", "talks/da-nang").out
+    assert (
+        "talks/da-nang (fr): stale — never confirmed: check the whole translation against the source"
+        in run_cli(tiny, "translations", "--diff", "talks/da-nang").out
+    )

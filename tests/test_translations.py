@@ -60,7 +60,7 @@ def test_confirming_an_unknown_page_is_an_error(tiny):
 
 
 def test_strict_build_refuses_missing_stale_and_untranslated(tiny):
-    assert run_cli(tiny).code == 0   # a good site to keep
+    assert run_cli(tiny).code == 0  # a good site to keep
     before = snapshot(tiny / "site")
     source = tiny / "content" / "pages" / "talks" / "da-nang.vi.md"
     write(source, source.read_text(encoding="utf-8") + "\nThêm.\n")
@@ -127,8 +127,9 @@ def test_compile_writes_mo_files(tiny):
 
 def test_nfd_page_gives_nfc_output(tiny):
     page = tiny / "content" / "pages" / "notes.vi.md"
-    page.write_bytes(unicodedata.normalize("NFD", page.read_text(encoding="utf-8") + "\nĐà Nẵng và Hải Phòng.\n")
-                     .encode("utf-8"))
+    page.write_bytes(
+        unicodedata.normalize("NFD", page.read_text(encoding="utf-8") + "\nĐà Nẵng và Hải Phòng.\n").encode("utf-8")
+    )
     assert run_cli(tiny).code == 0
     html = (tiny / "site" / "vi" / "notes" / "index.html").read_text(encoding="utf-8")
     assert "Đà Nẵng và Hải Phòng." in html and unicodedata.is_normalized("NFC", html)

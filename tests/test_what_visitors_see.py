@@ -28,8 +28,11 @@ def test_french_spacing_is_never_applied_to_vietnamese_pages(event):
 
 
 def test_french_spacing_is_applied_to_french_pages(event):
-    edit(event / "content/pages/about.fr.md", "## Source",
-         "Pourquoi ? Parce que « essai » : 1 000 personnes !\n\n## Source")
+    edit(
+        event / "content/pages/about.fr.md",
+        "## Source",
+        "Pourquoi ? Parce que « essai » : 1 000 personnes !\n\n## Source",
+    )
     assert run_cli(event).code == 0
     html = page_html(event, "fr/a-propos/index.html")
     assert "Pourquoi\u202f? Parce que «\xa0essai\xa0»\xa0: 1\u202f000 personnes\u202f!" in html
@@ -41,7 +44,7 @@ def test_a_missing_translation_shows_the_notice_and_marks_the_fallback_text(even
     assert result.code == 0, result.err
     html = page_html(event, "fr/gioi-thieu/index.html")
     notice = re.search(r'<div class="notice notice--missing[^"]*" role="note">\s*<p>([^<]+)</p>', html)
-    assert notice and "traduite" in notice.group(1)   # the French catalog's wording
+    assert notice and "traduite" in notice.group(1)  # the French catalog's wording
     # The fallback shows the Vietnamese text, marked as Vietnamese, inside a French page.
     assert '<html lang="fr" dir="ltr">' in html
     assert re.search(r'<h1 lang="vi" dir="ltr">Giới thiệu</h1>', html)
@@ -68,8 +71,7 @@ def test_the_stale_reason_tells_confirmed_then_changed_from_never_confirmed(even
     row = next(line for line in changed.out.splitlines() if line.split()[:3] == ["page", "about", "fr"])
     assert "changed since it was confirmed" in row and "never" not in row
     records = event / "content/translations.yaml"
-    records.write_text(re.sub(r"(?m)^about:\n  fr: \w+\n", "", records.read_text(encoding="utf-8")),
-                       encoding="utf-8")
+    records.write_text(re.sub(r"(?m)^about:\n  fr: \w+\n", "", records.read_text(encoding="utf-8")), encoding="utf-8")
     never = run_cli(event, "translations")
     row = next(line for line in never.out.splitlines() if line.split()[:3] == ["page", "about", "fr"])
     assert "never confirmed" in row
@@ -127,8 +129,11 @@ def test_a_forbidden_character_is_reported_on_its_own_line(tiny):
     result = run_cli(tiny)
     assert result.code == 1
     assert "content/pages/notes.vi.md:3: the character U+0007 is not allowed" in result.err
-    write(tiny / "content/speakers.yaml", "- id: an\n  name: Nguyễn An\n  role: {vi: Chủ tịch, fr: présidente}\n"
-          "  city: {vi: Đà Nẵng, fr: Da Nang}\n  country: VN\x0c\n")
+    write(
+        tiny / "content/speakers.yaml",
+        "- id: an\n  name: Nguyễn An\n  role: {vi: Chủ tịch, fr: présidente}\n"
+        "  city: {vi: Đà Nẵng, fr: Da Nang}\n  country: VN\x0c\n",
+    )
     result = run_cli(tiny)
     assert "content/speakers.yaml:5: the character U+000C is not allowed" in result.err
 

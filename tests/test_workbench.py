@@ -106,8 +106,9 @@ def vnu_errors(folder: Path) -> str:
     java = shutil.which("java")
     if java is None or not VNU.is_file():
         missing("needs Java and the Nu HTML Checker: apt-get install default-jre-headless && npm install")
-    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--also-check-css", str(folder)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--also-check-css", str(folder)], capture_output=True, text=True
+    )
     return (run.stdout + run.stderr).strip() if run.returncode else ""
 
 
@@ -115,9 +116,12 @@ def test_the_workbench_pages_pass_the_html_checker(stale, tmp_path):
     fuzzy_catalog(stale)
     (stale / "content" / "pages" / "about.vi.md").open("a", encoding="utf-8").write("\nMột đoạn <mới>.\n")
     site = site_of(stale)
-    pages = {"overview.html": overview(site, BASE), "page.html": page_view(site, "about", "fr", BASE, TOKEN),
-             "missing.html": page_view(site, "speakers", "fr", BASE, TOKEN),
-             "catalog.html": catalog_view(site, "fr", BASE)}
+    pages = {
+        "overview.html": overview(site, BASE),
+        "page.html": page_view(site, "about", "fr", BASE, TOKEN),
+        "missing.html": page_view(site, "speakers", "fr", BASE, TOKEN),
+        "catalog.html": catalog_view(site, "fr", BASE),
+    }
     out = tmp_path / "workbench"
     out.mkdir()
     for name, html in pages.items():
@@ -127,6 +131,7 @@ def test_the_workbench_pages_pass_the_html_checker(stale, tmp_path):
 
 # --- served by the preview -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def served(stale):
     """`python build.py serve` on the stale event site, on 127.0.0.1; (port, project), stopped after the test."""
@@ -134,8 +139,9 @@ def served(stale):
         yield port, stale
 
 
-def request(port: int, method: str, path: str, body: dict[str, str] | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+def request(
+    port: int, method: str, path: str, body: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
     """One HTTP request to the preview: (status, headers, text)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     data = urllib.parse.urlencode(body) if body is not None else None
@@ -156,13 +162,13 @@ def test_the_preview_serves_the_workbench_under_its_base_path_with_livereload(se
     port, _ = served
     status, headers, html = request(port, "GET", "/event/_translate/")
     assert status == 200 and "1 block changed" in html and "text/html" in headers["Content-Type"]
-    assert "livereload.js" in html   # injected by the preview into every HTML page: the workbench follows rebuilds
+    assert "livereload.js" in html  # injected by the preview into every HTML page: the workbench follows rebuilds
     status, _, html = request(port, "GET", "/event/_translate/pages/fr/about")
     assert status == 200 and "<ins>lại</ins>" in html
     assert request(port, "GET", "/event/_translate/catalogs/fr")[0] == 200
     assert request(port, "GET", "/event/_translate")[0] == 302
     assert request(port, "GET", "/elsewhere/_translate/")[0] == 404
-    assert request(port, "GET", "//elsewhere.example/_translate")[0] == 404   # never a redirect to another site
+    assert request(port, "GET", "//elsewhere.example/_translate")[0] == 404  # never a redirect to another site
     assert request(port, "GET", "/event/_translate/pages/fr/nothing")[0] == 404
     assert request(port, "GET", "/event/_translate/pages/vi/about")[0] == 404
     assert not (served[1] / "site" / "_translate").exists()
@@ -175,7 +181,7 @@ def test_while_a_rebuild_fails_the_workbench_says_it_shows_the_last_good_build(s
     while "The last rebuild failed" not in (html := request(port, "GET", "/event/_translate/")[2]):
         assert time.monotonic() < deadline, "the workbench never said that the rebuild failed"
         time.sleep(0.1)
-    assert "1 block changed" in html   # the last good build's state, still there to work with
+    assert "1 block changed" in html  # the last good build's state, still there to work with
     edit(project / "content" / "event.yaml", "\n\tbroken: yes", "")
     deadline = time.monotonic() + 10
     while "The last rebuild failed" in request(port, "GET", "/event/_translate/")[2]:
@@ -188,9 +194,12 @@ def test_a_confirmation_without_the_page_token_or_from_another_host_name_is_refu
     records = (project / "content" / "translations.yaml").read_bytes()
     form = form_of(request(port, "GET", "/event/_translate/pages/fr/about")[2])
     assert form["page"] == "about" and form["lang"] == "fr" and len(form["token"]) > 20
-    for body, headers in [({**form, "token": ""}, {}), ({"page": "about", "lang": "fr"}, {}),
-                          ({**form, "token": form["token"][:-1] + "x"}, {}),
-                          (form, {"Host": f"rebound.example:{port}"})]:
+    for body, headers in [
+        ({**form, "token": ""}, {}),
+        ({"page": "about", "lang": "fr"}, {}),
+        ({**form, "token": form["token"][:-1] + "x"}, {}),
+        (form, {"Host": f"rebound.example:{port}"}),
+    ]:
         status, _, text = request(port, "POST", "/event/_translate/confirm", body, headers)
         assert status == 403, (body, headers)
         assert text.startswith("refused: ") and text.count("\n") == 1
@@ -205,7 +214,7 @@ def test_a_confirmation_with_the_page_token_records_it_and_shows_the_page_ok(ser
     status, headers, _ = request(port, "POST", "/event/_translate/confirm", form)
     assert status == 303 and headers["Location"] == "/event/_translate/pages/fr/about"
     assert records.read_text(encoding="utf-8") != before
-    assert run_cli(project, "translations").code == 0   # the same record as `translations --confirm about`
+    assert run_cli(project, "translations").code == 0  # the same record as `translations --confirm about`
     html = request(port, "GET", headers["Location"])[2]
     assert "up to date" in html and "<form" not in html
 
@@ -228,20 +237,35 @@ def test_a_confirmation_from_another_machine_is_refused_even_with_the_token(stal
     if address is None:
         pytest.skip("this machine has no address but loopback to be reached from")
     port = free_port()
-    command = [sys.executable, str(ROOT / "build.py"), "--project", str(stale), "serve", "--host", "0.0.0.0",
-               "--port", str(port)]
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "--project",
+        str(stale),
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert any(line.startswith("Serving ") for line in process.stdout), "the server did not start"
         records = (stale / "content" / "translations.yaml").read_bytes()
         form = form_of(request(port, "GET", "/event/_translate/pages/fr/about")[2])
         connection = http.client.HTTPConnection(address, port, timeout=20)
-        connection.request("POST", "/event/_translate/confirm", body=urllib.parse.urlencode(form),
-                           headers={"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{port}"})
+        connection.request(
+            "POST",
+            "/event/_translate/confirm",
+            body=urllib.parse.urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Host": f"127.0.0.1:{port}"},
+        )
         response = connection.getresponse()
         assert response.status == 403
-        assert response.read().decode() == \
-            "refused: confirmations are accepted only from this machine (a loopback address)\n"
+        assert (
+            response.read().decode()
+            == "refused: confirmations are accepted only from this machine (a loopback address)\n"
+        )
         connection.close()
         assert (stale / "content" / "translations.yaml").read_bytes() == records
     finally:
@@ -261,13 +285,13 @@ def test_browser_a_translator_sees_the_stale_block_revises_and_confirms_without_
     port, project = served
     tab = chromium.new_context().new_page()
     tab.goto(f"http://127.0.0.1:{port}/event/_translate/")
-    tab.keyboard.press("Tab")   # the first stop is the skip link, shown when focused
+    tab.keyboard.press("Tab")  # the first stop is the skip link, shown when focused
     assert tab.evaluate("document.activeElement.getAttribute('href')") == "#main"
     assert tab.locator("a.skip").bounding_box()["x"] >= 0
     row = tab.locator("tr", has=tab.locator('a[href="/event/_translate/pages/fr/about"]'))
     assert "stale" in row.inner_text() and "1 block changed" in row.inner_text()
     assert axe_violations(tab) == []
-    row.get_by_role("link", name="about").click()   # with the skip link focused: the click lands all the same
+    row.get_by_role("link", name="about").click()  # with the skip link focused: the click lands all the same
 
     tab.wait_for_url("**/_translate/pages/fr/about")
     changed = tab.locator("tr.changed")

@@ -31,7 +31,7 @@ class CheckReport:
     """What the gates found: problems (one line each), and the gates that could not run here."""
 
     problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)   # placeholder text left to replace
+    warnings: list[str] = field(default_factory=list)  # placeholder text left to replace
     skipped: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
 
@@ -41,7 +41,7 @@ class PageLinks(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, dict[str, str]]] = []   # (url, attributes) of a/link[href], img/script/source[src]
+        self.links: list[tuple[str, dict[str, str]]] = []  # (url, attributes) of a/link[href], img/script/source[src]
         self.lang: str | None = None
         self.ids: set[str] = set()
 
@@ -58,8 +58,11 @@ class PageLinks(HTMLParser):
     @property
     def alternates(self) -> dict[str, str]:
         """hreflang -> absolute URL of the page's <link rel="alternate" hreflang> elements."""
-        return {a["hreflang"]: url for url, a in self.links
-                if a["tag"] == "link" and a.get("rel") == "alternate" and "hreflang" in a}
+        return {
+            a["hreflang"]: url
+            for url, a in self.links
+            if a["tag"] == "link" and a.get("rel") == "alternate" and "hreflang" in a
+        }
 
 
 def parse_page(path: Path) -> PageLinks:
@@ -74,7 +77,7 @@ def served_file(site: Path, base_path: str, url_path: str) -> Path | None:
     url_path = unquote(url_path)
     if not url_path.startswith(base_path):
         return None
-    target = site / url_path[len(base_path):]
+    target = site / url_path[len(base_path) :]
     return target / "index.html" if url_path.endswith("/") or target.is_dir() else target
 
 
@@ -125,7 +128,7 @@ def check_links(site: Path, urls: Urls, parsed: dict[Path, PageLinks]) -> list[s
                 continue
             if parts.scheme or parts.netloc:
                 if not url.startswith(urls.base_url) or attributes.get("tag") == "a":
-                    continue   # a link to another site; canonical and hreflang URLs are absolute ours
+                    continue  # a link to another site; canonical and hreflang URLs are absolute ours
                 parts = urlsplit(url)
             target = served_file(site, urls.base_path, parts.path)
             if target is None:
@@ -154,21 +157,28 @@ def check_alternates(site: Path, urls: Urls, parsed: dict[Path, PageLinks]) -> l
             if lang != "x-default" and other.lang != lang:
                 problems.append(f"site/{where}: hreflang {lang} leads to a page in {other.lang!r}")
             if other.alternates != alternates:
-                problems.append(f"site/{where}: hreflang {lang} leads to {url}, whose alternates differ "
-                                "(alternates must answer each other)")
+                problems.append(
+                    f"site/{where}: hreflang {lang} leads to {url}, whose alternates differ "
+                    "(alternates must answer each other)"
+                )
     return problems
 
 
 def _vnu(project: Path, site: Path) -> list[str] | None:
     """The Nu HTML Checker's errors, or None when Java or vnu.jar is not installed."""
     # The site's own npm install, else the generator's (a site made by `init` may have none of its own).
-    jar = next((folder / VNU_JAR for folder in (project, Path(__file__).resolve().parents[2])
-                if (folder / VNU_JAR).is_file()), project / VNU_JAR)
+    jar = next(
+        (folder / VNU_JAR for folder in (project, Path(__file__).resolve().parents[2]) if (folder / VNU_JAR).is_file()),
+        project / VNU_JAR,
+    )
     java = shutil.which("java")
     if java is None or not jar.is_file():
         return None
-    run = subprocess.run([java, "-jar", str(jar), "--errors-only", "--skip-non-html", "--also-check-css",
-                          str(site)], capture_output=True, text=True)
+    run = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--skip-non-html", "--also-check-css", str(site)],
+        capture_output=True,
+        text=True,
+    )
     lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
     # "file:/tmp/…/site/vi/index.html":3.1-3.5: error: … -> site/vi/index.html:3.1-3.5: error: …
     return [re.sub(r'^"file:[^"]*?/site/([^"]*)":', r"site/\1:", line) for line in lines] if run.returncode else []
@@ -182,8 +192,9 @@ def _msgfmt(project: Path, result: BuildResult) -> list[str] | None:
     problems = []
     for lang in result.pages:
         path = catalog_path(project / "locales", lang)
-        run = subprocess.run([msgfmt, "-c", "--check-format", "-o", "/dev/null", str(path)],
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [msgfmt, "-c", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True
+        )
         if run.returncode:
             problems += [line.replace(str(project) + "/", "") for line in run.stderr.splitlines() if line.strip()]
     return problems

@@ -39,11 +39,17 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     try:
         result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
     except OSError as exc:
-        raise ContentError("git", None, None, f"cannot run git: {exc.strerror}",
-                           "install git and make sure it is on your PATH") from None
+        raise ContentError(
+            "git", None, None, f"cannot run git: {exc.strerror}", "install git and make sure it is on your PATH"
+        ) from None
     if check and result.returncode != 0:
-        raise ContentError(".", None, None, f"git {printable(' '.join(args))} failed: {_last_line(result)}",
-                           "check the remote's name or URL and your access to it")
+        raise ContentError(
+            ".",
+            None,
+            None,
+            f"git {printable(' '.join(args))} failed: {_last_line(result)}",
+            "check the remote's name or URL and your access to it",
+        )
     return result
 
 
@@ -69,21 +75,37 @@ def _commit(repo: Path, rev: str) -> str | None:
     return found.stdout.strip() or None if found.returncode == 0 else None
 
 
-def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", message: str | None = None,
-           base_url: str | None = None, allow_dirty: bool = False) -> str:
+def deploy(
+    project: Path,
+    remote: str = "origin",
+    branch: str = "gh-pages",
+    message: str | None = None,
+    base_url: str | None = None,
+    allow_dirty: bool = False,
+) -> str:
     """Build strictly, then commit site/ on top of the remote branch and push it; return a one-line summary."""
     project = Path(project).resolve()
     if not project.is_dir():
         raise ContentError(str(project), None, None, "no such folder", "pass --project the folder holding content/")
     _check_names(project, remote, branch)
     if _git(project, "rev-parse", "--show-toplevel", check=False).returncode != 0:
-        raise ContentError(".", None, None, "the project is not a git repository",
-                           "run `git init` and add a remote, or publish with the GitHub Actions workflow")
+        raise ContentError(
+            ".",
+            None,
+            None,
+            "the project is not a git repository",
+            "run `git init` and add a remote, or publish with the GitHub Actions workflow",
+        )
     dirty = _uncommitted_inputs(project)
     if dirty and not allow_dirty:
         more = f" (and {len(dirty) - 1} more input files)" if len(dirty) > 1 else ""
-        raise ContentError(dirty[0], None, None, f"differs from the last commit{more}",
-                           "commit the changes so the deployed site matches a commit, or deploy with --allow-dirty")
+        raise ContentError(
+            dirty[0],
+            None,
+            None,
+            f"differs from the last commit{more}",
+            "commit the changes so the deployed site matches a commit, or deploy with --allow-dirty",
+        )
     there = _remote_branch(project, remote, branch)
     _refuse_source_branch(project, remote, branch, there)
     address, why = published_address(project, remote, base_url)
@@ -95,9 +117,11 @@ def deploy(project: Path, remote: str = "origin", branch: str = "gh-pages", mess
     return f"{why}\n{result.summary()}\nPublished site/ to {remote} {branch}: {message.splitlines()[0]}"
 
 
-EXAMPLE_HOST = "example.github.io"   # the placeholder host of the shipped site.yaml and of `init`'s
-_GITHUB = re.compile(r"^(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)"
-                     r"(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+EXAMPLE_HOST = "example.github.io"  # the placeholder host of the shipped site.yaml and of `init`'s
+_GITHUB = re.compile(
+    r"^(?:https://(?:[^@/]+@)?github\.com/|ssh://git@github\.com/|git@github\.com:)"
+    r"(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$"
+)
 
 
 def published_address(project: Path, remote: str, base_url: str | None) -> tuple[str | None, str]:
@@ -115,20 +139,40 @@ def published_address(project: Path, remote: str, base_url: str | None) -> tuple
     url = _git(project, "config", "--get", f"remote.{remote}.url", check=False).stdout.strip() or remote
     found = _GITHUB.match(url)
     if not found:
-        raise ContentError("content/site.yaml", config.base_url_line, None,
-                           f"base_url is still the example address {config.base_url}, and the remote {remote!r} is "
-                           "not a GitHub repository whose Pages address could be used instead",
-                           "write the site's address as base_url (or pass --base-url), then deploy again")
+        raise ContentError(
+            "content/site.yaml",
+            config.base_url_line,
+            None,
+            f"base_url is still the example address {config.base_url}, and the remote {remote!r} is "
+            "not a GitHub repository whose Pages address could be used instead",
+            "write the site's address as base_url (or pass --base-url), then deploy again",
+        )
     owner, repo = found["owner"], found["repo"]
-    address = (f"https://{owner.lower()}.github.io/" if repo.lower() == f"{owner.lower()}.github.io"
-               else f"https://{owner.lower()}.github.io/{repo}/")
-    return address, (f"Address: {address} (GitHub Pages' address for {remote}, since content/site.yaml still "
-                     "holds the example; write it there as base_url to make it explicit)")
+    address = (
+        f"https://{owner.lower()}.github.io/"
+        if repo.lower() == f"{owner.lower()}.github.io"
+        else f"https://{owner.lower()}.github.io/{repo}/"
+    )
+    return address, (
+        f"Address: {address} (GitHub Pages' address for {remote}, since content/site.yaml still "
+        "holds the example; write it there as base_url to make it explicit)"
+    )
 
 
 # git reads these names in .git/ before refs/heads/: a branch so named would shadow git's own pointer.
-_PSEUDO_REFS = frozenset({"HEAD", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD",
-                          "BISECT_HEAD", "AUTO_MERGE", "REBASE_HEAD"})
+_PSEUDO_REFS = frozenset(
+    {
+        "HEAD",
+        "ORIG_HEAD",
+        "FETCH_HEAD",
+        "MERGE_HEAD",
+        "CHERRY_PICK_HEAD",
+        "REVERT_HEAD",
+        "BISECT_HEAD",
+        "AUTO_MERGE",
+        "REBASE_HEAD",
+    }
+)
 
 
 def _check_names(project: Path, remote: str, branch: str) -> None:
@@ -136,20 +180,31 @@ def _check_names(project: Path, remote: str, branch: str) -> None:
     if not remote or remote.startswith("-"):
         raise ContentError(".", None, None, f"invalid --remote {remote!r}", "name a git remote or a URL")
     if branch in _PSEUDO_REFS or re.fullmatch(r"[A-Z0-9_-]*HEAD", branch):
-        raise ContentError("--branch", None, None, f"{branch!r} is not a plain branch name: git keeps a "
-                           "pointer of its own by that name", "name the branch GitHub Pages serves, such as gh-pages")
+        raise ContentError(
+            "--branch",
+            None,
+            None,
+            f"{branch!r} is not a plain branch name: git keeps a pointer of its own by that name",
+            "name the branch GitHub Pages serves, such as gh-pages",
+        )
     valid = _git(project, "check-ref-format", "--branch", branch, check=False)
     # check-ref-format also expands @{-1} and accepts refs/heads/x (which would make refs/heads/refs/heads/x).
     if valid.returncode != 0 or valid.stdout.strip() != branch or branch.startswith(("refs/", "-")):
-        raise ContentError("--branch", None, None, f"{branch!r} is not a plain branch name",
-                           "name the branch GitHub Pages serves, such as gh-pages")
+        raise ContentError(
+            "--branch",
+            None,
+            None,
+            f"{branch!r} is not a plain branch name",
+            "name the branch GitHub Pages serves, such as gh-pages",
+        )
 
 
 def _uncommitted_inputs(project: Path) -> list[str]:
     """Input files (content/, templates/, locales/, static/) that differ from the last commit, are new, or are
     ignored by git: the build reads and publishes ignored files too, so a commit does not describe them."""
-    status = _git(project, "status", "--porcelain=v1", "-z", "--ignored=matching", "--untracked-files=all",
-                  "--", *INPUTS)
+    status = _git(
+        project, "status", "--porcelain=v1", "-z", "--ignored=matching", "--untracked-files=all", "--", *INPUTS
+    )
     entries = iter(status.stdout.split("\0"))
     changed = []
     for entry in entries:
@@ -157,7 +212,7 @@ def _uncommitted_inputs(project: Path) -> list[str]:
             if entry[:2] != "!!" or not _unread(entry[3:]):
                 changed.append(entry[3:])
             if entry[0] in "RC":
-                next(entries, None)   # a rename's second name is its old one
+                next(entries, None)  # a rename's second name is its old one
     return sorted(changed)
 
 
@@ -170,20 +225,30 @@ def _remote_branch(project: Path, remote: str, branch: str) -> RemoteBranch:
     """Ask the remote for its default branch and fetch the deploy branch's tip, if it has one."""
     listed = _git(project, "ls-remote", "--symref", "--", remote, "HEAD", f"refs/heads/{branch}", check=False)
     if listed.returncode != 0:
-        raise ContentError(remote, None, None, f"cannot reach the remote: {_last_line(listed)}",
-                           "check the remote's name or URL (git remote -v) and your access to it")
+        raise ContentError(
+            remote,
+            None,
+            None,
+            f"cannot reach the remote: {_last_line(listed)}",
+            "check the remote's name or URL (git remote -v) and your access to it",
+        )
     default = tip = None
     for line in listed.stdout.splitlines():
         value, _, name = line.partition("\t")
         if value.startswith("ref: refs/heads/") and name == "HEAD":
-            default = value[len("ref: refs/heads/"):]
+            default = value[len("ref: refs/heads/") :]
         elif name == f"refs/heads/{branch}":
             tip = value
     if tip is not None:
         fetched = _git(project, "fetch", "--quiet", "--no-tags", "--", remote, f"refs/heads/{branch}", check=False)
         if fetched.returncode != 0:
-            raise ContentError(remote, None, None, f"cannot fetch {branch}: {_last_line(fetched)}",
-                               "check the remote's name or URL (git remote -v) and your access to it")
+            raise ContentError(
+                remote,
+                None,
+                None,
+                f"cannot fetch {branch}: {_last_line(fetched)}",
+                "check the remote's name or URL (git remote -v) and your access to it",
+            )
         tip = _commit(project, "FETCH_HEAD")
     return RemoteBranch(default, tip)
 
@@ -193,7 +258,7 @@ def _default_branches(project: Path, remote: str, there: RemoteBranch) -> set[st
     known = {there.default} if there.default else set()
     local = _git(project, "symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD", check=False).stdout.strip()
     if local.startswith(f"refs/remotes/{remote}/"):
-        known.add(local[len(f"refs/remotes/{remote}/"):])
+        known.add(local[len(f"refs/remotes/{remote}/") :])
     return known or {"main", "master"}
 
 
@@ -210,8 +275,13 @@ def _refuse_source_branch(project: Path, remote: str, branch: str, there: Remote
     for where, tip in ((f"{remote}'s {branch}", there.tip), (f"your {branch}", local)):
         common = _git(project, "merge-base", tip, head, check=False) if tip and head else None
         if common is not None and common.returncode == 0:
-            raise ContentError("--branch", None, None, f"{where} shares history with your sources "
-                               f"(commit {common.stdout.strip()[:12]})", hint)
+            raise ContentError(
+                "--branch",
+                None,
+                None,
+                f"{where} shares history with your sources (commit {common.stdout.strip()[:12]})",
+                hint,
+            )
 
 
 def _bring_local_branch_up(project: Path, remote: str, branch: str, tip: str | None) -> str | None:
@@ -222,9 +292,14 @@ def _bring_local_branch_up(project: Path, remote: str, branch: str, tip: str | N
         if tip is None or _git(project, "merge-base", "--is-ancestor", local, tip, check=False).returncode != 0:
             ahead = _git(project, "rev-list", "--count", local, *([f"^{tip}"] if tip else [])).stdout.strip()
             commits = "1 commit" if ahead == "1" else f"{ahead} commits"
-            raise ContentError(f"branch {branch}", None, None, f"your local {branch} has {commits} that {remote} lacks",
-                               f"push {'it' if ahead == '1' else 'them'} (git push {remote} {branch}) or, if not "
-                               f"needed, delete the local branch (git branch -D {branch}); deploy never drops commits")
+            raise ContentError(
+                f"branch {branch}",
+                None,
+                None,
+                f"your local {branch} has {commits} that {remote} lacks",
+                f"push {'it' if ahead == '1' else 'them'} (git push {remote} {branch}) or, if not "
+                f"needed, delete the local branch (git branch -D {branch}); deploy never drops commits",
+            )
     if tip is not None and local != tip:
         # The old value makes git refuse if the branch moved meanwhile: this only ever fast-forwards.
         _git(project, "update-ref", "-m", "deploy: fast-forward to the remote", ref, tip, local or "")
@@ -236,9 +311,13 @@ def _check_tracking_ref(project: Path, remote: str, branch: str, tip: str | None
     """Refuse a stale REMOTE/BRANCH: ghp-import resets the local branch to it before committing."""
     tracked = _commit(project, f"{remote}/{branch}")
     if tracked is not None and tracked != tip:
-        raise ContentError(f"{remote}/{branch}", None, None,
-                           f"points to {tracked[:12]}, not to what {remote} holds ({tip[:12] if tip else 'nothing'})",
-                           f"run `git fetch --prune {remote}`, then deploy again")
+        raise ContentError(
+            f"{remote}/{branch}",
+            None,
+            None,
+            f"points to {tracked[:12]}, not to what {remote} holds ({tip[:12] if tip else 'nothing'})",
+            f"run `git fetch --prune {remote}`, then deploy again",
+        )
 
 
 def _commit_message(project: Path, message: str | None, dirty: list[str]) -> str:
@@ -259,22 +338,34 @@ def _kept_cname(project: Path, branch: str, site: Path) -> str | None:
     return cname.stdout.strip() or None if cname.returncode == 0 else None
 
 
-def _commit_site(project: Path, site: Path, remote: str, branch: str, message: str, cname: str | None,
-                 previous: str | None) -> None:
+def _commit_site(
+    project: Path, site: Path, remote: str, branch: str, message: str, cname: str | None, previous: str | None
+) -> None:
     """Commit site/ on top of the local branch with ghp-import's Python interface (it does not push here)."""
     here = os.getcwd()
-    os.chdir(project)   # ghp-import runs git in the current folder
+    os.chdir(project)  # ghp-import runs git in the current folder
     try:
         with _git_stderr() as said:
-            ghp_import.ghp_import(str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False,
-                                  nojekyll=True, cname=cname)
+            ghp_import.ghp_import(
+                str(site.resolve()), remote=remote, branch=branch, mesg=message, push=False, nojekyll=True, cname=cname
+            )
     except ghp_import.GhpError as exc:
-        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {printable(exc.message)}",
-                           "check the repository with `git status` and `git fsck`") from None
+        raise ContentError(
+            f"branch {branch}",
+            None,
+            None,
+            f"committing site/ failed: {printable(exc.message)}",
+            "check the repository with `git status` and `git fsck`",
+        ) from None
     except TypeError:
         # ghp-import 2.1 reports a failed `git fast-import` by writing bytes to sys.stdout, which raises this.
-        raise ContentError(f"branch {branch}", None, None, f"committing site/ failed: {said() or 'git fast-import'}",
-                           "check that no other git command is running in this repository") from None
+        raise ContentError(
+            f"branch {branch}",
+            None,
+            None,
+            f"committing site/ failed: {said() or 'git fast-import'}",
+            "check that no other git command is running in this repository",
+        ) from None
     finally:
         os.chdir(here)
     _check_parent(project, branch, previous)
@@ -306,8 +397,13 @@ def _check_parent(project: Path, branch: str, previous: str | None) -> None:
     if new is None or new == previous or parents[1:] != ([previous] if previous else []):
         if new is not None and new != previous:
             _restore(project, ref, previous, new)
-        raise ContentError(f"branch {branch}", None, None, "ghp-import did not commit on top of the remote's "
-                           f"{branch}; nothing was published", f"check for a tag or other ref named {branch}")
+        raise ContentError(
+            f"branch {branch}",
+            None,
+            None,
+            f"ghp-import did not commit on top of the remote's {branch}; nothing was published",
+            f"check for a tag or other ref named {branch}",
+        )
 
 
 def _push(project: Path, remote: str, branch: str, previous: str | None) -> None:
@@ -319,9 +415,14 @@ def _push(project: Path, remote: str, branch: str, previous: str | None) -> None
     # Only the commit this deploy made is taken back; a later deploy then starts from the remote again.
     _restore(project, ref, previous, _commit(project, ref))
     refused = any(line.startswith("!") for line in pushed.stdout.splitlines())
-    raise ContentError(remote, None, None, f"{'refused the push' if refused else 'could not push'} to {branch} "
-                       f"({_push_reason(pushed)}); nothing was published",
-                       f"check that you may push to {branch} on {remote}")
+    raise ContentError(
+        remote,
+        None,
+        None,
+        f"{'refused the push' if refused else 'could not push'} to {branch} "
+        f"({_push_reason(pushed)}); nothing was published",
+        f"check that you may push to {branch} on {remote}",
+    )
 
 
 def _restore(project: Path, ref: str, previous: str | None, new: str | None) -> None:
@@ -333,8 +434,14 @@ def _restore(project: Path, ref: str, previous: str | None, new: str | None) -> 
 
 def _push_reason(pushed: subprocess.CompletedProcess[str]) -> str:
     """Why git push failed, on one line: the remote's reason and the first thing its hook said."""
-    said = next((line[len("remote:"):].strip() for line in pushed.stderr.splitlines()
-                 if line.startswith("remote:") and line[len("remote:"):].strip()), "")
+    said = next(
+        (
+            line[len("remote:") :].strip()
+            for line in pushed.stderr.splitlines()
+            if line.startswith("remote:") and line[len("remote:") :].strip()
+        ),
+        "",
+    )
     # --porcelain prints one line per ref on stdout: "!\tLOCAL:REMOTE\t[remote rejected] (reason)".
     summary = next((line.split("\t")[-1] for line in pushed.stdout.splitlines() if line.startswith("!")), "")
     found = re.fullmatch(r"\[(.*?)\]\s*(?:\((.*)\))?", summary)

@@ -40,8 +40,13 @@ def init(folder: Path, languages: list[str]) -> list[str]:
     folder = Path(folder).resolve()
     codes = _checked_languages(languages)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ContentError(str(folder), None, None, "the folder is not empty; nothing was written",
-                           "name a new folder, e.g. python build.py init ../my-event --languages vi,fr")
+        raise ContentError(
+            str(folder),
+            None,
+            None,
+            "the folder is not empty; nothing was written",
+            "name a new folder, e.g. python build.py init ../my-event --languages vi,fr",
+        )
     theme = theme_folder()
     folder.mkdir(parents=True, exist_ok=True)
     for part in THEME_PARTS:
@@ -80,10 +85,10 @@ def _write_catalogs(theme: Path, folder: Path, languages: tuple[str, ...]) -> No
             target = catalog_path(locales, lang)
             target.parent.mkdir(parents=True)
             shutil.copyfile(shipped, target)
-    catalogs.update(folder, languages)   # makes the missing ones from the template, every msgstr empty
+    catalogs.update(folder, languages)  # makes the missing ones from the template, every msgstr empty
     for lang in languages:
         if lang.split("_")[0].split("-")[0] == "en" and not catalog_path(theme / "locales", lang).is_file():
-            catalogs.fill_from_msgids(folder, lang)   # the templates' strings are written in English
+            catalogs.fill_from_msgids(folder, lang)  # the templates' strings are written in English
 
 
 def _write_content(content: Path, languages: tuple[str, ...]) -> None:
@@ -95,37 +100,57 @@ def _write_content(content: Path, languages: tuple[str, ...]) -> None:
         """A placeholder per language."""
         return {lang: placeholder(f"{what}, in {language_name(lang)}") for lang in languages}
 
-    _yaml(content / "site.yaml", {
-        "languages": list(languages),
-        "base_url": "https://example.github.io/my-event/",
-        "title": each("the title of the site"),
-        "description": each("one sentence saying what the site is about"),
-        "menu": ["index", "program", "speakers", "about"],
-    }, comment="base_url: the address the site is published at (python build.py deploy finds GitHub Pages' "
-               "address from the git remote while this example stays)")
-    _yaml(content / "event.yaml", {
-        "title": each("the title of the event"),
-        "kind": each("what kind of event it is (a session, a workshop)"),
-        "conference": each("the conference or programme it is part of"),
-        "date": dt.date.today(),
-        "city": each("the city"),
-        "country": "FR",
-        "timezone": "Europe/Paris",
-        "roles": [{"title": each("what the people below did, e.g. Chairs"), "people": ["first-speaker"]}],
-    }, comment=f"{placeholder('the date (YYYY-MM-DD), country (ISO code) and time zone (IANA name) of the event')}"
-               "\n# To credit the report the texts are written from, add source: {title, url, author, lang}")
-    _yaml(content / "speakers.yaml", [{
-        "id": "first-speaker",
-        "name": placeholder("the name of the speaker"),
-        "role": each("the office of the speaker"),
-        "city": each("the city of the speaker"),
-        "country": "FR",
-    }], comment="one entry per person; `id` is how program.yaml and event.yaml name them")
-    _yaml(content / "program.yaml", [{
-        "speaker": "first-speaker",
-        "page": "talks/first-talk",
-        "title": each("the title of the contribution"),
-    }], comment="one entry per contribution, in the order of the event; `page` is its page under pages/")
+    _yaml(
+        content / "site.yaml",
+        {
+            "languages": list(languages),
+            "base_url": "https://example.github.io/my-event/",
+            "title": each("the title of the site"),
+            "description": each("one sentence saying what the site is about"),
+            "menu": ["index", "program", "speakers", "about"],
+        },
+        comment="base_url: the address the site is published at (python build.py deploy finds GitHub Pages' "
+        "address from the git remote while this example stays)",
+    )
+    _yaml(
+        content / "event.yaml",
+        {
+            "title": each("the title of the event"),
+            "kind": each("what kind of event it is (a session, a workshop)"),
+            "conference": each("the conference or programme it is part of"),
+            "date": dt.date.today(),
+            "city": each("the city"),
+            "country": "FR",
+            "timezone": "Europe/Paris",
+            "roles": [{"title": each("what the people below did, e.g. Chairs"), "people": ["first-speaker"]}],
+        },
+        comment=f"{placeholder('the date (YYYY-MM-DD), country (ISO code) and time zone (IANA name) of the event')}"
+        "\n# To credit the report the texts are written from, add source: {title, url, author, lang}",
+    )
+    _yaml(
+        content / "speakers.yaml",
+        [
+            {
+                "id": "first-speaker",
+                "name": placeholder("the name of the speaker"),
+                "role": each("the office of the speaker"),
+                "city": each("the city of the speaker"),
+                "country": "FR",
+            }
+        ],
+        comment="one entry per person; `id` is how program.yaml and event.yaml name them",
+    )
+    _yaml(
+        content / "program.yaml",
+        [
+            {
+                "speaker": "first-speaker",
+                "page": "talks/first-talk",
+                "title": each("the title of the contribution"),
+            }
+        ],
+        comment="one entry per contribution, in the order of the event; `page` is its page under pages/",
+    )
     pages = {
         "index": "what happened, in a few paragraphs",
         "program": "an introduction to the programme (the list of contributions follows by itself)",
@@ -137,8 +162,10 @@ def _write_content(content: Path, languages: tuple[str, ...]) -> None:
         for lang in languages:
             note = "" if lang == source else f" (the translation of {name}.{source}.md)"
             (content / "pages" / f"{name}.{lang}.md").write_text(
-                f"---\ntitle: \"{placeholder(f'the page title, in {language_name(lang)}')}\"\n---\n"
-                f"{placeholder(body + ', in ' + language_name(lang) + note)}\n", encoding="utf-8")
+                f'---\ntitle: "{placeholder(f"the page title, in {language_name(lang)}")}"\n---\n'
+                f"{placeholder(body + ', in ' + language_name(lang) + note)}\n",
+                encoding="utf-8",
+            )
 
 
 def _yaml(path: Path, data: object, comment: str) -> None:

@@ -66,8 +66,8 @@ from . import workbench
 WATCH_STEP_MS = 20
 QUIET_MS = 12
 BURST_MAX_MS = 1000
-FETCH_WAIT_MS = 300    # how long rendering pauses for open tabs to ask for what they were told changed
-IDLE_CHECK_MS = 1000   # an idle watcher looks this often whether a missing input folder appeared, or it must stop
+FETCH_WAIT_MS = 300  # how long rendering pauses for open tabs to ask for what they were told changed
+IDLE_CHECK_MS = 1000  # an idle watcher looks this often whether a missing input folder appeared, or it must stop
 
 
 @dataclass
@@ -78,8 +78,8 @@ class Report:
     rendered: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)    # output paths written or removed, relative to the site
-    notified: bool = False   # the open tabs were told before the rebuild ended (their pages came first)
+    written: list[str] = field(default_factory=list)  # output paths written or removed, relative to the site
+    notified: bool = False  # the open tabs were told before the rebuild ended (their pages came first)
     recovered: bool = False  # the rebuild before this one failed: the site is back
 
     def line(self) -> str:
@@ -87,11 +87,15 @@ class Report:
         what = ", ".join(self.changed[:3]) + (f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else "")
         what = what or "start"
         if self.errors:
-            return f"{what}: build failed ({len(self.errors)} error{'s' * (len(self.errors) != 1)}), " \
-                   f"shown in the browser\n" + "\n".join(f"  error: {e}" for e in self.errors)
+            return (
+                f"{what}: build failed ({len(self.errors)} error{'s' * (len(self.errors) != 1)}), "
+                f"shown in the browser\n" + "\n".join(f"  error: {e}" for e in self.errors)
+            )
         back = "; the error is fixed and the site is back" if self.recovered else ""
-        return (f"{what}: {self.rendered} page{'s' * (self.rendered != 1)} re-rendered in "
-                f"{self.seconds * 1000:.0f} ms{back}")
+        return (
+            f"{what}: {self.rendered} page{'s' * (self.rendered != 1)} re-rendered in "
+            f"{self.seconds * 1000:.0f} ms{back}"
+        )
 
 
 class Preview:
@@ -103,14 +107,14 @@ class Preview:
         self.root = root
         self.sources = MemoReader()
         self.markdown = MarkdownMemo()
-        self.keys: dict[str, PageKey] = {}    # output path -> the inputs it was last rendered from
+        self.keys: dict[str, PageKey] = {}  # output path -> the inputs it was last rendered from
         self.listing: tuple[Any, ...] = ()
         self.renderer: SiteRenderer | None = None
         self.site: Site | None = None
         self.error: list[str] | None = None
         self.versions = Versions()
         self.out: Path = root
-        self.assets: dict[str, str] = {}     # static file -> its hashed name, as the served pages link it
+        self.assets: dict[str, str] = {}  # static file -> its hashed name, as the served pages link it
         # A hashed name replaced by an edit -> its static file. An open tab still links the old name: asked for it
         # again (livereload restyling in place), the preview answers with the file's current version, never a 404.
         self.renamed: dict[str, str] = {}
@@ -121,7 +125,7 @@ class Preview:
         # Pages the browser asked for (output path -> when): the pages open tabs show are among them. Written by
         # the server's thread, read (copied) by the rebuilding one.
         self.viewed: dict[str, float] = {}
-        self.fetched = threading.Event()   # set when a tab asked for a page or a former stylesheet name
+        self.fetched = threading.Event()  # set when a tab asked for a page or a former stylesheet name
         self.templates_changed = True
 
     @property
@@ -137,16 +141,24 @@ class Preview:
     @property
     def base_path(self) -> str:
         """The URL path the site is served under, e.g. /microsite/ (/ until a configuration has loaded)."""
-        return "/" + self.out.relative_to(self.root).as_posix().strip(".") .strip("/") + "/" if self.out != self.root \
+        return (
+            "/" + self.out.relative_to(self.root).as_posix().strip(".").strip("/") + "/"
+            if self.out != self.root
             else "/"
+        )
 
     def _folder_for(self, base_url: str) -> Path:
         """The folder the site is served from, which must lie inside the preview's temporary folder."""
         out = self.root / urlsplit(base_url).path.strip("/")
         # The base URL refuses '..' already; this guards the deletions of the preview against any other way out.
         if not Path(os.path.realpath(out)).is_relative_to(os.path.realpath(self.root)):
-            raise ContentError("--base-url", None, None, f"the preview folder {out} for {base_url} leads outside "
-                               f"{self.root}", "give a base URL with a plain path, like https://user.github.io/repo/")
+            raise ContentError(
+                "--base-url",
+                None,
+                None,
+                f"the preview folder {out} for {base_url} leads outside {self.root}",
+                "give a base URL with a plain path, like https://user.github.io/repo/",
+            )
         return out
 
     def rebuild(self, changed: set[Path], notify: Callable[[str], None] | None = None) -> Report:
@@ -158,8 +170,12 @@ class Preview:
         report = Report(sorted(relative(p, self.project) for p in changed))
         self.written, self.report, self.notify = report.written, report, notify
         try:
-            pages_only = self.renderer is not None and self.error is None and changed and all(
-                self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
+            pages_only = (
+                self.renderer is not None
+                and self.error is None
+                and changed
+                and all(self._is_page(p) and p in self.sources.entries and p.exists() for p in changed)
+            )
             report.rendered = self._pages(changed) if pages_only else self._full(changed)
             report.recovered, self.error = self.error is not None, None
         except BuildError as exc:
@@ -181,20 +197,24 @@ class Preview:
         # A parsed page depends on the site's languages and on which templates exist: re-check the pages that
         # were refused (a missing template may exist now), and all of them when the settings changed.
         settings = self.project / "content" / "site.yaml"
-        self.sources.entries = {} if settings in changed else {
-            path: entry for path, entry in self.sources.entries.items() if not entry[1]}
+        self.sources.entries = (
+            {} if settings in changed else {path: entry for path, entry in self.sources.entries.items() if not entry[1]}
+        )
         config = load_config(self.project, self.base_url)
         site = load_site(config, self.sources)
         assets = hashed_names(config.static_dir)
         renderer = SiteRenderer(site, Urls(config.base_url, assets), self.markdown)
-        for env in renderer.envs.values():   # a data, catalog or stylesheet edit need not compile every template
+        for env in renderer.envs.values():  # a data, catalog or stylesheet edit need not compile every template
             env.bytecode_cache = self.compiled
         self.versions.site = site_version(config, assets)
         self.versions.catalogs = catalog_versions(config)
         # Parsing every template for its references costs most of a data or stylesheet edit's rebuild: only
         # when a template (or the settings) changed, and again until that has succeeded once.
-        self.templates_changed |= not self.versions.templates or settings in changed or any(
-            config.templates_dir in p.parents for p in changed)
+        self.templates_changed |= (
+            not self.versions.templates
+            or settings in changed
+            or any(config.templates_dir in p.parents for p in changed)
+        )
         if self.templates_changed:
             self.versions.templates = template_versions(renderer.envs[config.default_language])
             self.templates_changed = False
@@ -205,13 +225,13 @@ class Preview:
         # asking for a replaced name gets the new file (current_name).
         self._sync_static(config, assets)
         count = self._render(site, renderer, everything=True)
-        _write_if_changed(self.out / MARKER, MARKER_TEXT)   # the same folder as a build makes
+        _write_if_changed(self.out / MARKER, MARKER_TEXT)  # the same folder as a build makes
         return count
 
     def _pages(self, changed: set[Path]) -> int:
         """Only page files changed: re-read them and re-render the pages whose inputs differ."""
         self.sources.forget(changed)
-        assert self.site is not None and self.renderer is not None   # rebuild() came here after a full build
+        assert self.site is not None and self.renderer is not None  # rebuild() came here after a full build
         site = load_site(self.site.config, self.sources)
         self.renderer.site = site
         if not self._same_urls(site):
@@ -228,7 +248,7 @@ class Preview:
     def _note_urls(self, site: Site, renderer: SiteRenderer) -> None:
         """Follow the URL map: every page's links and switcher depend on it."""
         self.versions.urls = url_version(site, renderer.urls, renderer.known_paths)
-        self.markdown.keep_if(self.versions.urls)   # every renderer of the preview shares self.markdown
+        self.markdown.keep_if(self.versions.urls)  # every renderer of the preview shares self.markdown
 
     def _render(self, site: Site, renderer: SiteRenderer, everything: bool) -> int:
         """Render the pages whose key changed (all site-wide files when `everything`), write them, drop stale files."""
@@ -255,12 +275,13 @@ class Preview:
         rest = [p for p in todo if p.output_path not in viewed]
         if (first or early) and (rest or site_wide) and not errors.errors:
             self._notify_early()
-        for rendered in render_site(renderer, errors, pages=rest, site_wide=site_wide,
-                                    skip={path for path, _ in early}):
+        for rendered in render_site(
+            renderer, errors, pages=rest, site_wide=site_wide, skip={path for path, _ in early}
+        ):
             count += rendered.path in wanted
             self._write(rendered.path, rendered.content)
         errors.raise_if_any()
-        for path in set(self.keys) - set(wanted):   # a page deleted or given another slug
+        for path in set(self.keys) - set(wanted):  # a page deleted or given another slug
             _remove_with_empty_parents(self.out / path, self.out)
             self.written.append(path)
         self.keys = wanted
@@ -321,10 +342,13 @@ class Preview:
         try:
             assets = hashed_names(static)
         except (BuildError, OSError):
-            return None   # the rebuild reports it
+            return None  # the rebuild reports it
         names = {p.relative_to(static).as_posix() for p in changed}
-        former = [f"static/{self.assets[n]}" for n in sorted(names)
-                  if n in self.assets and n in assets and assets[n] != self.assets[n]]
+        former = [
+            f"static/{self.assets[n]}"
+            for n in sorted(names)
+            if n in self.assets and n in assets and assets[n] != self.assets[n]
+        ]
         if not former:
             return None
         for name in names:
@@ -360,7 +384,7 @@ class Preview:
         path with the page it shows. So what can be told apart is an edit that changed no output at all (a
         template comment, a file saved unchanged): no message; and a stylesheet edit (see `restyle`)."""
         if report.errors or failed_before:
-            return self.base_path + "index.html"   # the error page appears, or gives way to the site
+            return self.base_path + "index.html"  # the error page appears, or gives way to the site
         if not report.written:
             return None
         pages = [p for p in report.written if p.endswith(".html")]
@@ -437,8 +461,9 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
         # Lots of (changed input paths, those among them made in the lot); None asks the rebuilding thread to stop.
         self.lots: queue.Queue[tuple[set[Path], set[Path]] | None] = queue.Queue()
 
-    def watch(self, path: str, func: Callable[[set[Path]], None] | None = None, delay: object = None,
-              ignore: object = None) -> None:
+    def watch(
+        self, path: str, func: Callable[[set[Path]], None] | None = None, delay: object = None, ignore: object = None
+    ) -> None:
         """Watch a folder (it may not exist yet); `func(changed paths)` rebuilds and calls `notify`."""
         super().watch(path, func, delay, ignore)
         if func is not None:
@@ -447,8 +472,10 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
     def start(self, callback: Callable[[], None]) -> bool:
         """Start waiting for events; True tells livereload not to poll."""
         self.loop = ioloop.IOLoop.current()
-        self.threads = [threading.Thread(target=self._wait, name="preview-watcher", daemon=True),
-                        threading.Thread(target=self._rebuild, name="preview-rebuilder", daemon=True)]
+        self.threads = [
+            threading.Thread(target=self._wait, name="preview-watcher", daemon=True),
+            threading.Thread(target=self._rebuild, name="preview-rebuilder", daemon=True),
+        ]
         for thread in self.threads:
             thread.start()
         return True
@@ -459,7 +486,7 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
 
     def notify(self, path: str) -> None:
         """Send livereload's reload message for `path` to every open tab (from any thread)."""
-        assert self.loop is not None   # start() has run: the server is up
+        assert self.loop is not None  # start() has run: the server is up
         self.loop.add_callback(LiveReloadHandler.reload_waiters, path)
 
     def stop(self) -> None:
@@ -497,7 +524,7 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
             except queue.Empty:
                 lot = (set(), set())
             if lot is None:
-                self.lots.put(None)   # stop after this rebuild
+                self.lots.put(None)  # stop after this rebuild
                 break
             changed, made = changed | lot[0], made | lot[1]
             now = _stats(changed)
@@ -518,14 +545,21 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
             # thread looks at `stopping` when the watch yields, at the latest every IDLE_CHECK_MS.
             try:
                 self._bursts(roots, folders, links)
-            except OSError as exc:   # a watched folder vanished while the watch was being set up: look again
+            except OSError as exc:  # a watched folder vanished while the watch was being set up: look again
                 self.log(f"watching {exc.filename or 'the inputs'} failed ({exc.strerror or exc}); trying again")
                 self.stopping.wait(IDLE_CHECK_MS / 1000)
 
     def _bursts(self, roots: list[str], folders: list[Path], links: dict[str, list[Path]]) -> None:
         """Queue each lot of events below `roots` for the rebuilding thread, until what must be watched changes."""
-        for batch in watch(*roots, watch_filter=None, debounce=BURST_MAX_MS, step=WATCH_STEP_MS,
-                           rust_timeout=IDLE_CHECK_MS, yield_on_timeout=True, raise_interrupt=False):
+        for batch in watch(
+            *roots,
+            watch_filter=None,
+            debounce=BURST_MAX_MS,
+            step=WATCH_STEP_MS,
+            rust_timeout=IDLE_CHECK_MS,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        ):
             if self.stopping.is_set():
                 return
             appeared = {f for f in self.actions if f.is_dir() and f not in folders}
@@ -534,7 +568,7 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
                 made = self._inputs({(c, raw) for c, raw in batch if c == Change.added}, links)
                 self.lots.put((changed, made))
             if appeared or _moved_links(batch, links) or not all(f.is_dir() for f in folders):
-                return   # an input folder made or removed, a link made or removed: watch what is there now
+                return  # an input folder made or removed, a link made or removed: watch what is there now
 
     def _inputs(self, batch: set[tuple[Change, str]], links: dict[str, list[Path]]) -> set[Path]:
         """The input paths a lot of events changed, editor junk left out, a link's target reported as the link."""
@@ -552,8 +586,11 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
 
     def _run(self, changed: set[Path]) -> None:
         """Run, once, the action of each watched folder a burst of changes touched."""
-        funcs = {func for folder, func in self.actions.items() if any(
-            folder == path or folder in path.parents for path in changed)}
+        funcs = {
+            func
+            for folder, func in self.actions.items()
+            if any(folder == path or folder in path.parents for path in changed)
+        }
         for func in funcs:
             func(changed)
 
@@ -579,7 +616,7 @@ def _links(folders: list[Path]) -> dict[str, list[Path]]:
     while todo:
         top = todo.pop()
         if os.path.realpath(top) in seen:
-            continue   # a loop of links: the build reports it
+            continue  # a loop of links: the build reports it
         seen.add(os.path.realpath(top))
         for folder, dirs, files in os.walk(top):
             for name in dirs + files:
@@ -594,17 +631,18 @@ def _links(folders: list[Path]) -> dict[str, list[Path]]:
 def _moved_links(batch: set[tuple[Change, str]], links: dict[str, list[Path]]) -> bool:
     """True when a burst made a link, or removed one the watcher follows."""
     known = {str(link) for sources in links.values() for link in sources}
-    return any((change == Change.added and os.path.islink(raw)) or (change == Change.deleted and raw in known)
-               for change, raw in batch)
+    return any(
+        (change == Change.added and os.path.islink(raw)) or (change == Change.deleted and raw in known)
+        for change, raw in batch
+    )
 
 
 class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload ships no types
     """Serves the preview folder: 404 for anything outside it, the site's 404 page, the error page on failure."""
 
-    def initialize(self, path: str, default_filename: str | None = None,
-                   preview: Preview | None = None) -> None:
+    def initialize(self, path: str, default_filename: str | None = None, preview: Preview | None = None) -> None:
         super().initialize(path=path, default_filename=default_filename)
-        assert preview is not None   # get_web_handlers passes it
+        assert preview is not None  # get_web_handlers passes it
         self.preview = preview
 
     def decode_argument(self, value: bytes, name: str | None = None) -> str:
@@ -616,7 +654,7 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
             raise web.HTTPError(404) from None
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        if "\0" in path:   # %00 names no file, and the file system functions refuse it with a ValueError
+        if "\0" in path:  # %00 names no file, and the file system functions refuse it with a ValueError
             raise web.HTTPError(404)
         if self.preview.error is not None and _is_page_request(path):
             self.set_status(500)
@@ -630,7 +668,7 @@ class PreviewHandler(StaticFileHandler):  # type: ignore[misc]  # livereload shi
         hashed = path.startswith(prefix + "static/") and not _is_page_request(path)
         self.set_header("Cache-Control", "max-age=31536000, immutable" if hashed else "no-store")
         if path.startswith(prefix):
-            path = prefix + self.preview.asked_for(path[len(prefix):])
+            path = prefix + self.preview.asked_for(path[len(prefix) :])
         try:
             await super().get(path, include_body)
         except web.HTTPError as exc:
@@ -658,10 +696,12 @@ def _is_page_request(path: str) -> bool:
 # The error page's words in the languages it knows; a site in any other language gets them in English.
 ERROR_WORDS = {
     "en": ("Build failed", "The build failed", "Fix the error below and save the file: the page reloads by itself."),
-    "vi": ("Lỗi khi dựng trang", "Không dựng được trang",
-           "Hãy sửa lỗi dưới đây và lưu tệp; trang sẽ tự tải lại."),
-    "fr": ("Erreur de construction", "La construction du site a échoué",
-           "Corrigez l’erreur ci-dessous et enregistrez le fichier\u202f: la page se rechargera d’elle-même."),
+    "vi": ("Lỗi khi dựng trang", "Không dựng được trang", "Hãy sửa lỗi dưới đây và lưu tệp; trang sẽ tự tải lại."),
+    "fr": (
+        "Erreur de construction",
+        "La construction du site a échoué",
+        "Corrigez l’erreur ci-dessous et enregistrez le fichier\u202f: la page se rechargera d’elle-même.",
+    ),
 }
 
 
@@ -673,8 +713,11 @@ def error_page(errors: list[str], languages: tuple[str, ...] = ()) -> str:
     if len(shown) < len(bases) or not shown:
         shown = list(dict.fromkeys([*shown, "en"]))
     title = " · ".join(html.escape(ERROR_WORDS[lang][0]) for lang in shown)
-    intro = "\n".join(f'<h1 lang="{lang}">{html.escape(ERROR_WORDS[lang][1])}</h1>\n'
-                      f'<p lang="{lang}">{html.escape(ERROR_WORDS[lang][2])}</p>' for lang in shown)
+    intro = "\n".join(
+        f'<h1 lang="{lang}">{html.escape(ERROR_WORDS[lang][1])}</h1>\n'
+        f'<p lang="{lang}">{html.escape(ERROR_WORDS[lang][2])}</p>'
+        for lang in shown
+    )
     items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in errors)
     return f"""<!DOCTYPE html>
 <html lang="{shown[0]}">
@@ -707,8 +750,9 @@ pre {{ margin: 0; white-space: pre-wrap; font-size: .95rem; }}
 class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
     """livereload's server with our handler, our watcher and quiet logs."""
 
-    def __init__(self, preview: Preview, watcher: EventWatcher,
-                 on_listening: Callable[[str], None] = lambda url: None) -> None:
+    def __init__(
+        self, preview: Preview, watcher: EventWatcher, on_listening: Callable[[str], None] = lambda url: None
+    ) -> None:
         super().__init__(watcher=watcher)
         self.preview = preview
         self.on_listening = on_listening
@@ -719,18 +763,27 @@ class PreviewServer(Server):  # type: ignore[misc]  # livereload ships no types
             super().application(port, host, **options)
         except OSError as exc:
             raise listen_error(exc, host, port) from exc
-        except UnicodeError as exc:   # the idna codec refuses an empty label or one over 63 characters
+        except UnicodeError as exc:  # the idna codec refuses an empty label or one over 63 characters
             named = host if len(host) <= 40 else host[:40] + "…"
-            raise ContentError(f"--host {named}", None, None,
-                               "not a valid host name (a part between dots is empty or longer than 63 characters)",
-                               "use an address of this machine, e.g. --host 127.0.0.1") from exc
-        shown = f"[{host}]" if ":" in host else host   # an IPv6 address is bracketed in a URL
+            raise ContentError(
+                f"--host {named}",
+                None,
+                None,
+                "not a valid host name (a part between dots is empty or longer than 63 characters)",
+                "use an address of this machine, e.g. --host 127.0.0.1",
+            ) from exc
+        shown = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL
         self.on_listening(f"http://{shown}:{port}{self.preview.base_path}")
 
     def get_web_handlers(self, script: object) -> list[tuple[str, type, dict[str, object]]]:
-        site = [(r"/(.*)", PreviewHandler, {"path": str(self.preview.root), "default_filename": "index.html",
-                                            "preview": self.preview})]
-        return workbench.handlers(self.preview) + site   # the workbench's routes first: site's route takes all
+        site = [
+            (
+                r"/(.*)",
+                PreviewHandler,
+                {"path": str(self.preview.root), "default_filename": "index.html", "preview": self.preview},
+            )
+        ]
+        return workbench.handlers(self.preview) + site  # the workbench's routes first: site's route takes all
 
 
 def _warnings_only(record: logging.LogRecord) -> bool:
@@ -743,19 +796,20 @@ def quiet_logs() -> None:
 
     A filter rather than a level: livereload's Server.serve sets its logger's level to INFO when it starts."""
     logging.getLogger("livereload").addFilter(_warnings_only)
-    logging.getLogger("tornado.access").setLevel(logging.ERROR)   # a 404 is the site's answer, not news
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 404 is the site's answer, not news
 
 
 def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: Callable[[str], None]) -> None:
     """Watch every input folder of the project; each burst of changes rebuilds and tells the open tabs."""
+
     def changed(paths: set[Path]) -> None:
         """Rebuild after a burst of changes; tell the tabs (a stylesheet first, in place) what to show."""
         failed_before = preview.error is not None
         restyled = preview.restyle(paths)
-        if restyled is not None:   # livereload.js swaps the stylesheet in place (live_css=True)
+        if restyled is not None:  # livereload.js swaps the stylesheet in place (live_css=True)
             preview.fetched.clear()
             watcher.notify(restyled)
-            preview.fetched.wait(FETCH_WAIT_MS / 1000)   # let the tabs load it before the pages are rendered
+            preview.fetched.wait(FETCH_WAIT_MS / 1000)  # let the tabs load it before the pages are rendered
         report = preview.rebuild(paths, notify=None if restyled else watcher.notify)
         log(time.strftime("%H:%M:%S ") + report.line() + (" (restyled in place)" if restyled else ""))
         path = preview.reload_path(report, failed_before)
@@ -766,15 +820,16 @@ def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: 
         server.watch(str(preview.project / part), changed)
 
 
-def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
-          open_browser: bool = False) -> int:
+def serve(
+    project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None, open_browser: bool = False
+) -> int:
     """Build, serve and watch until Ctrl-C; the output lives in a temporary folder, never in site/."""
     root = Path(tempfile.mkdtemp(prefix="microsite-preview-"))
     try:
         preview = Preview(project, root, base_url)
         first = preview.rebuild(set())
         print(first.line(), flush=True)
-        log: Callable[[str], None] = lambda line: print(line, flush=True)   # noqa: E731
+        log: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731
         watcher = EventWatcher(preview.project, log=log)
         server = PreviewServer(preview, watcher, on_listening=lambda url: _announce(url, open_browser))
         watch_project(preview, server, watcher, log)
@@ -788,8 +843,10 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, base_url: st
 
 def _announce(url: str, open_browser: bool) -> None:
     """Say where the preview is, once the port is ours (never before: it may be taken)."""
-    print(f"Serving {url} — edits to content/, templates/, locales/ and static/ reload the page. "
-          "Ctrl-C stops.", flush=True)
+    print(
+        f"Serving {url} — edits to content/, templates/, locales/ and static/ reload the page. Ctrl-C stops.",
+        flush=True,
+    )
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
 
@@ -797,19 +854,44 @@ def _announce(url: str, open_browser: bool) -> None:
 def listen_error(exc: OSError, host: str, port: int) -> ContentError:
     """Why the preview cannot listen on host:port, located at the option to change."""
     if exc.errno == errno.EADDRINUSE:
-        return ContentError(f"--port {port}", None, None, f"port {port} on {host} is already in use",
-                            "stop the program that uses it, or choose another port with --port, e.g. --port 8001")
+        return ContentError(
+            f"--port {port}",
+            None,
+            None,
+            f"port {port} on {host} is already in use",
+            "stop the program that uses it, or choose another port with --port, e.g. --port 8001",
+        )
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return ContentError(f"--port {port}", None, None, f"this user may not listen on port {port}",
-                            "choose a port above 1023 with --port, e.g. --port 8000")
+        return ContentError(
+            f"--port {port}",
+            None,
+            None,
+            f"this user may not listen on port {port}",
+            "choose a port above 1023 with --port, e.g. --port 8000",
+        )
     if isinstance(exc, socket.gaierror):
-        return ContentError(f"--host {host}", None, None, f"cannot find the address of {host!r} ({exc.strerror})",
-                            "use an address of this machine, e.g. --host 127.0.0.1")
+        return ContentError(
+            f"--host {host}",
+            None,
+            None,
+            f"cannot find the address of {host!r} ({exc.strerror})",
+            "use an address of this machine, e.g. --host 127.0.0.1",
+        )
     if exc.errno == errno.EADDRNOTAVAIL:
-        return ContentError(f"--host {host}", None, None, f"{host} is not an address of this machine",
-                            "use an address of this machine, e.g. --host 127.0.0.1")
-    return ContentError(f"--host {host} --port {port}", None, None, f"cannot listen there ({exc.strerror or exc})",
-                        "choose another address with --host or another port with --port")
+        return ContentError(
+            f"--host {host}",
+            None,
+            None,
+            f"{host} is not an address of this machine",
+            "use an address of this machine, e.g. --host 127.0.0.1",
+        )
+    return ContentError(
+        f"--host {host} --port {port}",
+        None,
+        None,
+        f"cannot listen there ({exc.strerror or exc})",
+        "choose another address with --host or another port with --port",
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,7 @@ def confirm(site: Site, names: list[str], languages: list[str] | None = None) ->
                 records.setdefault(name, {})[lang] = source.fingerprint
                 sources[name] = source.path
                 confirmed.append(f"{name} ({lang})")
-    for name, path in sources.items():   # the blocks first: a record without its blocks is still read correctly
+    for name, path in sources.items():  # the blocks first: a record without its blocks is still read correctly
         save_blocks(config, name, records, read_text(config.project / path, config.project))
     save_records(config.content_dir, records)
     return confirmed
@@ -46,13 +46,18 @@ def _source_page(site: Site, name: str) -> Page:
     config = site.config
     known = sorted({p.name for p in site.pages})
     if name not in known:
-        raise ContentError("content/pages", None, None, f"there is no page {name!r}",
-                           f"known pages: {', '.join(known)}")
+        raise ContentError(
+            "content/pages", None, None, f"there is no page {name!r}", f"known pages: {', '.join(known)}"
+        )
     source = site.page(name, config.default_language)
     if source is None or source.is_fallback:
-        raise ContentError(f"content/pages/{name}.{config.default_language}.md", None, None,
-                           "the source page is missing, so there is nothing to confirm against",
-                           "write the source page first")
+        raise ContentError(
+            f"content/pages/{name}.{config.default_language}.md",
+            None,
+            None,
+            "the source page is missing, so there is nothing to confirm against",
+            "write the source page first",
+        )
     return source
 
 
@@ -63,29 +68,35 @@ def diff_pages(site: Site, name: str, lang: str | None) -> list[PageBlocks]:
     languages = config.languages[1:]
     if lang is not None and lang not in languages:
         what = "is the source language" if lang == config.default_language else "is not a language of the site"
-        raise ContentError("--lang", None, None, f"{lang!r} {what}",
-                           f"name a translation language: {', '.join(languages)}")
+        raise ContentError(
+            "--lang", None, None, f"{lang!r} {what}", f"name a translation language: {', '.join(languages)}"
+        )
     return [page_blocks(site, name, each) for each in ([lang] if lang else languages)]
 
 
 def format_diff(blocks: PageBlocks, colour: bool = False) -> str:
     """A page's changed, added and removed source blocks (word diff, old → new), each with the translation's
     block aligned with it, with files and lines; unchanged blocks are left out."""
-    lines = [f"{blocks.name} ({blocks.lang}): {blocks.state} — {blocks.summary}",
-             f"  source:      {blocks.source_path}",
-             f"  translation: {blocks.translation_path or '(none: the page shows the source text)'}"]
+    lines = [
+        f"{blocks.name} ({blocks.lang}): {blocks.state} — {blocks.summary}",
+        f"  source:      {blocks.source_path}",
+        f"  translation: {blocks.translation_path or '(none: the page shows the source text)'}",
+    ]
     shown = [row for row in blocks.rows if row.state in (BlockState.CHANGED, BlockState.ADDED, BlockState.REMOVED)]
     for row in shown:
-        lines += ["", _row_heading(blocks, row),
-                  *_indented("source:", format_words(row.words, colour)),
-                  *_translation_lines(blocks, row)]
+        lines += [
+            "",
+            _row_heading(blocks, row),
+            *_indented("source:", format_words(row.words, colour)),
+            *_translation_lines(blocks, row),
+        ]
     return "\n".join(lines)
 
 
 def _row_heading(blocks: PageBlocks, row: BlockRow) -> str:
     """'changed paragraph at content/pages/x.vi.md:7' (a removed block: where it stood)."""
     block = row.source or row.confirmed
-    assert block is not None   # a changed, added or removed row has a source block on one side
+    assert block is not None  # a changed, added or removed row has a source block on one side
     kind = block.kind.replace("field:", "field ")
     if row.source is not None:
         return f"{row.state} {kind} at {blocks.source_path}:{row.source.line}"

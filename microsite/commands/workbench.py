@@ -32,8 +32,8 @@ from .translations import confirm
 if TYPE_CHECKING:
     from .preview import Preview
 
-PREFIX = "_translate/"   # under the preview's base path; the build never writes it
-WAIT_FOR_REBUILD = 5.0   # seconds a confirmation waits for the watcher's rebuild before showing the page again
+PREFIX = "_translate/"  # under the preview's base path; the build never writes it
+WAIT_FOR_REBUILD = 5.0  # seconds a confirmation waits for the watcher's rebuild before showing the page again
 
 _STYLE = """
 body { font: 1rem/1.5 system-ui, sans-serif; margin: 0; color: #1d1d1f; background: #fff; }
@@ -72,7 +72,8 @@ def _document(title: str, heading: str, body: Markup, base_path: str, notice: st
     home = escape(base_path + PREFIX)
     if notice:
         body = Markup('<p class="notice" role="status">{}</p>\n').format(notice) + body
-    return str(Markup("""<!DOCTYPE html>
+    return str(
+        Markup("""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -91,7 +92,8 @@ def _document(title: str, heading: str, body: Markup, base_path: str, notice: st
 </main>
 </body>
 </html>
-""").format(title=title, heading=heading, style=Markup(_STYLE), home=home, site=escape(base_path), body=body))
+""").format(title=title, heading=heading, style=Markup(_STYLE), home=home, site=escape(base_path), body=body)
+    )
 
 
 def page_url(base_path: str, name: str, lang: str) -> str:
@@ -106,6 +108,7 @@ def catalog_url(base_path: str, lang: str) -> str:
 
 # --- the overview -------------------------------------------------------------------------------------------------
 
+
 def overview(site: Site, base_path: str, notice: str = "") -> str:
     """Every translated page and every catalog in every language, with its state; each links to its view."""
     config = site.config
@@ -113,16 +116,26 @@ def overview(site: Site, base_path: str, notice: str = "") -> str:
     pages = [r for r in rows if r.kind == "page" and r.lang != config.default_language]
     catalogs = [r for r in rows if r.kind == "catalog"]
     page_rows = Markup("").join(
-        Markup('<tr><th scope="row"><a href="{url}">{name}</a></th><td>{lang}</td><td>{state}</td><td>{detail}</td>'
-               '<td><code>{path}</code></td></tr>\n').format(
-            url=page_url(base_path, r.name, r.lang), name=r.name, lang=r.lang, state=_state(r.state),
-            detail=_page_detail(site, r), path=r.path)
-        for r in pages)
+        Markup(
+            '<tr><th scope="row"><a href="{url}">{name}</a></th><td>{lang}</td><td>{state}</td><td>{detail}</td>'
+            "<td><code>{path}</code></td></tr>\n"
+        ).format(
+            url=page_url(base_path, r.name, r.lang),
+            name=r.name,
+            lang=r.lang,
+            state=_state(r.state),
+            detail=_page_detail(site, r),
+            path=r.path,
+        )
+        for r in pages
+    )
     catalog_rows = Markup("").join(
-        Markup('<tr><th scope="row"><a href="{url}">{lang}</a></th><td>{state}</td><td>{detail}</td>'
-               '<td><code>{path}</code></td></tr>\n').format(
-            url=catalog_url(base_path, r.lang), lang=r.lang, state=_state(r.state), detail=r.detail, path=r.path)
-        for r in catalogs)
+        Markup(
+            '<tr><th scope="row"><a href="{url}">{lang}</a></th><td>{state}</td><td>{detail}</td>'
+            "<td><code>{path}</code></td></tr>\n"
+        ).format(url=catalog_url(base_path, r.lang), lang=r.lang, state=_state(r.state), detail=r.detail, path=r.path)
+        for r in catalogs
+    )
     body = Markup("""<p>Source language: <strong>{source}</strong>. Each translation is compared with the source
 page as it was when the translation was last confirmed.</p>
 <h2 id="pages">Pages</h2>
@@ -154,11 +167,12 @@ def _page_detail(site: Site, row: Row) -> str:
         return row.detail or ("up to date" if row.state == State.OK else "")
     try:
         return page_blocks(site, row.name, row.lang).summary
-    except ContentError as exc:   # a damaged block record: still stale, and the file is named
+    except ContentError as exc:  # a damaged block record: still stale, and the file is named
         return f"{exc.path}: {exc.message}"
 
 
 # --- one page, side by side ---------------------------------------------------------------------------------------
+
 
 def page_view(site: Site, name: str, lang: str, base_path: str, token: str, notice: str = "") -> str:
     """Page `name`: the source's blocks on the left, the translation's on the right, aligned; changed blocks
@@ -167,8 +181,11 @@ def page_view(site: Site, name: str, lang: str, base_path: str, token: str, noti
     blocks = page_blocks(site, name, lang)
     source_lang = site.config.default_language
     rows = Markup("").join(_block_row(blocks, row, source_lang) for row in blocks.rows)
-    translation_file = (Markup("<code>{}</code>").format(blocks.translation_path) if blocks.translation_path
-                        else Markup("none yet: create <code>content/pages/{}.{}.md</code>").format(name, lang))
+    translation_file = (
+        Markup("<code>{}</code>").format(blocks.translation_path)
+        if blocks.translation_path
+        else Markup("none yet: create <code>content/pages/{}.{}.md</code>").format(name, lang)
+    )
     body = Markup("""<p>State: {state} — {summary}.</p>
 <p>Source ({source_lang}): <code>{source_path}</code><br>Translation ({lang}): {translation_file}</p>
 {confirm}<table aria-describedby="legend">
@@ -178,9 +195,16 @@ def page_view(site: Site, name: str, lang: str, base_path: str, token: str, noti
 <tbody>
 {rows}</tbody>
 </table>
-""").format(state=_state(blocks.state), summary=blocks.summary, source_lang=source_lang, lang=lang,
-            source_path=blocks.source_path, translation_file=translation_file, rows=rows,
-            confirm=_confirm_form(blocks, base_path, token))
+""").format(
+        state=_state(blocks.state),
+        summary=blocks.summary,
+        source_lang=source_lang,
+        lang=lang,
+        source_path=blocks.source_path,
+        translation_file=translation_file,
+        rows=rows,
+        confirm=_confirm_form(blocks, base_path, token),
+    )
     title = f"{name} ({lang})"
     return _document(title, title, body, base_path, notice)
 
@@ -202,25 +226,32 @@ def _confirm_form(blocks: PageBlocks, base_path: str, token: str) -> Markup:
 def _block_row(blocks: PageBlocks, row: BlockRow, source_lang: str) -> Markup:
     """One aligned row: the block's kind and state, the source side, the translation side."""
     block = row.source or row.confirmed or row.translation
-    assert block is not None   # every row shows a block on one side at least
+    assert block is not None  # every row shows a block on one side at least
     kind = block.kind.replace("field:", "field ")
-    return Markup('<tr class="{state}"><th scope="row">{kind}<br>{label}</th><td>{source}</td>'
-                  '<td>{translation}</td></tr>\n').format(
-        state=str(row.state), kind=kind, label=_state(row.state), source=_source_cell(blocks, row, source_lang),
-        translation=_translation_cell(blocks, row))
+    return Markup(
+        '<tr class="{state}"><th scope="row">{kind}<br>{label}</th><td>{source}</td><td>{translation}</td></tr>\n'
+    ).format(
+        state=str(row.state),
+        kind=kind,
+        label=_state(row.state),
+        source=_source_cell(blocks, row, source_lang),
+        translation=_translation_cell(blocks, row),
+    )
 
 
 def _source_cell(blocks: PageBlocks, row: BlockRow, source_lang: str) -> Markup:
     """The source side of a row: today's block (its word diff when it changed), or the removed block."""
     if row.state == BlockState.EXTRA:
         return Markup('<p class="none">no source block: this block of the translation has no counterpart</p>')
-    if row.source is None:   # removed: where it stood is the confirmed block, which has no line of today's file
-        return Markup('<p class="where">removed from <code>{path}</code>: delete it from the translation</p>'
-                      '<div class="text" lang="{lang}">{words}</div>').format(
-            path=blocks.source_path, lang=source_lang, words=_words(row.words))
+    if row.source is None:  # removed: where it stood is the confirmed block, which has no line of today's file
+        return Markup(
+            '<p class="where">removed from <code>{path}</code>: delete it from the translation</p>'
+            '<div class="text" lang="{lang}">{words}</div>'
+        ).format(path=blocks.source_path, lang=source_lang, words=_words(row.words))
     text = _words(row.words) if row.words else escape(row.source.text)
     return Markup('{where}<div class="text" lang="{lang}">{text}</div>').format(
-        where=_where(blocks.source_path, row.source), lang=source_lang, text=text)
+        where=_where(blocks.source_path, row.source), lang=source_lang, text=text
+    )
 
 
 def _translation_cell(blocks: PageBlocks, row: BlockRow) -> Markup:
@@ -231,7 +262,8 @@ def _translation_cell(blocks: PageBlocks, row: BlockRow) -> Markup:
         todo = "translate this block" if row.state == BlockState.ADDED else "no block of the translation corresponds"
         return Markup('<p class="none">missing: {}</p>').format(todo)
     return Markup('{where}<div class="text" lang="{lang}">{text}</div>').format(
-        where=_where(blocks.translation_path, row.translation), lang=blocks.lang, text=row.translation.text)
+        where=_where(blocks.translation_path, row.translation), lang=blocks.lang, text=row.translation.text
+    )
 
 
 def _where(path: str, block: Block) -> Markup:
@@ -254,13 +286,15 @@ def _words(parts: Iterable[Words]) -> Markup:
 
 # --- the catalogs -------------------------------------------------------------------------------------------------
 
+
 def catalog_view(site: Site, lang: str, base_path: str, notice: str = "") -> str:
     """A language's interface catalog: its untranslated and fuzzy strings, with where the templates use them."""
     config = site.config
     row = next(r for r in report(site) if r.kind == "catalog" and r.lang == lang)
-    intro = Markup("<p>State: {state} — {detail}.</p><p>File: <code>{path}</code> (open it in a PO editor such as "
-                   "Poedit, or in a text editor).</p>\n").format(state=_state(row.state), detail=row.detail,
-                                                                path=row.path)
+    intro = Markup(
+        "<p>State: {state} — {detail}.</p><p>File: <code>{path}</code> (open it in a PO editor such as "
+        "Poedit, or in a text editor).</p>\n"
+    ).format(state=_state(row.state), detail=row.detail, path=row.path)
     try:
         catalog = i18n.read_catalog(config.locales_dir, lang, config.project)
     except ContentError as exc:
@@ -270,12 +304,16 @@ def catalog_view(site: Site, lang: str, base_path: str, notice: str = "") -> str
     fuzzy = [m for m in messages if m.fuzzy]
     untranslated = [m for m in messages if not m.fuzzy and not all(_strings(m))]
     absent = [msgid for context, msgid in template_messages(config) if catalog.get(msgid, context=context) is None]
-    body = intro + _message_table("fuzzy", "Fuzzy: to review, then remove the fuzzy mark", fuzzy, lang) \
+    body = (
+        intro
+        + _message_table("fuzzy", "Fuzzy: to review, then remove the fuzzy mark", fuzzy, lang)
         + _message_table("untranslated", "Untranslated: msgstr to fill in", untranslated, lang)
+    )
     if absent:
-        body += Markup("<h2>Used by the templates but not in the catalog</h2><p>Run <code>python build.py i18n "
-                       "extract</code>, then <code>i18n update</code>, to add them:</p><ul>{}</ul>").format(
-            Markup("").join(Markup('<li lang="en">{}</li>').format(msgid) for msgid in absent))
+        body += Markup(
+            "<h2>Used by the templates but not in the catalog</h2><p>Run <code>python build.py i18n "
+            "extract</code>, then <code>i18n update</code>, to add them:</p><ul>{}</ul>"
+        ).format(Markup("").join(Markup('<li lang="en">{}</li>').format(msgid) for msgid in absent))
     return _document(f"Catalog ({lang})", f"Interface catalog ({lang})", body, base_path, notice)
 
 
@@ -289,12 +327,16 @@ def _message_table(key: str, title: str, messages: list[Message], lang: str) -> 
     if not messages:
         return Markup('<h2 id="{}">{}</h2><p>None.</p>\n').format(key, title)
     rows = Markup("").join(
-        Markup('<tr><th scope="row" lang="en">{msgid}</th><td lang="{lang}">{msgstr}</td><td>{where}</td></tr>\n')
-        .format(msgid=m.id if isinstance(m.id, str) else " / ".join(m.id), lang=lang,
-                msgstr=" / ".join(s for s in _strings(m) if s),
-                where=Markup("<br>").join(Markup("<code>{}</code>").format(f"{f}:{n}" if n else f)
-                                          for f, n in m.locations))
-        for m in messages)
+        Markup(
+            '<tr><th scope="row" lang="en">{msgid}</th><td lang="{lang}">{msgstr}</td><td>{where}</td></tr>\n'
+        ).format(
+            msgid=m.id if isinstance(m.id, str) else " / ".join(m.id),
+            lang=lang,
+            msgstr=" / ".join(s for s in _strings(m) if s),
+            where=Markup("<br>").join(Markup("<code>{}</code>").format(f"{f}:{n}" if n else f) for f, n in m.locations),
+        )
+        for m in messages
+    )
     return Markup("""<h2 id="{key}">{title}</h2>
 <table aria-labelledby="{key}">
 <thead><tr><th scope="col">msgid</th><th scope="col">msgstr</th><th scope="col">Used in</th></tr></thead>
@@ -305,6 +347,7 @@ def _message_table(key: str, title: str, messages: list[Message], lang: str) -> 
 
 
 # --- serving it -----------------------------------------------------------------------------------------------------
+
 
 class _Workbench(web.RequestHandler):
     """Shared by the workbench's handlers: the preview's current site, under the preview's current base path."""
@@ -325,8 +368,10 @@ class _Workbench(web.RequestHandler):
         """What to say first while the last rebuild failed: the workbench shows the last good build meanwhile."""
         if self.preview.error is None:
             return ""
-        return ("The last rebuild failed (the site's pages show why): this is the state as of the last good build. "
-                "Fix the file and save; this page reloads by itself.")
+        return (
+            "The last rebuild failed (the site's pages show why): this is the state as of the last good build. "
+            "Fix the file and save; this page reloads by itself."
+        )
 
     def show(self, html: str) -> None:
         """Answer with a workbench page, never cached (it changes with every rebuild)."""
@@ -377,8 +422,10 @@ class ConfirmHandler(_Workbench):
             self.refuse("confirmations are accepted only from this machine (a loopback address)")
             return
         if not _is_loopback_host(self.request.host_name):
-            self.refuse(f"the address {self.request.host_name!r} is not this machine's loopback address: "
-                               "open the workbench at 127.0.0.1 or localhost")
+            self.refuse(
+                f"the address {self.request.host_name!r} is not this machine's loopback address: "
+                "open the workbench at 127.0.0.1 or localhost"
+            )
             return
         if not hmac.compare_digest(self.get_body_argument("token", "").encode(), self.token.encode()):
             self.refuse("the form's token is missing or out of date: reload the workbench page and confirm again")

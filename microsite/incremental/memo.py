@@ -23,8 +23,12 @@ T = TypeVar("T")
 
 def _problems(value: object) -> bool:
     """True for (anything, a list of problems): what every parser of MemoReader returns."""
-    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list) and \
-        all(isinstance(problem, ContentError) for problem in value[1])
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[1], list)
+        and all(isinstance(problem, ContentError) for problem in value[1])
+    )
 
 
 def _loaded(value: object) -> bool:
@@ -32,8 +36,11 @@ def _loaded(value: object) -> bool:
     if not (_problems(value) and isinstance(value, tuple)):
         return False
     data = value[0]
-    return data is None or isinstance(data, dict) or (
-        isinstance(data, tuple) and len(data) == 2 and all(isinstance(part, (dict, list)) for part in data))
+    return (
+        data is None
+        or isinstance(data, dict)
+        or (isinstance(data, tuple) and len(data) == 2 and all(isinstance(part, (dict, list)) for part in data))
+    )
 
 
 def _read(value: object) -> bool:
@@ -47,10 +54,10 @@ class MemoReader:
     def __init__(self, store: BuildCache | None = None, file_hashes: dict[str, str] | None = None) -> None:
         self.listing: list[tuple[Path, str, str]] | None = None
         self.entries: dict[Path, tuple[PageFile | None, list[ContentError]]] = {}
-        self.data: dict[tuple[Path, tuple[str, ...]], Any] = {}   # (data file, what its checks depend on) -> parsed
-        self.store = store     # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
-        self.file_hashes = file_hashes or {}   # hashes already taken of the files' bytes
-        self.edited: set[Path] = set()   # files whose parsed bytes are not those file_hashes was taken of
+        self.data: dict[tuple[Path, tuple[str, ...]], Any] = {}  # (data file, what its checks depend on) -> parsed
+        self.store = store  # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
+        self.file_hashes = file_hashes or {}  # hashes already taken of the files' bytes
+        self.edited: set[Path] = set()  # files whose parsed bytes are not those file_hashes was taken of
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Give every listed page file an entry: from memory, from the build cache, or by parsing it now.
@@ -146,7 +153,7 @@ class MarkdownMemo:
         self.store = store
         self.version: str | None = None
         self.entries: dict[str, str] = {}
-        self.stored: set[str] = set()    # keys of entries that came from the store: never stored again
+        self.stored: set[str] = set()  # keys of entries that came from the store: never stored again
 
     def keep_if(self, version: str) -> None:
         """Forget every conversion made under another URL map."""

@@ -27,14 +27,14 @@ from ..result import BuildResult
 from .salt import generator_salt
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+if TYPE_CHECKING:  # typing costs start-up time, and a no-change build loads this module: types only
     from typing import Any, BinaryIO
 
 
 FILE_NAME = "last-build.json"
 
 
-KEY_FILE = ".cache-key"          # at the project's root, never inside .cache/ (which may come from elsewhere)
+KEY_FILE = ".cache-key"  # at the project's root, never inside .cache/ (which may come from elsewhere)
 
 
 KEY_VARIABLE = "MICROSITE_CACHE_KEY"
@@ -52,13 +52,19 @@ def signing_key(project: Path, create: bool = True) -> tuple[bytes | None, str |
         return variable.encode("utf-8", "surrogateescape"), None
     path = Path(project) / KEY_FILE
     if os.path.islink(path):
-        return None, f"{KEY_FILE} is a symbolic link, never followed: building without the build cache " \
-                     f"(delete the link; the build makes a new key)"
+        return (
+            None,
+            f"{KEY_FILE} is a symbolic link, never followed: building without the build cache "
+            f"(delete the link; the build makes a new key)",
+        )
     try:
         return _read_key(path) or (_make_key(path) if create else None), None
     except OSError as exc:
-        return None, f"{KEY_FILE}: the build cache's key cannot be read or made ({exc.strerror or exc}); " \
-                     "building without the build cache (delete the file; the build makes a new one)"
+        return (
+            None,
+            f"{KEY_FILE}: the build cache's key cannot be read or made ({exc.strerror or exc}); "
+            "building without the build cache (delete the file; the build makes a new one)",
+        )
 
 
 def _read_key(path: Path) -> bytes | None:
@@ -120,8 +126,10 @@ def _record_mac(key: bytes, record: dict[str, Any]) -> str:
 def cache_folder_problem(project: Path) -> str | None:
     """Why .cache/ may not be used (a symbolic link is never followed, wherever it leads), or None."""
     if os.path.islink(Path(project) / ".cache"):
-        return ".cache is a symbolic link, never followed: building without the build cache " \
-               "(delete the link; the build makes a folder of its own)"
+        return (
+            ".cache is a symbolic link, never followed: building without the build cache "
+            "(delete the link; the build makes a folder of its own)"
+        )
     return None
 
 
@@ -134,10 +142,10 @@ def inputs_hash(project: Path, options: dict[str, Any], file_hashes: dict[str, s
     base = str(project) + os.sep
     listings: list[tuple[Path, dict[str, tuple[int, int]]]] = []
     problems: list[ContentError] = []
-    for folder in [project / part for part in INPUTS]:   # the generator's own code is in the salt
+    for folder in [project / part for part in INPUTS]:  # the generator's own code is in the salt
         try:
             listings.append((folder, input_files(folder, project)))
-        except BuildError as exc:   # every bad link and file name of every folder, reported together
+        except BuildError as exc:  # every bad link and file name of every folder, reported together
             problems.extend(exc.errors)
     if problems:
         raise BuildError(problems)
@@ -147,7 +155,7 @@ def inputs_hash(project: Path, options: dict[str, Any], file_hashes: dict[str, s
                 own = hash_bytes(fp.read())
             if file_hashes is not None:
                 file_hashes[name] = own
-            parts += [name[len(base):], own]
+            parts += [name[len(base) :], own]
     return hash_values(*parts, length=64)
 
 
@@ -159,7 +167,7 @@ def site_listing(out: Path) -> list[Any] | None:
     return [os.stat(out).st_ino, files]
 
 
-MAX_RECORD = 64 * 2**20   # a record lists every file of the site; far larger means it is not ours
+MAX_RECORD = 64 * 2**20  # a record lists every file of the site; far larger means it is not ours
 
 
 def load(cache: Path) -> dict[str, Any]:
@@ -188,18 +196,31 @@ def load(cache: Path) -> dict[str, Any]:
 
 def _well_formed(record: Any) -> bool:
     """True when a loaded record has the shape save() writes."""
-    if not isinstance(record, dict) or not isinstance(record.get("out"), str) or \
-            not isinstance(record.get("inputs"), str):
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("out"), str)
+        or not isinstance(record.get("inputs"), str)
+    ):
         return False
     site, summary, keys = record.get("site"), record.get("summary"), record.get("keys")
-    if site is not None and not (isinstance(site, list) and len(site) == 2 and _is_int(site[0])
-                                 and isinstance(site[1], list)
-                                 and all(isinstance(f, list) and len(f) == 3 and isinstance(f[0], str)
-                                         and _is_int(f[1]) and _is_int(f[2]) for f in site[1])):
+    if site is not None and not (
+        isinstance(site, list)
+        and len(site) == 2
+        and _is_int(site[0])
+        and isinstance(site[1], list)
+        and all(
+            isinstance(f, list) and len(f) == 3 and isinstance(f[0], str) and _is_int(f[1]) and _is_int(f[2])
+            for f in site[1]
+        )
+    ):
         return False
-    if not (isinstance(summary, dict) and isinstance(summary.get("pages"), dict)
-            and all(isinstance(k, str) and _is_int(n) for k, n in summary["pages"].items())
-            and isinstance(summary.get("warnings"), list) and all(isinstance(w, str) for w in summary["warnings"])):
+    if not (
+        isinstance(summary, dict)
+        and isinstance(summary.get("pages"), dict)
+        and all(isinstance(k, str) and _is_int(n) for k, n in summary["pages"].items())
+        and isinstance(summary.get("warnings"), list)
+        and all(isinstance(w, str) for w in summary["warnings"])
+    ):
         return False
     return isinstance(keys, dict) and all(isinstance(v, str) for v in keys.values())
 
@@ -222,7 +243,7 @@ def up_to_date(project: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     if not record or record.get("out") != str(out.resolve()) or record.get("inputs") != inputs:
         return None
     site = site_listing(out)
-    if site is None or record.get("site") is None:   # no site to stand: there is always something to do
+    if site is None or record.get("site") is None:  # no site to stand: there is always something to do
         return None
     if record.get("site") != json.loads(json.dumps(site)):
         return None
@@ -236,19 +257,24 @@ def save(project: Path, out: Path, inputs: str, summary: dict[str, Any], keys: d
     cache = project / ".cache"
     key = signing_key(project)[0]
     if key is None or cache_folder_problem(project):
-        return   # the build cache said so once already
+        return  # the build cache said so once already
     _make_folder(cache)
-    record: dict[str, Any] = {"out": str(out.resolve()), "inputs": inputs,
-                              "site": site_listing(out), "summary": summary, "keys": keys or {}}
+    record: dict[str, Any] = {
+        "out": str(out.resolve()),
+        "inputs": inputs,
+        "site": site_listing(out),
+        "summary": summary,
+        "keys": keys or {},
+    }
     record["mac"] = _record_mac(key, record)
-    tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"   # builds of other outputs may write theirs meanwhile
+    tmp = cache / f"{FILE_NAME}.tmp-{os.getpid()}"  # builds of other outputs may write theirs meanwhile
     delete(tmp)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
         with open(fd, "w", encoding="utf-8") as fp:
             json.dump(record, fp)
         if (cache / FILE_NAME).is_dir() and not (cache / FILE_NAME).is_symlink():
-            delete(cache / FILE_NAME)   # a file or a link is replaced by the rename itself
+            delete(cache / FILE_NAME)  # a file or a link is replaced by the rename itself
         os.replace(tmp, cache / FILE_NAME)
     except BaseException:
         delete(tmp)
@@ -258,7 +284,7 @@ def save(project: Path, out: Path, inputs: str, summary: dict[str, Any], keys: d
 def forget(project: Path) -> None:
     """Delete the build record, so that the next build builds everything (best effort)."""
     if cache_folder_problem(project):
-        return   # never through a link
+        return  # never through a link
     with contextlib.suppress(OSError):
         delete(project / ".cache" / FILE_NAME)
 
@@ -326,5 +352,6 @@ def unchanged(project: Path, out: Path | None, inputs: Inputs) -> BuildResult | 
     if summary is None:
         return None
     pages = summary["pages"]
-    return BuildResult(out, pages, tuple(summary["warnings"]), time.perf_counter() - started, sum(pages.values()),
-                       unchanged=True)
+    return BuildResult(
+        out, pages, tuple(summary["warnings"]), time.perf_counter() - started, sum(pages.values()), unchanged=True
+    )

@@ -15,8 +15,8 @@ from pathlib import Path
 from .. import __version__
 from ..hashing import hash_values
 
-FORMAT = "5"   # the build cache's layout: a new one discards every cache of an older layout
-PACKAGE = Path(__file__).resolve().parent.parent   # the whole generator, not only this subpackage
+FORMAT = "5"  # the build cache's layout: a new one discards every cache of an older layout
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole generator, not only this subpackage
 
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "markupsafe")
 

@@ -31,11 +31,11 @@ from .record import cache_folder_problem, delete, sign, signing_key
 from .salt import generator_salt
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:   # typing costs start-up time, and a no-change build loads this module: types only
+if TYPE_CHECKING:  # typing costs start-up time, and a no-change build loads this module: types only
     from typing import Any
 
 FILE_NAME = "build.sqlite3"
-MAX_VALUE = 32 * 2**20   # bytes: no parsed page or converted Markdown comes near; a forged giant is not read
+MAX_VALUE = 32 * 2**20  # bytes: no parsed page or converted Markdown comes near; a forged giant is not read
 MAC_SIZE = 32
 
 
@@ -69,8 +69,22 @@ def _meta_mac(key: bytes, salt: str) -> str:
 @cache
 def _stored_types() -> dict[tuple[str, str], type]:
     """The only classes a stored value may be made of (a pickle can name any callable; these merely hold data)."""
-    types = [LocatedDict, LocatedList, PageFile, ContentError, FallbackText, datetime.date, datetime.datetime,
-             datetime.time, datetime.timedelta, datetime.timezone, set, frozenset, bytearray, complex]
+    types = [
+        LocatedDict,
+        LocatedList,
+        PageFile,
+        ContentError,
+        FallbackText,
+        datetime.date,
+        datetime.datetime,
+        datetime.time,
+        datetime.timedelta,
+        datetime.timezone,
+        set,
+        frozenset,
+        bytearray,
+        complex,
+    ]
     return {(t.__module__, t.__qualname__): t for t in types}
 
 
@@ -94,7 +108,7 @@ class BuildCache:
         self.salt = generator_salt()
         self.warn = warn
         self.used: dict[str, set[str]] = {table: set() for table in self.TABLES}
-        self._released = False   # closed around a fork, to be reopened
+        self._released = False  # closed around a fork, to be reopened
         self._warned_damage = False
         self.read_only = read_only
         self.key, problem = signing_key(self.path.parent.parent)
@@ -108,10 +122,11 @@ class BuildCache:
 
     def _signed_by_us(self, db: sqlite3.Connection) -> bool:
         """True when the cache was written by this generator and signed with this project's key."""
-        assert self.key is not None   # no connection is made without one
+        assert self.key is not None  # no connection is made without one
         rows = dict(db.execute("SELECT name, value FROM meta WHERE name IN ('salt', 'signed')").fetchall())
-        return rows.get("salt") == self.salt and hmac.compare_digest(str(rows.get("signed")),
-                                                                     _meta_mac(self.key, self.salt))
+        return rows.get("salt") == self.salt and hmac.compare_digest(
+            str(rows.get("signed")), _meta_mac(self.key, self.salt)
+        )
 
     def _open_read_only(self) -> sqlite3.Connection | None:
         """A reader for a worker process: the cache as the main process left it, or nothing."""
@@ -127,8 +142,10 @@ class BuildCache:
         try:
             self._prepare_folder()
         except OSError as exc:
-            self.warn(f"warning: {self.path.parent.name}/: the build cache cannot be kept there "
-                      f"({exc.strerror or exc}); building without it")
+            self.warn(
+                f"warning: {self.path.parent.name}/: the build cache cannot be kept there "
+                f"({exc.strerror or exc}); building without it"
+            )
             return None
         try:
             db = self._connect()
@@ -145,8 +162,10 @@ class BuildCache:
                 db = self._connect()
             return db
         except (sqlite3.DatabaseError, OSError) as exc:
-            self.warn(f"warning: {self.path.parent.name}/{FILE_NAME}: the build cache is unreadable ({exc}); "
-                      "it was discarded and will be rebuilt")
+            self.warn(
+                f"warning: {self.path.parent.name}/{FILE_NAME}: the build cache is unreadable ({exc}); "
+                "it was discarded and will be rebuilt"
+            )
             try:
                 self._reset(None)
                 return self._connect()
@@ -157,7 +176,7 @@ class BuildCache:
         """Make .cache/ a folder holding only plain files of ours: a file or link in its place, a folder or link
         in a file's place, and the compiled templates of older versions (which would run as code) go."""
         folder = self.path.parent
-        if cache_folder_problem(folder.parent):   # checked on opening; a link made since is not followed either
+        if cache_folder_problem(folder.parent):  # checked on opening; a link made since is not followed either
             raise OSError(f"{folder.name} is a symbolic link")
         if os.path.lexists(folder) and not folder.is_dir():
             self.warn(f"warning: {folder.name} was not a folder; it was replaced by the build cache")
@@ -178,7 +197,7 @@ class BuildCache:
         for table in self.TABLES:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         if db.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0:
-            assert self.key is not None   # no connection is made without one
+            assert self.key is not None  # no connection is made without one
             db.execute("INSERT INTO meta VALUES ('salt', ?)", (self.salt,))
             db.execute("INSERT INTO meta VALUES ('signed', ?)", (_meta_mac(self.key, self.salt),))
             db.commit()
@@ -192,8 +211,7 @@ class BuildCache:
         for suffix in ("", "-wal", "-shm"):
             delete(Path(str(self.path) + suffix))
 
-    def get_many(self, table: str, keys: list[str],
-                 valid: Callable[[object], bool] | None = None) -> dict[str, Any]:
+    def get_many(self, table: str, keys: list[str], valid: Callable[[object], bool] | None = None) -> dict[str, Any]:
         """The stored values of those keys that are present; a value that is unreadable, unsigned, too large or
         not `valid` (by default: what the table holds) counts as absent."""
         found: dict[str, Any] = {}
@@ -204,15 +222,17 @@ class BuildCache:
         valid = valid or (_markdown_value if table == "markdown" else None)
         try:
             for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
+                chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 # A value over the limit is not even fetched: a forged giant would take the memory first.
-                query = (f"SELECT key, CASE WHEN length(value) <= {MAX_VALUE + MAC_SIZE} THEN value END "
-                         f"FROM {table} WHERE key IN ({marks})")
+                query = (
+                    f"SELECT key, CASE WHEN length(value) <= {MAX_VALUE + MAC_SIZE} THEN value END "
+                    f"FROM {table} WHERE key IN ({marks})"
+                )
                 for key, blob in self.db.execute(query, chunk):
                     try:
                         value = _unpack(self.key, table, key, blob)
-                    except Exception:   # a damaged entry: rebuild that one, trust nothing from it
+                    except Exception:  # a damaged entry: rebuild that one, trust nothing from it
                         damaged.append(key)
                         continue
                     if valid is None or valid(value):
@@ -230,11 +250,12 @@ class BuildCache:
         if not keys:
             return
         if not self._warned_damage:
-            self.warn(f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped "
-                      "and rebuilt")
+            self.warn(
+                f"warning: a damaged build cache entry was ignored ({table}); damaged entries are dropped and rebuilt"
+            )
             self._warned_damage = True
         if self.read_only or self.db is None:
-            return   # a worker: the main process rewrites what it renders
+            return  # a worker: the main process rewrites what it renders
         self.db.executemany(f"DELETE FROM {table} WHERE key = ?", ((key,) for key in keys))
 
     def _prune(self, db: sqlite3.Connection) -> None:
