@@ -796,7 +796,9 @@ def quiet_logs() -> None:
 
     A filter rather than a level: livereload's Server.serve sets its logger's level to INFO when it starts."""
     logging.getLogger("livereload").addFilter(_warnings_only)
-    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 404 is the site's answer, not news
+    # No request log at all: a 404 is the site's answer, and a 500 is the error page, whose errors the console
+    # printed once when the build failed (tornado would log every request for it again).
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL + 1)
 
 
 def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: Callable[[str], None]) -> None:
