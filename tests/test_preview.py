@@ -180,12 +180,12 @@ def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
 
 
 @contextlib.contextmanager
-def watching(project, action):
+def watching(project, action, baseline=None):
     """The preview's watcher on a project's input folders, running `action(changed paths)` for each burst."""
     from microsite.commands.preview import EventWatcher
     from microsite.inputs import INPUTS
 
-    watcher = EventWatcher(project, log=lambda line: None)
+    watcher = EventWatcher(project, log=lambda line: None, baseline=baseline)
     for part in INPUTS:
         watcher.watch(str(project / part), action)
     watcher.start(lambda: None)
@@ -401,3 +401,19 @@ def test_the_error_page_speaks_the_sites_languages(languages, headings):
     page = error_page(["content/a.md:1:1: broken"], languages)
     assert re.findall(r'<h1 lang="([a-z]+)">', page) == headings
     assert "content/a.md:1:1: broken" in page and f'<html lang="{headings[0]}">' in page
+
+
+def test_an_edit_made_before_the_watch_is_set_up_is_not_lost(tiny):
+    """The server answers (and an editor may save) before the watcher's thread has set up its watches: the
+    inputs as the first build read them are compared once the watch runs."""
+    from microsite.commands.preview import input_stats
+
+    baseline = input_stats(tiny)
+    page = tiny / "content" / "pages" / "index.vi.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSửa trước khi theo dõi.\n", encoding="utf-8")
+    reported = []
+    with watching(tiny, reported.append, baseline):
+        deadline = time.monotonic() + 10
+        while not reported and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert reported and page in reported[0]
