@@ -401,19 +401,3 @@ def test_the_error_page_speaks_the_sites_languages(languages, headings):
     page = error_page(["content/a.md:1:1: broken"], languages)
     assert re.findall(r'<h1 lang="([a-z]+)">', page) == headings
     assert "content/a.md:1:1: broken" in page and f'<html lang="{headings[0]}">' in page
-
-
-def test_an_edit_made_before_the_watch_is_set_up_is_not_lost(tiny):
-    """The server answers (and an editor may save) before the watcher's thread has set up its watches: the
-    inputs as the first build read them are compared once the watch runs."""
-    from microsite.commands.preview import input_stats
-
-    baseline = input_stats(tiny)
-    page = tiny / "content" / "pages" / "index.vi.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nSửa trước khi theo dõi.\n", encoding="utf-8")
-    reported = []
-    with watching(tiny, reported.append, baseline):
-        deadline = time.monotonic() + 10
-        while not reported and time.monotonic() < deadline:
-            time.sleep(0.05)
-    assert reported and page in reported[0]
