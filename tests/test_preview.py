@@ -180,12 +180,12 @@ def test_the_watcher_sees_an_edit_made_through_a_link(tiny, tmp_path):
 
 
 @contextlib.contextmanager
-def watching(project, action):
+def watching(project, action, baseline=None):
     """The preview's watcher on a project's input folders, running `action(changed paths)` for each burst."""
     from microsite.commands.preview import EventWatcher
     from microsite.inputs import INPUTS
 
-    watcher = EventWatcher(project, log=lambda line: None)
+    watcher = EventWatcher(project, log=lambda line: None, baseline=baseline)
     for part in INPUTS:
         watcher.watch(str(project / part), action)
     watcher.start(lambda: None)

@@ -50,7 +50,7 @@ from ..incremental.engine import (
     template_versions,
     url_version,
 )
-from ..inputs import INPUTS, is_editor_junk
+from ..inputs import INPUTS, file_stats, is_editor_junk
 from ..model import Site, load_site
 from ..outputs import site_files
 from ..render import SiteRenderer, known_site_paths
@@ -450,9 +450,14 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
     WATCHFILES_POLL_DELAY_MS to change it) for mounts that accept watches but never report changes.
     """
 
-    def __init__(self, project: Path, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, project: Path, log: Callable[[str], None] = print, baseline: dict[Path, tuple[int, int]] | None = None
+    ) -> None:
         super().__init__()
         self.project = Path(project)
+        # The inputs as the first build read them: an edit made before the events' watch was set up (the server
+        # answers before that) is found by comparing, once the watch runs.
+        self.baseline = baseline
         self.log = log
         self.actions: dict[Path, Callable[[set[Path]], None]] = {}
         self.loop: ioloop.IOLoop | None = None
@@ -562,6 +567,12 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
         ):
             if self.stopping.is_set():
                 return
+            if self.baseline is not None:  # the watch is up (its first answer): what changed before it?
+                missed = {path for path, stat in input_stats(self.project).items() if self.baseline.get(path) != stat}
+                missed |= set(self.baseline) - set(input_stats(self.project))
+                self.baseline = None
+                if missed:
+                    self.lots.put((missed, set()))
             appeared = {f for f in self.actions if f.is_dir() and f not in folders}
             changed = self._inputs(batch, links) | appeared
             if changed:
@@ -593,6 +604,15 @@ class EventWatcher(Watcher):  # type: ignore[misc]  # livereload ships no types
         }
         for func in funcs:
             func(changed)
+
+
+def input_stats(project: Path) -> dict[Path, tuple[int, int]]:
+    """(size, modification time) of every input file of a project, by path (links not followed: one walk)."""
+    return {
+        project / part / rel: stat
+        for part in INPUTS
+        for rel, stat in file_stats(project / part, skip_junk=True).items()
+    }
 
 
 def _stats(paths: set[Path]) -> dict[Path, tuple[int, int, int] | None]:
@@ -829,10 +849,11 @@ def serve(
     root = Path(tempfile.mkdtemp(prefix="microsite-preview-"))
     try:
         preview = Preview(project, root, base_url)
+        baseline = input_stats(preview.project)
         first = preview.rebuild(set())
         print(first.line(), flush=True)
         log: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731
-        watcher = EventWatcher(preview.project, log=log)
+        watcher = EventWatcher(preview.project, log=log, baseline=baseline)
         server = PreviewServer(preview, watcher, on_listening=lambda url: _announce(url, open_browser))
         watch_project(preview, server, watcher, log)
         quiet_logs()
