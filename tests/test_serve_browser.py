@@ -53,17 +53,14 @@ def wait_for_livereload(page) -> None:
     page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=TIMEOUT_MS)
 
 
-def edit_and_wait(tabs, path, old, new) -> None:
-    """Edit a file, then wait until every open tab has reloaded by itself and reconnected to livereload, so
-    that the next edit cannot arrive while a tab is between two pages."""
-    for page in tabs:
-        page.evaluate("window.beforeEdit = true")
+def edit_and_wait(tabs, path, old, new, shown, text) -> None:
+    """Edit a file, wait until the tab `shown` shows `text`, and until every open tab is connected to livereload
+    and has nothing pending, so that the next edit cannot arrive while a tab is between two versions."""
     edit(path, old, new)
+    shown.wait_for_selector(f"text={text}", timeout=TIMEOUT_MS)
     for page in tabs:
-        page.wait_for_function(
-            "() => !window.beforeEdit && window.LiveReload && window.LiveReload.connector.protocol > 0",
-            timeout=TIMEOUT_MS,
-        )
+        wait_for_livereload(page)
+        page.wait_for_timeout(300)  # a tab the edit did not change fetches its page too, and keeps it
 
 
 def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
@@ -75,27 +72,72 @@ def test_edits_of_every_kind_show_without_a_manual_refresh(server, tab):
     for page in tabs:
         wait_for_livereload(page)
 
-    edit_and_wait(tabs, project / "content/pages/talks/hue.vi.md", "## ", "Câu mới để thử nghiệm.\n\n## ")
-    contribution.wait_for_selector("text=Câu mới để thử nghiệm.", timeout=TIMEOUT_MS)
-
+    hue = project / "content/pages/talks/hue.vi.md"
+    edit_and_wait(tabs, hue, "## ", "Câu mới để thử nghiệm.\n\n## ", contribution, "Câu mới để thử nghiệm.")
     edit_and_wait(
-        tabs, project / "templates/talk.html", '<p class="talk__kicker">', '<p class="talk__kicker">Mẫu mới · '
+        tabs,
+        project / "templates/talk.html",
+        '<p class="talk__kicker">',
+        '<p class="talk__kicker">Mẫu mới · ',
+        contribution,
+        "Mẫu mới ·",
     )
-    contribution.wait_for_selector("text=Mẫu mới ·", timeout=TIMEOUT_MS)
-
     edit_and_wait(
-        tabs, project / "locales/vi/LC_MESSAGES/messages.po", 'msgstr "Những ý chính"', 'msgstr "Ý chính của phiên"'
+        tabs,
+        project / "locales/vi/LC_MESSAGES/messages.po",
+        'msgstr "Những ý chính"',
+        'msgstr "Ý chính của phiên"',
+        tab,
+        "Ý chính của phiên",
     )
-    tab.wait_for_selector("text=Ý chính của phiên", timeout=TIMEOUT_MS)
-
-    edit_and_wait(tabs, project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-04")
-    tab.wait_for_selector("text=ngày 4 tháng 10 năm 2024", timeout=TIMEOUT_MS)
+    edit_and_wait(
+        tabs, project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-04", tab, "ngày 4 tháng 10 năm 2024"
+    )
 
     edit(project / "static/style.css", "--brand: #0d4c73;", "--brand: rgb(1, 2, 3);")
     tab.wait_for_function(
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor === 'rgb(1, 2, 3)'",
         timeout=TIMEOUT_MS,
     )
+
+
+def test_a_page_edit_shows_in_place_and_an_edit_elsewhere_leaves_the_tab_alone(server, tab):
+    """The preview's livereload plugin: a tab whose page an edit changed shows it without reloading (its
+    JavaScript state and scroll position stay, the title follows); a tab whose page it did not change keeps
+    everything, even what a script added to it; a new stylesheet still loads the page anew."""
+    url, project, _ = server
+    page_url = url + "vi/bai-noi/hue/"
+    navigations: list[str] = []
+    tab.on("framenavigated", lambda frame: navigations.append(frame.url))
+    tab.set_viewport_size({"width": 400, "height": 300})
+    tab.goto(page_url)
+    wait_for_livereload(tab)
+    tab.evaluate("window.__marker = 1; document.body.append(Object.assign(document.createElement('i'), {id: 'mine'}))")
+    tab.evaluate("window.scrollTo(0, 200)")
+    scrolled = tab.evaluate("window.scrollY")
+    assert scrolled > 0
+    navigations.clear()
+
+    with tab.expect_response(lambda r: r.url == page_url, timeout=TIMEOUT_MS):  # the tab looks at its page
+        edit(project / "content/pages/about.fr.md", "title: ", "title: Présentation – ")
+    tab.wait_for_timeout(300)
+    assert tab.evaluate("document.getElementById('mine') !== null")  # left alone: nothing of it replaced
+    assert navigations == []
+
+    edit(project / "content/pages/talks/hue.vi.md", 'title: "Huế: ', 'title: "Huế mới: ')
+    edit(project / "content/pages/talks/hue.vi.md", "## Câu hỏi", "Đoạn mới.\n\n## Câu hỏi")
+    tab.wait_for_selector("text=Đoạn mới.", timeout=TIMEOUT_MS)
+    tab.wait_for_function("document.title.startsWith('Huế mới: ')", timeout=TIMEOUT_MS)
+    assert tab.evaluate("window.__marker") == 1
+    assert tab.evaluate("window.scrollY") == scrolled
+    assert navigations == []
+
+    edit(project / "templates/base.html", "</head>", "<style>main { outline: 3px solid rgb(7, 8, 9); }</style></head>")
+    tab.wait_for_function(
+        "getComputedStyle(document.querySelector('main')).outlineColor === 'rgb(7, 8, 9)'", timeout=TIMEOUT_MS
+    )
+    assert navigations == [page_url]  # loaded anew: a swap would have kept the old styles
+    assert tab.evaluate("window.__marker") is None
 
 
 def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
