@@ -378,15 +378,20 @@ def idle_with_a_tab(browser, server: Server, url: str) -> float:
 
 
 def wait_until(tab, condition: str, timeout: float) -> float:
-    """The page's clock (ms since the epoch) when `condition` first held, looked at every 5 ms, across reloads;
-    TimeoutError when it did not hold within `timeout` seconds."""
+    """The page's clock (ms since the epoch) when `condition` first held and was painted, looked at every 5 ms,
+    across reloads; TimeoutError when it did not hold within `timeout` seconds."""
     from playwright.sync_api import Error
 
     deadline = time.monotonic() + timeout
     while True:
         try:
             handle = tab.wait_for_function(
-                f"() => ({condition}) ? Date.now() : 0", polling=5, timeout=max(1, (deadline - time.monotonic()) * 1000)
+                # Once it holds: the time after the next frame is painted (a task queued from the frame's
+                # animation callback runs after its paint), not merely when the DOM changed.
+                f"() => ({condition}) ? new Promise(done => requestAnimationFrame(() => setTimeout(() =>"
+                " done(Date.now())))) : 0",
+                polling=5,
+                timeout=max(1, (deadline - time.monotonic()) * 1000),
             )
             return float(handle.json_value())
         except Error as exc:  # the tab reloaded under the check: look again in the new page
