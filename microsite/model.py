@@ -74,7 +74,7 @@ class Page:
         """True for a language's home page."""
         return self.name == "index"
 
-    @property
+    @functools.cached_property  # asked for every page at every rebuild of the preview
     def output_path(self) -> str:
         """Where the page is written inside site/."""
         return page_output_path(self.lang, self.slug)
