@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from . import i18n, schema
 from .config import Config
@@ -23,6 +23,8 @@ from .schema import Speaker as Speaker
 from .text import MAX_SLUG_LENGTH, FallbackText, slugify_path, typeset
 from .translation_state import FILE_NAME, Records, State, fingerprint, load_records, page_state, stale_reason
 from .urls import page_output_path, page_url_path
+
+Paired = TypeVar("Paired")  # what Reader.pair remembers: one page name's pages and warnings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +151,7 @@ def load_site(config: Config, cache: Reader | None = None) -> Site:
     _check_menu(config, page_names, errors)
     errors.raise_if_any()
     assert event is not None  # a missing or invalid event.yaml was reported just above
-    pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date)
+    pages, warnings = _pair_pages(config, sources, {c.page for c in program}, records, errors, event.date, cache)
     _check_unique_urls(pages, errors)
     errors.raise_if_any()
     warnings = [
@@ -298,6 +300,9 @@ class Reader(Protocol):
     def remember(self, path: Path, load: Callable[[], Any], depends: Iterable[str] = ()) -> Any:
         """The result of load() for a data file."""
 
+    def pair(self, key: Hashable, make: Callable[[], Paired]) -> Paired:
+        """make() for one page name's languages; `key` holds every input of the result."""
+
 
 class PlainReader:
     """Reads every file each time it is asked."""
@@ -314,6 +319,10 @@ class PlainReader:
     def remember(self, path: Path, load: Callable[[], Any], depends: Iterable[str] = ()) -> Any:
         """load(), every time."""
         return load()
+
+    def pair(self, key: Hashable, make: Callable[[], Paired]) -> Paired:
+        """make(), every time."""
+        return make()
 
 
 def _read_pages(config: Config, errors: ErrorList, cache: Reader) -> tuple[list[PageFile], set[str]]:
@@ -416,6 +425,7 @@ def _pair_pages(
     records: Records,
     errors: ErrorList,
     default_date: dt.date,
+    cache: Reader,
 ) -> tuple[list[Page], list[str]]:
     """Pair each page with its translations; fill a missing language with a marked fallback."""
     by_name: dict[str, dict[str, PageFile]] = {}
@@ -431,54 +441,84 @@ def _pair_pages(
                 f"create content/pages/index.{config.default_language}.md",
             )
         )
-    pages, warnings = [], []
-    templates = {name for name in config.template_names if "/" not in name and name.endswith(".html")}
+    pages: list[Page] = []
+    warnings: list[str] = []
+    templates = frozenset(name for name in config.template_names if "/" not in name and name.endswith(".html"))
     for name in sorted(by_name):
-        # A translation marked untranslated (as `new` writes it) counts as not written.
-        marked = {
-            lang: f
-            for lang, f in by_name[name].items()
-            if f.meta.get("untranslated") and lang != config.default_language
-        }
-        files = {lang: f for lang, f in by_name[name].items() if lang not in marked}
-        original = next(files[lang] for lang in config.languages if lang in files)
-        source_lang = files.get(config.default_language)
-        for lang in config.languages:
-            if lang in files:
-                state = page_state(records, name, lang, source_lang.fingerprint if source_lang else None, config)
-                pages.append(_page(files[lang], lang, name, templates, contribution_pages, state, default_date))
-                if state == State.STALE:
-                    why = stale_reason(records, name, lang)
-                    warnings.append(
-                        f"{files[lang].path}: translation is stale — {why}; see what changed with "
-                        f"`python build.py translations --diff {name}`, revise it, then run "
-                        f"`python build.py translations --confirm {name}`"
-                    )
-            else:
-                fallback = _page(original, lang, name, templates, contribution_pages, State.MISSING, default_date)
-                if lang in marked and marked[lang].meta.get("slug"):  # the address the translation will have
-                    fallback = replace(fallback, slug=_slug(name, marked[lang].meta["slug"]))
-                pages.append(fallback)
-                if lang in marked:
-                    warnings.append(
-                        f"{marked[lang].path}: no {lang} translation — it is marked untranslated, and "
-                        f"a fallback page shows the {original.lang} text; translate it, then remove "
-                        "'untranslated: true'"
-                    )
-                else:
-                    warnings.append(
-                        f"{original.path}: no {lang} translation — a fallback page shows the "
-                        f"{original.lang} text; create content/pages/{name}.{lang}.md"
-                    )
+        files = by_name[name]
+        contribution = name in contribution_pages
+        # Everything the name's pages are made of: its files' text, the settings and templates that choose their
+        # template and state, its translation records and the default date (the preview's MemoReader keeps the
+        # result while they stay the same: at 1,000 pages per language, pairing is half of a page edit's rebuild).
+        key = (
+            name,
+            tuple(sorted((lang, f.path, f.text_hash) for lang, f in files.items())),
+            config.languages,
+            config.default_language,
+            templates,
+            contribution,
+            tuple(sorted(records.get(name, {}).items())),
+            default_date,
+        )
+        make = functools.partial(_pair_name, config, name, files, templates, contribution, records, default_date)
+        made, said = cache.pair(key, make)
+        pages += made
+        warnings += said
     return pages, warnings
+
+
+def _pair_name(
+    config: Config,
+    name: str,
+    by_lang: dict[str, PageFile],
+    templates: frozenset[str],
+    contribution: bool,
+    records: Records,
+    default_date: dt.date,
+) -> tuple[tuple[Page, ...], tuple[str, ...]]:
+    """One page name in every language: its translations, a marked fallback where one is missing, the warnings."""
+    pages, warnings = [], []
+    # A translation marked untranslated (as `new` writes it) counts as not written.
+    marked = {lang: f for lang, f in by_lang.items() if f.meta.get("untranslated") and lang != config.default_language}
+    files = {lang: f for lang, f in by_lang.items() if lang not in marked}
+    original = next(files[lang] for lang in config.languages if lang in files)
+    source_lang = files.get(config.default_language)
+    for lang in config.languages:
+        if lang in files:
+            state = page_state(records, name, lang, source_lang.fingerprint if source_lang else None, config)
+            pages.append(_page(files[lang], lang, name, templates, contribution, state, default_date))
+            if state == State.STALE:
+                why = stale_reason(records, name, lang)
+                warnings.append(
+                    f"{files[lang].path}: translation is stale — {why}; see what changed with "
+                    f"`python build.py translations --diff {name}`, revise it, then run "
+                    f"`python build.py translations --confirm {name}`"
+                )
+        else:
+            fallback = _page(original, lang, name, templates, contribution, State.MISSING, default_date)
+            if lang in marked and marked[lang].meta.get("slug"):  # the address the translation will have
+                fallback = replace(fallback, slug=_slug(name, marked[lang].meta["slug"]))
+            pages.append(fallback)
+            if lang in marked:
+                warnings.append(
+                    f"{marked[lang].path}: no {lang} translation — it is marked untranslated, and "
+                    f"a fallback page shows the {original.lang} text; translate it, then remove "
+                    "'untranslated: true'"
+                )
+            else:
+                warnings.append(
+                    f"{original.path}: no {lang} translation — a fallback page shows the "
+                    f"{original.lang} text; create content/pages/{name}.{lang}.md"
+                )
+    return tuple(pages), tuple(warnings)
 
 
 def _page(
     source: PageFile,
     lang: str,
     name: str,
-    templates: set[str],
-    contribution_pages: set[str],
+    templates: frozenset[str],
+    contribution: bool,
     state: State,
     default_date: dt.date,
 ) -> Page:
@@ -487,7 +527,7 @@ def _page(
     named = name.replace("/", "-") + ".html"
     if front.template:
         template = front.template
-    elif name in contribution_pages:
+    elif contribution:
         template = "talk.html"
     else:  # the template named after the page (index.html for the home, program.html...), else page.html
         template = named if named in templates else "page.html"

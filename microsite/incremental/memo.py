@@ -7,7 +7,7 @@ and convert every time; these remember, keyed by the files' bytes, and so make r
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -19,6 +19,7 @@ from ..model import Page, read_page
 from .store import BuildCache
 
 T = TypeVar("T")
+_NOTHING = object()  # pair()'s "not kept": any result, even None, may be kept
 
 
 def _problems(value: object) -> bool:
@@ -58,12 +59,16 @@ class MemoReader:
         self.store = store  # a BuildCache: parsed pages kept between builds, keyed by the file's bytes
         self.file_hashes = file_hashes or {}  # hashes already taken of the files' bytes
         self.edited: set[Path] = set()  # files whose parsed bytes are not those file_hashes was taken of
+        self.pairs: dict[Hashable, Any] = {}  # what pair() made in the previous build, by its key
+        self.pairs_now: dict[Hashable, Any] = {}  # what pair() made or kept in this one
 
     def read(self, config: Config, files: list[tuple[Path, str, str]]) -> None:
         """Give every listed page file an entry: from memory, from the build cache, or by parsing it now.
 
         An entry is stored under the hash of the bytes it was parsed from, never under a hash taken earlier:
         a file edited during the build must not leave its edited parse under its old bytes' key."""
+        # A new build: what pair() keeps is what the previous one paired (no more, whatever was deleted since).
+        self.pairs, self.pairs_now = self.pairs_now or self.pairs, {}
         todo = [f for f in files if f[0] not in self.entries]
         if not todo:
             return
@@ -134,6 +139,12 @@ class MemoReader:
         if self.store is None or not own:
             return None
         return hash_values("data", path.name, own, depends)
+
+    def pair(self, key: Hashable, make: Callable[[], T]) -> T:
+        """One page name's pages, kept from the previous build while every input in `key` is the same."""
+        found = self.pairs.get(key, _NOTHING)
+        self.pairs_now[key] = made = make() if found is _NOTHING else found
+        return made
 
     def forget(self, paths: Iterable[Path]) -> None:
         """Drop what is known of changed files; a page added or deleted also drops the listing."""
