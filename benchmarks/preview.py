@@ -8,10 +8,10 @@ the file --runs times (default 20) while a Chromium tab shows a page the edit ch
 to the moment the tab shows the edit (the new text, or the stylesheet's new colour): for a tab that reloaded, its
 first paint; for one that showed the edit in place, the paint after the check (every 5 ms) first saw it. Median
 and 90th percentile. It counts the edits after which the tab had reloaded (a value set in its JavaScript was
-gone): our preview should show every kind in place. It measures the preview's CPU while idle, and, where `hugo` is installed,
-runs `hugo server` on the same synthetic corpus (benchmarks/run.py sets it up with templates that write what
-ours do) with the same kinds of edits, and prints our median over Hugo's. Inputs and outputs are on tmpfs when
-there is one (/dev/shm): the disk's timing is noisy.
+gone): our preview should show every kind in place. It measures the preview's CPU while idle, and, where
+`hugo` is installed, runs `hugo server` on the same synthetic corpus (benchmarks/run.py sets it up with templates
+that write what ours do) with the same kinds of edits, and prints our median over Hugo's. Inputs and outputs are
+on tmpfs when there is one (/dev/shm): the disk's timing is noisy.
 """
 
 from __future__ import annotations

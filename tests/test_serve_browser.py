@@ -140,6 +140,58 @@ def test_a_page_edit_shows_in_place_and_an_edit_elsewhere_leaves_the_tab_alone(s
     assert tab.evaluate("window.__marker") is None
 
 
+def test_after_a_restyle_tabs_stay_in_place_and_a_moved_page_gives_way_to_the_404_page(server, tab):
+    """After a stylesheet edit the tab links the stylesheet's former name: a later edit still shows in place (or
+    leaves the tab alone). A page whose address changed is gone from its old one: its tab shows the 404 page."""
+    url, project, _ = server
+    page_url = url + "vi/bai-noi/hue/"
+    navigations: list[str] = []
+    tab.on("framenavigated", lambda frame: navigations.append(frame.url))
+    tab.goto(page_url)
+    wait_for_livereload(tab)
+    tab.evaluate("window.__marker = 1")
+    navigations.clear()
+    edit(project / "static/style.css", "--brand: ", "--brand: rgb(1, 2, 3); --was: ")
+    tab.wait_for_function(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor === 'rgb(1, 2, 3)'",
+        timeout=TIMEOUT_MS,
+    )
+    tab.wait_for_timeout(500)  # the pages that link the stylesheet's new name are written, the tab is told
+    with tab.expect_response(lambda r: r.url == page_url, timeout=TIMEOUT_MS):
+        edit(project / "content/pages/about.fr.md", "title: ", "title: Présentation – ")
+    edit(project / "content/pages/talks/hue.vi.md", "## Câu hỏi", "Đoạn sau khi đổi màu.\n\n## Câu hỏi")
+    tab.wait_for_selector("text=Đoạn sau khi đổi màu.", timeout=TIMEOUT_MS)
+    assert tab.evaluate("window.__marker") == 1 and navigations == []
+
+    edit(project / "content/pages/talks/hue.vi.md", 'slug: "bai-noi/hue"', 'slug: "bai-noi/hue-moi"')
+    tab.wait_for_selector("text=Không tìm thấy trang", timeout=TIMEOUT_MS)
+
+
+def test_a_page_with_scripts_of_its_own_keeps_what_they_did_until_it_changes(server, tab):
+    """A page with allow_scripts: an edit elsewhere leaves what its script did; an edit of the page loads it anew,
+    so that the script runs on the new version (a swap would not run it)."""
+    url, project, _ = server
+    script = '<p id="out">chưa chạy</p>\n<script>document.getElementById("out").textContent = "đã chạy";</script>\n'
+    demo = project / "content/pages/demo.vi.md"
+    demo.write_text(f'---\ntitle: "Trang thử"\nallow_scripts: true\n---\n{script}', encoding="utf-8")
+    page_url = url + "vi/demo/"
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while tab.goto(page_url).status != 200:
+        assert time.monotonic() < deadline, "the new page was never served"
+        tab.wait_for_timeout(100)
+    wait_for_livereload(tab)
+    assert tab.inner_text("#out") == "đã chạy"
+    tab.evaluate("window.__marker = 1")
+    with tab.expect_response(lambda r: r.url == page_url, timeout=TIMEOUT_MS):
+        edit(project / "content/pages/about.fr.md", "title: ", "title: Présentation – ")
+    tab.wait_for_timeout(300)
+    assert tab.inner_text("#out") == "đã chạy" and tab.evaluate("window.__marker") == 1
+
+    edit(demo, "<p id=", "<p>Đoạn mới.</p>\n<p id=")
+    tab.wait_for_selector("text=Đoạn mới.", timeout=TIMEOUT_MS)
+    assert tab.inner_text("#out") == "đã chạy" and tab.evaluate("window.__marker") is None
+
+
 def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
     url, project, _ = server
     tab.goto(url + "fr/")

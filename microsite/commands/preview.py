@@ -73,7 +73,9 @@ BURST_MAX_MS = 1000
 FETCH_WAIT_MS = 300  # how long rendering pauses for open tabs to ask for what they were told changed
 IDLE_CHECK_MS = 1000  # an idle watcher looks this often whether a missing input folder appeared, or it must stop
 # The livereload.js plugin every served page carries (see preview_swap.js): a page edit shows without a reload.
-SWAP_SCRIPT = b"<script>" + Path(__file__).with_name("preview_swap.js").read_bytes() + b"</script>"
+SWAP_SCRIPT = (
+    b"<script data-microsite-preview>" + Path(__file__).with_name("preview_swap.js").read_bytes() + b"</script>"
+)
 
 
 @dataclass
@@ -85,7 +87,6 @@ class Report:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # output paths written or removed, relative to the site
-    notified: bool = False  # the open tabs were told before the rebuild ended (their pages came first)
     recovered: bool = False  # the rebuild before this one failed: the site is back
 
     def line(self) -> str:
@@ -306,7 +307,6 @@ class Preview:
             return
         self.fetched.clear()
         self.notify(self.base_path + pages[0])
-        self.report.notified = True
         self.fetched.wait(FETCH_WAIT_MS / 1000)
 
     def _sync_static(self, config: Config, assets: dict[str, str]) -> None:
@@ -862,7 +862,10 @@ def watch_project(preview: Preview, server: Server, watcher: EventWatcher, log: 
         report = preview.rebuild(paths, notify=None if restyled else watcher.notify)
         log(time.strftime("%H:%M:%S ") + report.line() + (" (restyled in place)" if restyled else ""))
         path = preview.reload_path(report, failed_before)
-        if path is not None and (report.errors or not (restyled or report.notified)):
+        if path is not None:
+            # Even after an early message or a restyle: now every page is written, and every page removed (a tab
+            # may show one no tab had asked for since the server started, or one whose address just changed).
+            # Each tab fetches its page and shows it only if it changed (preview_swap.js).
             watcher.notify(path)
 
     for part in INPUTS:
