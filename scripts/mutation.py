@@ -83,6 +83,7 @@ TARGETS = {
     "model.py (pairing)": (
         [
             "microsite.model.x__pair_pages__*",
+            "microsite.model.x__pair_name__*",
             "microsite.model.xǁPageǁis_fallback__*",
             "microsite.model.xǁSiteǁcounterparts__*",
             "microsite.model.xǁSiteǁalternates__*",
@@ -94,6 +95,8 @@ TARGETS = {
             "tests/test_catalog_safety.py",
             "tests/test_golden.py",
             "tests/test_mutants.py",
+            "tests/test_mutants_pairing.py",
+            "tests/test_preview.py",  # only the preview pairs again with what the previous build paired
         ],
     ),
     # markup.py: not test_allow_scripts.py (mutmut cannot select its escaped test ids; test_mutants_markup.py runs
@@ -142,10 +145,9 @@ EQUIVALENT = {
     "microsite.translation_state.x_report__mutmut_4": "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
     "microsite.translation_state.x_template_messages__mutmut_37": "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
     "microsite.translation_state.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
-    "microsite.model.x__pair_pages__mutmut_25": "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
-    "microsite.model.x__pair_pages__mutmut_26": "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
-    "microsite.model.x__pair_pages__mutmut_42": "_state() given None for the translation's own file: _state never reads that argument",
-    "microsite.model.x__pair_pages__mutmut_83": "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
+    "microsite.model.x__pair_pages__mutmut_27": "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
+    "microsite.model.x__pair_pages__mutmut_28": "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
+    "microsite.model.x__pair_name__mutmut_60": "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
     # markup.py
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_10": 'index <= 0 instead of < 0: "(href" found at 0 puts href at 1, which find(href) gives too',
     "microsite.markup.xǁLinkContextǁ_broken__mutmut_11": "index < 1: as _10",
