@@ -405,4 +405,4 @@ def test_the_tabs_are_told_with_livereloads_protocol(tiny):
 def test_the_error_page_speaks_the_sites_languages(languages, headings):
     page = error_page(["content/a.md:1:1: broken"], languages)
     assert re.findall(r'<h1 lang="([a-z]+)">', page) == headings
-    assert "content/a.md:1:1: broken" in page and f'<html lang="{headings[0]}">' in page
+    assert "content/a.md:1:1: broken" in page and f'<html lang="{headings[0]}" data-microsite-error>' in page

@@ -194,14 +194,19 @@ def test_a_page_with_scripts_of_its_own_keeps_what_they_did_until_it_changes(ser
 
 def test_a_broken_file_shows_an_error_page_and_the_fix_restores_the_site(server, tab):
     url, project, _ = server
+    tab.set_viewport_size({"width": 400, "height": 300})
     tab.goto(url + "fr/")
     wait_for_livereload(tab)
+    tab.evaluate("window.scrollTo(0, 250)")
+    scrolled = tab.evaluate("window.scrollY")
+    assert scrolled > 0
     edit(project / "content/event.yaml", "date: 2024-10-03", "date: 2024-10-03\n\tbroken: yes")
     tab.wait_for_selector("text=La construction du site a échoué", timeout=TIMEOUT_MS)
     errors = tab.inner_text(".build-errors")
     assert "content/event.yaml:7" in errors and "tab" in errors
     edit(project / "content/event.yaml", "\n\tbroken: yes", "")
     tab.wait_for_selector("text=jeudi 3 octobre 2024", timeout=TIMEOUT_MS)
+    tab.wait_for_function(f"window.scrollY === {scrolled}", timeout=TIMEOUT_MS)  # back where the editor was
 
 
 def test_missing_pages_get_the_site_404_and_traversal_gets_nothing(server, tab):

@@ -767,7 +767,7 @@ def error_page(errors: list[str], languages: tuple[str, ...] = ()) -> str:
     )
     items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in errors)
     return f"""<!DOCTYPE html>
-<html lang="{shown[0]}">
+<html lang="{shown[0]}" data-microsite-error>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

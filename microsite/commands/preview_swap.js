@@ -140,6 +140,32 @@
     return true;
   }
 
+  // A full reload keeps the scroll position by itself, but not across the error page (same address, no height):
+  // the position of the site's page is kept for the page that comes back after it.
+  var scrollKey = "microsite-preview-scroll " + window.location.pathname;
+  function isErrorPage() {
+    return document.documentElement.hasAttribute("data-microsite-error");
+  }
+  function reloadKeepingScroll() {
+    try {
+      if (!isErrorPage()) window.sessionStorage.setItem(scrollKey, String(window.scrollY));
+    } catch (e) {} // storage refused: the reload goes on without it
+    window.location.reload();
+  }
+  try {
+    var kept = isErrorPage() ? null : window.sessionStorage.getItem(scrollKey);
+    if (kept !== null) {
+      window.sessionStorage.removeItem(scrollKey);
+      window.history.scrollRestoration = "manual"; // the browser's would put back the error page's top
+      window.addEventListener("load", function () {
+        window.scrollTo(0, Number(kept));
+      });
+      window.addEventListener("pagehide", function () {
+        window.history.scrollRestoration = "auto"; // for a reload of the editor's own
+      });
+    }
+  } catch (e) {}
+
   function Plugin(window) {
     this.window = window;
   }
@@ -149,21 +175,18 @@
     if (/\.(css|jpe?g|png|gif)$/i.test(path) || !this.window.fetch || !this.window.DOMParser) {
       return false; // livereload restyles or reloads images in place itself
     }
-    var location = this.window.location;
     var mine = ++latest;
     this.window
-      .fetch(location.href.split("#")[0], { cache: "no-store", credentials: "same-origin" })
+      .fetch(this.window.location.href.split("#")[0], { cache: "no-store", credentials: "same-origin" })
       .then(function (answer) {
         // A missing page is the site's 404 page, shown like any other; an error page is loaded anew.
         return answer.ok || answer.status === 404 ? answer.text() : null;
       })
       .then(function (text) {
         if (mine !== latest) return; // a newer message's fetch decides
-        if (text === null || !swap(text)) location.reload();
+        if (text === null || !swap(text)) reloadKeepingScroll();
       })
-      .catch(function () {
-        location.reload();
-      });
+      .catch(reloadKeepingScroll);
     return true;
   };
   window.LiveReloadPluginMicrositeSwap = Plugin;
