@@ -78,6 +78,7 @@ TARGETS = {
             "tests/test_languages.py",
             "tests/test_golden.py",
             "tests/test_mutants.py",
+            "tests/test_mutants_translation_state.py",
         ],
     ),
     "model.py (pairing)": (
