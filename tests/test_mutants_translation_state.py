@@ -258,3 +258,39 @@ def test_a_damaged_block_is_named_at_its_line(tiny, record, error):
     result = run_cli(tiny, "translations", "--diff", "talks/da-nang")
     assert result.code == 1
     assert result.err.splitlines() == [f"error: content/translations/talks/da-nang.yaml{error} — {MEND}"]
+
+
+def test_a_catalog_that_cannot_be_read_is_reported_invalid(tiny):
+    """A .po file with a byte that is not UTF-8: its row says invalid, names the file and why."""
+    (tiny / "locales/fr/LC_MESSAGES/messages.po").write_bytes(b'msgid "Date"\nmsgstr "D\xe9but"\n')
+    result = run_cli(tiny, "translations")
+    assert result.code == 1
+    rows = [line.split(None, 5) for line in result.out.splitlines() if line.split()[2:3] == ["fr"]]
+    assert rows[-1] == [
+        "catalog",
+        "messages",
+        "fr",
+        "invalid",
+        "locales/fr/LC_MESSAGES/messages.po",
+        "the file is not valid UTF-8",
+    ]
+
+
+def _talk_state(tiny):
+    result = run_cli(tiny, "translations")
+    return next(
+        line.split()[3] for line in result.out.splitlines() if line.split()[:3] == ["page", "talks/da-nang", "fr"]
+    )
+
+
+def test_spaces_at_the_end_of_a_source_line_leave_its_translation_confirmed(tiny):
+    """Trailing spaces change nothing a reader sees: the confirmed translation stays ok."""
+    assert _talk_state(tiny) == "ok"
+    edit(tiny / "content/pages/talks/da-nang.vi.md", "## Đà Nẵng\n", "## Đà Nẵng   \n")
+    assert _talk_state(tiny) == "ok"
+
+
+def test_indenting_a_source_line_makes_its_translation_stale(tiny):
+    """Four spaces before a paragraph make it a code block: a change the translation must follow."""
+    edit(tiny / "content/pages/talks/da-nang.vi.md", "\nThành phố", "\n    Thành phố")
+    assert _talk_state(tiny) == "stale"
