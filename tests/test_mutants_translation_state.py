@@ -294,3 +294,36 @@ def test_indenting_a_source_line_makes_its_translation_stale(tiny):
     """Four spaces before a paragraph make it a code block: a change the translation must follow."""
     edit(tiny / "content/pages/talks/da-nang.vi.md", "\nThành phố", "\n    Thành phố")
     assert _talk_state(tiny) == "stale"
+
+
+def _alias_bomb():
+    """Six levels of ten aliases each: a million values from a few lines."""
+    lines, previous = ["a: &a [x, x, x, x, x, x, x, x, x, x]"], "a"
+    for name in "bcdef":
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+        previous = name
+    return "\n".join(lines) + "\n"
+
+
+NOT_RECORDS = (
+    "error: content/translations.yaml:1:1: expected 'page: {language: fingerprint}' lines — delete the file and "
+    "confirm the translations again"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("index:\n  fr: [08c7\n", "error: content/translations.yaml:3:1: invalid YAML"),
+        ("- index\n", NOT_RECORDS),
+        ("index: 3\n", NOT_RECORDS),
+        (_alias_bomb(), "error: content/translations.yaml:1: the YAML expands to too many values"),
+    ],
+    ids=["broken", "list", "not-nested", "alias-bomb"],
+)
+def test_a_damaged_records_file_is_one_located_error(tiny, text, error):
+    """translations.yaml broken by hand: one error naming the file (at its line when YAML says where)."""
+    write(tiny / "content/translations.yaml", text)
+    result = run_cli(tiny, "translations")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(error), result.err
