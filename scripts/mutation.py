@@ -78,6 +78,7 @@ TARGETS = {
             "tests/test_languages.py",
             "tests/test_golden.py",
             "tests/test_mutants.py",
+            "tests/test_mutants_translation_state.py",
         ],
     ),
     "model.py (pairing)": (
@@ -109,8 +110,28 @@ TARGETS = {
         ["microsite.writer.*"],
         ["tests/test_output_guard.py", "tests/test_atomic.py", "tests/test_mutants.py"],
     ),
-    "commands/deploy.py": (
-        ["microsite.commands.deploy.*"],
+    # commands/deploy.py, its guard only: the functions that decide whether deploy may push and where (names, the
+    # source and default branches, the remote's branch, uncommitted inputs, the local and tracking branches, the new
+    # commit's parent, the published address) and the undo when a push fails. The whole module (992 mutants, each
+    # running git repositories and builds) takes hours on two busy cores; the guard is what stands between a user
+    # and a harmed repository or a site published at the wrong address.
+    "commands/deploy.py (guard)": (
+        [
+            f"microsite.commands.deploy.x_{name}__*"
+            for name in (
+                "_check_names",
+                "_refuse_source_branch",
+                "_default_branches",
+                "_remote_branch",
+                "_uncommitted_inputs",
+                "_unread",
+                "_check_parent",
+                "_check_tracking_ref",
+                "published_address",
+                "_bring_local_branch_up",
+                "_restore",
+            )
+        ],
         ["tests/test_deploy_safety.py", "tests/test_mutants_deploy.py"],
     ),
 }
@@ -140,11 +161,41 @@ EQUIVALENT = {
     "microsite.feeds.x_event_json_ld__mutmut_114": "sort_keys=True: the same JSON object, its keys in another order",
     "microsite.feeds.x_event_json_ld__mutmut_129": "\\u003C instead of \\u003c: JSON's \\u escapes take either case, both decode to <",
     "microsite.feeds.x_event_json_ld__mutmut_132": "\\u003E instead of \\u003e: as _129, for >",
-    "microsite.translation_state.x_strict_problems__mutmut_23": "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
-    "microsite.translation_state.x_strict_problems__mutmut_24": "the empty-detail branch again: never taken, as _23",
+    # translation_state.py
+    "microsite.translation_state.x_strict_problems__mutmut_30": "detail shown even when empty: every row that is not ok has a detail (why stale, which text, what count)",
+    "microsite.translation_state.x_strict_problems__mutmut_31": "the empty-detail branch again: never taken, as _30",
+    "microsite.translation_state.x_strict_problems__mutmut_8": "the hint for a data text that lacks a language is never used: such a row always carries its located error (schema.fallback_problem), reported instead",
+    "microsite.translation_state.x_strict_problems__mutmut_9": "as _8",
+    "microsite.translation_state.x_strict_problems__mutmut_10": "as _8",
+    "microsite.translation_state.x_strict_problems__mutmut_11": "as _8",
+    "microsite.translation_state.x_template_messages__mutmut_38": "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
+    "microsite.translation_state.x_template_messages__mutmut_39": "no context sorted as 'XXXX' instead of '': as _38",
     "microsite.translation_state.x_report__mutmut_4": "a real page's path rebuilt as content/pages/NAME.LANG.md: that is the path it was read from",
-    "microsite.translation_state.x_template_messages__mutmut_37": "ties between one msgid's contexts ordered otherwise: only the count and the first msgid are shown",
-    "microsite.translation_state.x_template_messages__mutmut_38": "no context sorted as 'XXXX' instead of '': as _37",
+    "microsite.translation_state.x_report__mutmut_13": "stale_detail worked out for every page, but read only for a stale one: only slower (it raises nothing, a damaged record is caught)",
+    "microsite.translation_state.x_report__mutmut_21": "'XXXX' under the stale key for a page that is not stale: that key is read only for a stale page",
+    "microsite.translation_state.xǁStateǁ__format____mutmut_4": "format() without the spec: nothing formats a State with a spec (the report pads with ljust), and an empty spec gives the same",
+    "microsite.translation_state.x_page_blocks__mutmut_12": "`and`: differs only for a language the site lacks (no page), which translations --diff (--lang) and the workbench (404) refuse before",
+    "microsite.translation_state.x__rows__mutmut_34": "to_translation.get(None) for a row with no confirmed block: its keys are block indices, never None, so None as before",
+    "microsite.translation_state.x__with_extra_blocks__mutmut_16": "index <= extra: an extra block's index is one no row holds, so never equal",
+    "microsite.translation_state.x_save_blocks__mutmut_13": "records.get(name, None): --confirm sets the page's record before saving its blocks, so the name is always there",
+    "microsite.translation_state.x_save_blocks__mutmut_15": "records.get(name): as _13",
+    "microsite.translation_state.x_save_blocks__mutmut_47": "the temporary file named .YAML.TMP: it is renamed over the record at once",
+    "microsite.translation_state.x_save_blocks__mutmut_56": "sort_keys=None: false like False",
+    "microsite.translation_state.x_save_blocks__mutmut_63": "default_flow_style left to PyYAML's default, False",
+    "microsite.translation_state.x_save_blocks__mutmut_69": "encoding 'UTF-8' instead of 'utf-8': the same codec",
+    "microsite.translation_state.x_load_blocks__mutmut_95": "getattr() with no default for a block's line: every mapping the YAML loader returns is a LocatedDict, which has one",
+    "microsite.translation_state.x_load_blocks__mutmut_102": "a recorded block's line None instead of 0: nothing shows it (a removed block is placed by today's lines, "
+    "the others by today's block)",
+    "microsite.translation_state.x_load_blocks__mutmut_110": "line 1 instead of 0: as _102",
+    "microsite.translation_state.x_save_records__mutmut_16": "sort_keys=None: the mapping is sorted before it is written, so the order is the same",
+    "microsite.translation_state.x_save_records__mutmut_20": "sort_keys left to its default (True): as _16",
+    "microsite.translation_state.x_save_records__mutmut_23": "sort_keys=True: as _16",
+    "microsite.translation_state.x_save_records__mutmut_21": "default_flow_style left to PyYAML's default, False",
+    "microsite.translation_state.x_save_records__mutmut_30": "the temporary file named .YAML.TMP: it is renamed over the records at once",
+    "microsite.translation_state.x_save_records__mutmut_32": "encoding=None (the locale's): on POSIX, under a locale that is not UTF-8 a page's file name must be ASCII "
+    "(the build refuses others), so the records are ASCII either way; a Windows code page would differ",
+    "microsite.translation_state.x_save_records__mutmut_34": "encoding left out: as _32",
+    "microsite.translation_state.x_save_records__mutmut_36": "encoding 'UTF-8' instead of 'utf-8': the same codec",
     "microsite.model.x__pair_pages__mutmut_27": "`and` -> `or` in the set of page-named templates: a name with / or without .html never equals NAME.html",
     "microsite.model.x__pair_pages__mutmut_28": "nested templates (partials/...) join that set: a page's NAME.html has no /, so never matches them",
     "microsite.model.x__pair_name__mutmut_60": "a fallback page's `updated` None instead of the build date: fallbacks are in no feed and no page shows it",
