@@ -48,6 +48,66 @@ def test_an_unclosed_angle_bracket_is_left_as_typed():
     assert french_spacing_html("<p>x</p>< a ; b") == "<p>x</p>< a ; b"
 
 
+def test_an_element_in_another_language_ends_at_its_own_closing_tag_whatever_it_holds():
+    """A Vietnamese fallback holding a line break (a void element, never closed) ends at its </span>: the French
+    text after it gets its spacing."""
+    html = '<p><span lang="vi">Xin chào<br>bạn ?</span> Pourquoi ?</p>'
+    assert french_spacing_html(html) == f'<p><span lang="vi">Xin chào<br>bạn ?</span> Pourquoi{NNBSP}?</p>'
+
+
+def test_an_element_in_a_third_language_inside_a_foreign_one_does_not_end_it():
+    """English inside a Vietnamese block: after the English element the text is still Vietnamese, left as
+    written; after the block it is French again."""
+    html = '<div lang="vi"><span lang="en">Why?</span> Tại sao ?</div> Quoi ?'
+    assert french_spacing_html(html) == f'<div lang="vi"><span lang="en">Why?</span> Tại sao ?</div> Quoi{NNBSP}?'
+
+
+def test_a_void_element_marked_as_another_language_marks_no_text():
+    """An <img lang="vi"> holds no text and has no closing tag: the French after it is French."""
+    html = '<p><img alt="Ảnh" lang="vi"> Quoi ?</p>'
+    assert french_spacing_html(html) == f'<p><img alt="Ảnh" lang="vi"> Quoi{NNBSP}?</p>'
+
+
+def test_a_capitalised_fallback_text_keeps_where_it_comes_from():
+    """The templates' capfirst filter keeps a fallback text marked as one: its language, the language it stands
+    in for and the place of its mapping (what a template or the warning may show)."""
+    from microsite.render import capfirst
+    from microsite.text import FallbackText
+
+    shown = capfirst(FallbackText("chủ tịch", "vi", "fr", ("content/speakers.yaml", 4, 9)))
+    assert (shown, shown.lang, shown.missing, shown.where) == (
+        "Chủ tịch",
+        "vi",
+        "fr",
+        ("content/speakers.yaml", 4, 9),
+    )
+
+
+def test_a_fallback_text_comes_back_whole_from_the_build_cache(event, tmp_path):
+    """A speaker's role with no French text is kept in the build cache like any parsed data: a later build that
+    takes the data from the cache shows the Vietnamese role on the French pages exactly as a clean build does."""
+    from conftest import clean_build, edit, snapshot
+    from microsite.builder import build
+
+    edit(
+        event / "content/speakers.yaml",
+        "    fr: \"directrice adjointe d'un service d'essai des transports\"\n",
+        "",
+    )
+    build(event, tmp_path / "site")
+    # An edit of the base template renders every page again, with the data files taken from the cache.
+    edit(event / "templates/base.html", "<body>", '<body class="edited">')
+    again = build(event, tmp_path / "site")
+    assert again.linked == 0
+    built = snapshot(tmp_path / "site")
+    assert built == clean_build(event, tmp_path / "clean")
+    assert any(
+        '<span class="fallback" lang="vi" dir="ltr">Phó Giám đốc Sở Giao thông thử nghiệm</span>'.encode() in html
+        for path, html in built.items()
+        if path.startswith("fr/")
+    )
+
+
 # --- URLs (microsite/urls.py) ---
 
 
@@ -149,6 +209,52 @@ def test_the_feed_lists_the_newest_page_first(event):
     assert entries[:2] == [("2024-12-01T00:00:00+07:00", "Programme"), ("2024-11-15T00:00:00+07:00", "À propos")]
     dates = [day for day, _ in entries]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_only_the_multilingual_landing_gets_the_home_pages_alternates_in_the_sitemap(tiny):
+    """The sitemap lists the site's other files by address; the landing at the root ("") is announced with the
+    home pages' hreflang alternates, any other address (a future search page, say) with none."""
+    import re
+
+    from microsite.config import load_config
+    from microsite.feeds import sitemap
+    from microsite.model import load_site
+    from microsite.urls import Urls
+
+    config = load_config(tiny)
+    xml = sitemap(load_site(config), Urls(config.base_url), ["", "plan/"])
+    entries = dict(re.findall(r"<url>\n    <loc>([^<]*)</loc>\n((?:    <xhtml:link [^>]*/>\n)*)  </url>", xml))
+    assert entries["https://tiny.example/repo/plan/"] == ""
+    assert entries["https://tiny.example/repo/"].count("<xhtml:link ") == len(config.languages) + 1  # x-default
+
+
+def test_the_social_card_says_the_date_as_site_yaml_writes_it_in_the_language_and_direction_of_its_page(tiny):
+    """Each language's card: its date in site.yaml's long pattern, its language and writing direction (Arabic
+    right to left), and the site's address without the scheme or the final slash, as it was typed."""
+    import re
+
+    from conftest import edit
+    from microsite.config import load_config
+    from microsite.feeds import social_card
+    from microsite.model import load_site
+    from microsite.urls import Urls
+
+    edit(tiny / "content/site.yaml", "languages: [vi, fr]", "languages: [vi, ar]")
+    for page in (tiny / "content/pages").rglob("*.fr.md"):
+        page.unlink()
+    for name in ("site.yaml", "event.yaml", "speakers.yaml", "program.yaml"):  # no French left, and no Arabic
+        path = tiny / "content" / name
+        text = re.sub(r', fr: ("[^"]*"|[^,}]+)', "", path.read_text(encoding="utf-8"))
+        path.write_text(re.sub(r"(?m)^\s*fr: .*\n", "", text), encoding="utf-8")
+    (tiny / "content/translations.yaml").unlink()
+    with (tiny / "content/site.yaml").open("a", encoding="utf-8") as site_yaml:
+        site_yaml.write('dates: {vi: {long: "d/M/y"}}\n')
+    site = load_site(load_config(tiny))
+    urls = Urls("https://tiny.example/TEX/")
+    vi, ar = social_card(site, urls, "vi"), social_card(site, urls, "ar")
+    assert vi.kicker.endswith(" · 14/4/2023")  # the fixture's event is on 2023-04-14
+    assert (vi.lang, vi.direction, ar.lang, ar.direction) == ("vi", "ltr", "ar", "rtl")
+    assert vi.footer == ar.footer == "tiny.example/TEX"
 
 
 def test_a_language_with_no_page_of_its_own_has_an_empty_feed_dated_by_the_event(event):

@@ -1,5 +1,6 @@
 """Publishing: deploys to a gh-pages branch, the Pages workflow, and what search engines, feeds and calendars read."""
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -247,6 +248,9 @@ def test_calendar_files_parse_and_round_trip(subpath_site):
         calendar = icalendar.Calendar.from_ical(raw)
         (vevent,) = calendar.walk("VEVENT")
         assert vevent.decoded("DTSTART") == event["date"]
+        # RFC 5545: DTSTAMP is a UTC time (written with Z); a fixed one, so that rebuilding changes nothing.
+        stamp = vevent.decoded("DTSTAMP")
+        assert stamp.utcoffset() == dt.timedelta(0) and stamp.date() == event["date"]
         assert str(vevent["SUMMARY"]) == event["title"][lang]
         assert event["city"][lang] in str(vevent["LOCATION"])
         uids.add(str(vevent["UID"]))
