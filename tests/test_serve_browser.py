@@ -255,3 +255,31 @@ def test_a_stylesheet_edit_restyles_the_open_page_in_place(server, tab):
     assert navigations == []
     assert [a for a in answers if a[0] >= 400] == []
     assert any("/static/style." in u and "livereload=" in u for _, u in answers), answers
+
+
+def test_a_stylesheet_still_loading_when_the_pages_are_rebuilt_does_not_reload_the_tab(server, tab):
+    """livereload keeps the former <link> beside its copy until the copy has loaded: a page message that comes
+    meanwhile (a slow stylesheet, a busy machine) finds the same page and leaves the tab in place."""
+    url, project, _ = server
+    navigations: list[str] = []
+    tab.on("framenavigated", lambda frame: navigations.append(frame.url))
+    tab.goto(url + "vi/")
+    wait_for_livereload(tab)
+    tab.evaluate("window.__marker = 1")
+    navigations.clear()
+    held: list[str] = []
+
+    def slowly(route):
+        """Answer a restyle's request for the stylesheet only after the pages are rebuilt and the tab was told."""
+        held.append(route.request.url)
+        time.sleep(1.5)
+        route.continue_()
+
+    tab.route(lambda address: "livereload=" in address, slowly)
+    edit(project / "static/style.css", "--brand: ", "--brand: rgb(7, 8, 9); --was: ")
+    header = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    tab.wait_for_function(f"{header} === 'rgb(7, 8, 9)'", timeout=TIMEOUT_MS)
+    tab.wait_for_timeout(500)  # a reload the page message caused would have come by now
+    assert held, "the restyle's request was not held back"
+    assert tab.evaluate("window.__marker") == 1
+    assert navigations == []

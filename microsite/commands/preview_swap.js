@@ -47,6 +47,10 @@
         });
         return copy.outerHTML;
       })
+      .filter(function (text, index, all) {
+        // livereload keeps the former <link> beside its copy until the copy has loaded: the same stylesheet.
+        return all.indexOf(text) === index;
+      })
       .join("\n");
   }
 
