@@ -189,3 +189,198 @@ def test_a_fast_forward_is_recorded_in_the_branchs_reflog(project):
     assert run_cli(tiny, "deploy").code == 0
     reflog = git(tiny, "log", "-g", "--format=%gs", "refs/heads/gh-pages").splitlines()
     assert "deploy: fast-forward to the remote" in reflog
+
+
+def test_a_tag_named_like_the_branch_after_a_deploy_puts_the_branch_back_and_says_where_to_look(project):
+    """A later deploy whose new commit does not sit right on the published one (ghp-import took a tag named like
+    the branch as its parent) is refused in one exact line, and the local branch is put back on the published
+    commit."""
+    tiny, remote = project
+    assert run_cli(tiny, "deploy").code == 0
+    published = tip(remote, "refs/heads/gh-pages")
+    # A tag on a commit made on top of the published one: ghp-import's commit is then a fast-forward, on the tag.
+    child = git(tiny, "commit-tree", "-p", published, "-m", "not published", f"{published}^{{tree}}")
+    git(tiny, "tag", "gh-pages", child)
+    line = one_line(run_cli(tiny, "deploy", "--message", "again"))
+    assert line == (
+        "error: branch gh-pages: ghp-import did not commit on top of the remote's gh-pages; nothing was published"
+        " — check for a tag or other ref named gh-pages"
+    )
+    assert tip(tiny, "refs/heads/gh-pages") == published == tip(remote, "refs/heads/gh-pages")
+
+
+def test_the_example_address_with_a_remote_that_is_no_github_repository_is_refused_word_for_word(project):
+    tiny, remote = project
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
+    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+    assert one_line(run_cli(tiny, "deploy")) == (
+        "error: content/site.yaml:2: base_url is still the example address https://example.github.io/microsite/, "
+        "and the remote 'origin' is not a GitHub repository whose Pages address could be used instead — write "
+        "the site's address as base_url (or pass --base-url), then deploy again"
+    )
+    assert tip(remote, "refs/heads/gh-pages") is None
+
+
+def test_a_github_address_given_as_the_remote_is_the_published_address(project):
+    """--remote may be a URL rather than a configured remote's name: git knows no remote.URL.url, so the URL
+    itself names the repository (git rewrites it to the local bare remote here)."""
+    tiny, remote = project
+    url = "https://github.com/Owner/event-site.git"
+    git(tiny, "config", f"url.{remote}.insteadOf", url)
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
+    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+    result = run_cli(tiny, "deploy", "--remote", url)
+    assert result.code == 0, result.err
+    assert (
+        f"Address: https://owner.github.io/event-site/ (GitHub Pages' address for {url}, since content/site.yaml "
+        "still holds the example; write it there as base_url to make it explicit)"
+    ) in result.out.splitlines()
+    assert tip(remote, "refs/heads/gh-pages") is not None
+
+
+def test_the_default_branch_the_remote_names_is_refused_even_without_shared_history(project):
+    """A remote whose default branch is an orphan (say, a site kept apart): deploying onto it is still refused."""
+    tiny, remote = project
+    git(tiny, "checkout", "--quiet", "--orphan", "pages")
+    git(tiny, "commit", "--quiet", "-m", "a line of history of its own")
+    git(tiny, "push", "--quiet", "origin", "pages")
+    git(tiny, "checkout", "--quiet", "main")
+    git(tiny, "branch", "--quiet", "-D", "pages")
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/pages")
+    before = tip(remote, "refs/heads/pages")
+    line = one_line(run_cli(tiny, "deploy", "--branch", "pages"))
+    assert line == (
+        "error: --branch: pages is the default branch of origin — deploy to a branch that holds only the built "
+        "site, such as gh-pages (the default)"
+    )
+    assert tip(remote, "refs/heads/pages") == before
+
+
+def test_the_default_branch_a_clone_remembers_is_refused_when_the_remote_does_not_say(project):
+    """The remote's HEAD names no branch yet, but the clone's origin/HEAD (git clone's record) names one."""
+    tiny, remote = project
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/nothing-yet")
+    git(tiny, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/pages")
+    line = one_line(run_cli(tiny, "deploy", "--branch", "pages"))
+    assert line == (
+        "error: --branch: pages is the default branch of origin — deploy to a branch that holds only the built "
+        "site, such as gh-pages (the default)"
+    )
+    assert tip(remote, "refs/heads/pages") is None
+
+
+def test_a_remote_that_cannot_be_reached_is_named_with_gits_own_last_line(project, tmp_path):
+    tiny, _ = project
+    nowhere = tmp_path / "nowhere.git"
+    before = git(tiny, "for-each-ref")
+    line = one_line(run_cli(tiny, "deploy", "--remote", str(nowhere)))
+    assert line == (
+        f"error: {nowhere}: cannot reach the remote: and the repository exists. — check the remote's name or URL "
+        "(git remote -v) and your access to it"
+    )
+    assert git(tiny, "for-each-ref") == before
+
+
+def test_the_branch_you_are_working_on_is_refused_word_for_word(project):
+    tiny, remote = project
+    git(tiny, "checkout", "--quiet", "--orphan", "pages")
+    git(tiny, "commit", "--quiet", "-m", "a line of history of its own")
+    assert one_line(run_cli(tiny, "deploy", "--branch", "pages", "--allow-dirty")) == (
+        "error: --branch: pages is the branch you are working on — deploy to a branch that holds only the built "
+        "site, such as gh-pages (the default)"
+    )
+    assert tip(remote, "refs/heads/pages") is None
+
+
+def test_a_deploy_from_a_detached_head_publishes(project):
+    """No current branch (a CI checkout of a commit): nothing to compare the deploy branch with, and no error."""
+    tiny, remote = project
+    git(tiny, "checkout", "--quiet", "--detach")
+    result = run_cli(tiny, "deploy")
+    assert result.code == 0, result.err
+    assert tip(remote, "refs/heads/gh-pages") is not None
+
+
+def test_a_remote_branch_that_cannot_be_fetched_is_refused_in_one_line(project):
+    """The remote lists gh-pages but cannot send it (its ref names a commit it does not hold): one line naming
+    the remote, the branch and git's reason; no local branch or ref is touched."""
+    tiny, remote = project
+    (remote / "refs/heads/gh-pages").write_text("1234567890abcdef1234567890abcdef12345678\n")
+    before = git(tiny, "for-each-ref")
+    line = one_line(run_cli(tiny, "deploy"))
+    start, end = (
+        "error: origin: cannot fetch gh-pages: ",
+        " — check the remote's name or URL (git remote -v) and your access to it",
+    )
+    assert line.startswith(start) and line.endswith(end) and len(line) > len(start + end), line
+    assert git(tiny, "for-each-ref") == before
+
+
+def test_a_local_branch_made_from_the_sources_is_refused_with_the_commit_they_share(project):
+    tiny, remote = project
+    git(tiny, "branch", "site")  # from main: it shares main's history
+    shared = tip(tiny, "refs/heads/main")
+    assert one_line(run_cli(tiny, "deploy", "--branch", "site")) == (
+        f"error: --branch: your site shares history with your sources (commit {shared[:12]}) — deploy to a branch "
+        "that holds only the built site, such as gh-pages (the default)"
+    )
+    assert tip(remote, "refs/heads/site") is None and tip(tiny, "refs/heads/site") == shared
+
+
+def test_a_new_folder_of_inputs_is_listed_file_by_file(project):
+    """git status shows a new folder as one line unless asked for every file: the commit lists each one."""
+    tiny, remote = project
+    write(tiny / "static/extra/one.txt", "not committed\n")
+    write(tiny / "static/extra/two.txt", "not committed\n")
+    result = run_cli(tiny, "deploy", "--allow-dirty", "--message", "extra")
+    assert result.code == 0, result.err
+    assert git(remote, "log", "-1", "--format=%B", "gh-pages") == (
+        "extra (with uncommitted changes)\n\nUncommitted input files:\nstatic/extra/one.txt\nstatic/extra/two.txt"
+    )
+
+
+@pytest.mark.parametrize("remote", ["", "-f", "--upload-pack=touch x"])
+def test_a_remote_git_would_take_for_an_option_is_refused_word_for_word(project, remote):
+    tiny, _ = project
+    before = git(tiny, "for-each-ref")
+    assert one_line(run_cli(tiny, "deploy", f"--remote={remote}")) == (
+        f"error: .: invalid --remote {remote!r} — name a git remote or a URL"
+    )
+    assert git(tiny, "for-each-ref") == before and not (tiny / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("branch", "why"),
+    [
+        ("HEAD", "'HEAD' is not a plain branch name: git keeps a pointer of its own by that name"),
+        ("a..b", "'a..b' is not a plain branch name"),
+    ],
+)
+def test_a_branch_name_deploy_cannot_use_is_refused_word_for_word(project, branch, why):
+    tiny, _ = project
+    assert one_line(run_cli(tiny, "deploy", f"--branch={branch}")) == (
+        f"error: --branch: {why} — name the branch GitHub Pages serves, such as gh-pages"
+    )
+
+
+def test_the_previous_branch_shorthand_is_refused_though_git_expands_it(project):
+    """@{-1} names the branch checked out before (git check-ref-format --branch expands it): not a name to push."""
+    tiny, _ = project
+    git(tiny, "checkout", "--quiet", "-b", "other")
+    git(tiny, "checkout", "--quiet", "main")
+    assert one_line(run_cli(tiny, "deploy", "--branch=@{-1}")) == (
+        "error: --branch: '@{-1}' is not a plain branch name — name the branch GitHub Pages serves, such as gh-pages"
+    )
+
+
+def test_a_renamed_input_is_listed_under_its_new_name_only(project):
+    """git status gives a staged rename as two names, the new then the old: the commit lists the new one."""
+    tiny, remote = project
+    git(tiny, "mv", "static/style.css", "static/site.css")
+    result = run_cli(tiny, "deploy", "--allow-dirty", "--message", "renamed")
+    assert result.code == 0, result.err
+    assert git(remote, "log", "-1", "--format=%B", "gh-pages") == (
+        "renamed (with uncommitted changes)\n\nUncommitted input files:\nstatic/site.css"
+    )
