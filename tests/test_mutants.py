@@ -1093,3 +1093,43 @@ def test_the_search_for_a_git_below_the_output_has_a_limit_and_follows_no_link(t
         f"{made}: refusing to write the site there: it cannot be examined (Permission "
         "denied) — choose a folder you can read and write"
     )
+
+
+def test_the_build_cache_is_no_place_for_the_site(tiny):
+    own = "choose an output folder of its own, such as site/"
+    assert _refusal(tiny / ".cache/site", tiny) == (
+        f"{tiny / '.cache/site'}: refusing to write the site there: it lies in the project's .cache/ — {own}"
+    )
+
+
+def test_the_guard_counts_the_entries_of_the_whole_folder_not_of_each_level(tiny, tmp_path, monkeypatch):
+    """The walk for a .git gives up after so many entries in all; none of these levels alone reaches the limit."""
+    from microsite import writer
+
+    monkeypatch.setattr(writer, "_WALK_LIMIT", 10)
+    out = tmp_path / "big"
+    for part in ("a", "b"):
+        for number in range(6):
+            (out / part / str(number)).mkdir(parents=True)
+    (out / writer.MARKER).write_text("written by the generator\n", encoding="utf-8")
+    assert _refusal(out, tiny) == (
+        f"{out}: refusing to write the site there: it holds more than 10 files, too many to check for a .git — "
+        "choose an empty or new folder for the output"
+    )
+
+
+def test_pages_are_written_in_utf_8_under_a_locale_that_is_not(tiny):
+    """On a machine whose locale is plain ASCII (LC_CTYPE=C, no UTF-8 mode), a Vietnamese page is still written,
+    in UTF-8. (In this process, so that the mutation run sees which test reaches the writer.)"""
+    import locale
+
+    from conftest import run_cli
+
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        built = run_cli(tiny, "--no-cache")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert built.code == 0, built.err
+    assert "<title>Trang chủ</title>" in (tiny / "site/vi/index.html").read_text(encoding="utf-8")

@@ -409,6 +409,7 @@ def test_an_interrupted_removal_is_cleaned_by_the_next_build(tiny):
         result = run_cli(tiny, "--no-cache")
         assert result.code == 0, result.err
         assert leftovers(tiny) == [busy.name]
+        assert running.poll() is None, "the build sent the other build a signal"  # asking if it lives is signal 0
     finally:
         running.kill()
         running.wait()
