@@ -67,6 +67,7 @@ TARGETS = {
             "tests/test_catalog_safety.py",
             "tests/test_golden.py",
             "tests/test_mutants.py",
+            "tests/test_mutants_translations_report.py",
         ],
     ),
     "translation_state.py": (
@@ -309,6 +310,8 @@ EQUIVALENT = {
     "microsite.writer.xǁSiteWriterǁwrite__mutmut_9": "newline left to its default: as _6",
     "microsite.writer.xǁSiteWriterǁwrite__mutmut_11": "encoding 'UTF-8' instead of 'utf-8': the same codec",
     "microsite.writer.x__find_git__mutmut_5": "followlinks=None: false like False",
+    # commands/translations.py
+    "microsite.commands.translations.x__previous_source_line__mutmut_1": "None instead of 0 before the first block: only whether it is 0 is read, and None is as false",
     # commands/deploy.py (its guard: see TARGETS)
     "microsite.commands.deploy.x__unread__mutmut_5": "rstrip(None) keeps the / that ends an ignored folder's name: one more empty part, which is no junk name",
     "microsite.commands.deploy.x__unread__mutmut_6": "lstrip('/'): as _5 (git's paths never start with /)",
