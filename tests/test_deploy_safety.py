@@ -103,13 +103,15 @@ def test_main_and_master_are_refused_when_the_default_is_unknown(project, tmp_pa
     assert git(unknown, "for-each-ref") == ""
 
 
-@pytest.mark.parametrize("branch", ["HEAD", "@{-1}", "a..b", "refs/heads/pages", "two words", "pages.lock", "-f"])
+@pytest.mark.parametrize("branch", ["@{-1}", "a..b", "refs/heads/pages", "two words", "pages.lock", "-f"])
 def test_deploy_refuses_what_is_not_a_branch_name(project, branch):
     tiny, remote = project
     before = git(tiny, "for-each-ref")
-    line = one_line(run_cli(tiny, "deploy", f"--branch={branch}"))
-    assert line.startswith("error: --branch: ") and "is not a plain branch name" in line
-    assert git(tiny, "for-each-ref") == before and tip(tiny, "refs/heads/HEAD") is None
+    assert one_line(run_cli(tiny, "deploy", f"--branch={branch}")) == (
+        f"error: --branch: {branch!r} is not a plain branch name — name the branch GitHub Pages serves, "
+        "such as gh-pages"
+    )
+    assert git(tiny, "for-each-ref") == before and tip(tiny, f"refs/heads/{branch}") is None
     assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
 
 
@@ -281,6 +283,7 @@ def test_a_missing_project_folder_is_one_line(tmp_path):
 @pytest.mark.parametrize(
     "branch",
     [
+        "HEAD",
         "ORIG_HEAD",
         "FETCH_HEAD",
         "MERGE_HEAD",
@@ -295,8 +298,10 @@ def test_a_missing_project_folder_is_one_line(tmp_path):
 def test_deploy_refuses_the_names_of_gits_own_pointers(project, branch):
     tiny, remote = project
     before = git(tiny, "for-each-ref")
-    line = one_line(run_cli(tiny, "deploy", f"--branch={branch}"))
-    assert line.startswith("error: --branch: ") and "is not a plain branch name" in line
+    assert one_line(run_cli(tiny, "deploy", f"--branch={branch}")) == (
+        f"error: --branch: {branch!r} is not a plain branch name: git keeps a pointer of its own by that name — "
+        "name the branch GitHub Pages serves, such as gh-pages"
+    )
     assert git(tiny, "for-each-ref") == before and tip(tiny, f"refs/heads/{branch}") is None
     assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
 
@@ -340,14 +345,19 @@ def test_control_characters_from_the_remote_never_reach_the_terminal(project):
     assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in result.err.rstrip("\n")), repr(result.err)
 
 
+def as_shipped(tiny):
+    """Give site.yaml the example address the generator ships with, committed."""
+    site = tiny / "content/site.yaml"
+    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
+    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+
+
 def on_github(tiny, remote, owner_repo):
     """Make origin a GitHub address (as a clone of GitHub has) that git rewrites to the local bare remote."""
     url = f"https://github.com/{owner_repo}.git"
     git(tiny, "remote", "set-url", "origin", url)
     git(tiny, "config", f"url.{remote}.insteadOf", url)
-    site = tiny / "content/site.yaml"
-    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
-    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
+    as_shipped(tiny)
 
 
 @pytest.mark.parametrize(
@@ -380,10 +390,10 @@ def test_a_cname_is_the_published_address(project):
 
 def test_the_example_address_with_a_remote_elsewhere_is_refused_in_one_line(project):
     tiny, remote = project
-    site = tiny / "content/site.yaml"
-    site.write_text(site.read_text().replace("https://tiny.example/repo/", "https://example.github.io/microsite/"))
-    git(tiny, "commit", "--quiet", "-am", "the example address, as shipped")
-    line = one_line(run_cli(tiny, "deploy"))
-    assert line.startswith("error: content/site.yaml:2:") and "still the example address" in line
-    assert "write the site's address as base_url" in line
+    as_shipped(tiny)
+    assert one_line(run_cli(tiny, "deploy")) == (
+        "error: content/site.yaml:2: base_url is still the example address https://example.github.io/microsite/, "
+        "and the remote 'origin' is not a GitHub repository whose Pages address could be used instead — write "
+        "the site's address as base_url (or pass --base-url), then deploy again"
+    )
     assert tip(remote, "refs/heads/gh-pages") is None

@@ -5,7 +5,10 @@ from conftest import edit, run_cli, write
 from microsite.commands.translations import diff_pages, format_diff
 from microsite.config import load_config
 from microsite.model import load_site
-from test_translation_blocks import SOURCE, TRANSLATION
+from test_translation_blocks import SOURCE, TRANSLATION, confirm_home
+
+# The translation with its last paragraph on two lines.
+TWO_LINES = TRANSLATION.replace("Dernier paragraphe.", "Dernier\nparagraphe.")
 
 # The source page with its summary before its title, so that the summary is the page's first block.
 SUMMARY_FIRST = SOURCE.replace(
@@ -13,12 +16,9 @@ SUMMARY_FIRST = SOURCE.replace(
 )
 
 
-def confirmed_page(tiny, source=SOURCE):
-    """The tiny site's home page in several blocks, both languages, its French translation confirmed (its last
-    paragraph on two lines)."""
-    write(tiny / "content/pages/index.vi.md", source)
-    write(tiny / "content/pages/index.fr.md", TRANSLATION.replace("Dernier paragraphe.", "Dernier\nparagraphe."))
-    assert run_cli(tiny, "translations", "--confirm", "index").code == 1  # notes (fr) is still missing
+def confirmed_page(tiny, source=SOURCE, translation=TWO_LINES):
+    """The tiny site's home page in several blocks, both languages, its French translation confirmed; the page."""
+    confirm_home(tiny, source, translation)
     return tiny / "content/pages/index.vi.md"
 
 
@@ -56,10 +56,8 @@ def test_a_removed_first_block_is_placed_at_the_start_of_the_file(tiny):
 
 
 def test_a_changed_block_the_translation_lacks_says_none_was_found(tiny):
-    write(tiny / "content/pages/index.vi.md", SOURCE)
-    write(tiny / "content/pages/index.fr.md", TRANSLATION.replace("- Point un\n- Point deux\n\n", ""))
-    run_cli(tiny, "translations", "--confirm", "index")
-    edit(tiny / "content/pages/index.vi.md", "- Mục hai", "- Mục thứ hai")
+    page = confirmed_page(tiny, translation=TRANSLATION.replace("- Point un\n- Point deux\n\n", ""))
+    edit(page, "- Mục hai", "- Mục thứ hai")
     diff = run_cli(tiny, "translations", "--diff", "index").out
     assert (
         "changed list-item at content/pages/index.vi.md:12\n  source:\n      - Mục {+thứ+} hai\n"

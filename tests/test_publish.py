@@ -329,11 +329,3 @@ def test_md_links_and_root_relative_links_follow_the_base(tiny):
     html = (tiny / "site/vi/notes/index.html").read_text(encoding="utf-8")
     assert 'href="/other/vi/"' in html and 'href="/other/fr/"' in html
     assert re.search(r'href="/other/static/style\.[0-9a-f]+\.css"', html)
-
-
-def test_deploy_refuses_an_option_as_remote(repo, tmp_path):
-    project, _ = repo
-    marker = tmp_path / "pwned"
-    result = run_cli(project, "deploy", "--remote", f"--upload-pack=touch {marker};")
-    assert result.code == 1 and "invalid --remote" in result.err
-    assert not marker.exists()

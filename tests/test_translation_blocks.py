@@ -53,13 +53,18 @@ def detail(result, name, lang):
     raise AssertionError(f"no row for {name} ({lang}) in:\n{result.out}")
 
 
+def confirm_home(tiny, source=SOURCE, translation=TRANSLATION):
+    """Give the tiny site's home page these texts in both languages and confirm its translation."""
+    write(tiny / "content" / "pages" / "index.vi.md", source)
+    write(tiny / "content" / "pages" / "index.fr.md", translation)
+    assert run_cli(tiny, "translations", "--confirm", "index").code == 1  # notes (fr) is still missing
+    return tiny
+
+
 @pytest.fixture
 def confirmed(tiny):
     """The tiny site with a home page of several blocks in both languages, its translation confirmed."""
-    write(tiny / "content" / "pages" / "index.vi.md", SOURCE)
-    write(tiny / "content" / "pages" / "index.fr.md", TRANSLATION)
-    assert run_cli(tiny, "translations", "--confirm", "index").code == 1  # notes (fr) is still missing
-    return tiny
+    return confirm_home(tiny)
 
 
 def test_one_changed_paragraph_is_one_changed_block_with_its_words_and_its_translation(confirmed):
